@@ -1,0 +1,225 @@
+package io.courier.rpc;
+
+import io.courier.rpc.config.ServerOptions;
+import io.courier.rpc.config.ServiceConfig;
+import io.courier.rpc.invoke.InvokerTable;
+import io.courier.rpc.serialization.Serializer;
+import io.courier.rpc.serialization.Serializers;
+import io.courier.rpc.serialization.json.JsonSerializer;
+import io.courier.rpc.serialization.kryo.KryoSerializer;
+import io.courier.rpc.transport.ServerTransport;
+import io.netty.util.concurrent.DefaultThreadFactory;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Courier provider: exports service implementations on a TCP port.
+ *
+ * <pre>{@code
+ * try (RpcServer server = RpcServer.builder()
+ *         .options(ServerOptions.builder().port(7070).build())
+ *         .service(ServiceConfig.of(UserService.class, new UserServiceImpl()))
+ *         .build()
+ *         .start()) {
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe. The set of services is fixed when the server is built. Requests are decoded
+ * on Netty event loops and run on a bounded business executor; when it is full, callers get
+ * {@link io.courier.rpc.protocol.RpcErrorCode#SERVER_BUSY} at once. {@link #close()} stops
+ * accepting, lets in-flight calls finish within {@link ServerOptions#shutdownGrace()}, then
+ * releases every thread and connection.
+ */
+public final class RpcServer implements AutoCloseable {
+
+    private enum State { NEW, STARTED, CLOSED }
+
+    private final ServerOptions options;
+    private final InvokerTable invokers;
+    private final Serializers serializers;
+    private final ExecutorService ownedExecutor;
+    private final ServerTransport transport;
+    private State state = State.NEW;
+    private InetSocketAddress boundAddress;
+
+    private RpcServer(Builder b) {
+        this.options = b.options;
+        this.serializers = Serializers.of(b.serializers.isEmpty()
+                ? List.of(KryoSerializer.ofDefaults(), new JsonSerializer()) : b.serializers);
+        for (ServiceConfig<?> service : b.services) {
+            serializers.allowTypesOf(service.serviceInterface());
+        }
+        this.invokers = InvokerTable.of(b.services);
+        this.ownedExecutor = b.executor == null ? newBusinessExecutor(options) : null;
+        this.transport = new ServerTransport(options, invokers, serializers,
+                b.executor == null ? ownedExecutor : b.executor);
+    }
+
+    /** Returns a builder. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Binds the port and starts serving.
+     *
+     * @return this server
+     * @throws IllegalStateException when the port cannot be bound or the server was started before
+     */
+    public synchronized RpcServer start() {
+        if (state != State.NEW) {
+            throw new IllegalStateException("Server already " + state.name().toLowerCase());
+        }
+        try {
+            boundAddress = transport.bind();
+        } catch (RuntimeException e) {
+            state = State.CLOSED;
+            if (ownedExecutor != null) {
+                ownedExecutor.shutdownNow();
+            }
+            throw e;
+        }
+        state = State.STARTED;
+        return this;
+    }
+
+    /** Returns the address actually bound (with the real port when 0 was configured). */
+    public synchronized InetSocketAddress address() {
+        if (boundAddress == null) {
+            throw new IllegalStateException("Server not started");
+        }
+        return boundAddress;
+    }
+
+    /** Whether the server is started and not yet closed. */
+    public synchronized boolean isRunning() {
+        return state == State.STARTED;
+    }
+
+    /** Returns the options this server was built with. */
+    public ServerOptions options() {
+        return options;
+    }
+
+    /** Returns the exported services. */
+    public List<ServiceConfig<?>> services() {
+        return invokers.services();
+    }
+
+    /** Returns the method signatures of every exported service, by service key. */
+    public Map<String, List<String>> describeServices() {
+        return invokers.describe();
+    }
+
+    /** Returns the number of open consumer connections. */
+    public int connectionCount() {
+        return transport.connectionCount();
+    }
+
+    /** Returns the number of calls accepted and not yet answered. */
+    public int inFlightCount() {
+        return transport.inFlightCount();
+    }
+
+    /** Returns the serializers this server accepts. */
+    public Serializers serializers() {
+        return serializers;
+    }
+
+    /**
+     * Stops accepting, drains in-flight calls up to the shutdown grace, then closes connections
+     * and threads. Idempotent.
+     */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (state == State.CLOSED) {
+                return;
+            }
+            state = State.CLOSED;
+        }
+        transport.close(options.shutdownGrace());
+        if (ownedExecutor != null) {
+            ownedExecutor.shutdown();
+            try {
+                if (!ownedExecutor.awaitTermination(Math.max(1, options.shutdownGrace().toMillis()), TimeUnit.MILLISECONDS)) {
+                    ownedExecutor.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                ownedExecutor.shutdownNow();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static ExecutorService newBusinessExecutor(ServerOptions options) {
+        BlockingQueue<Runnable> queue = options.queueSize() == 0
+                ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(options.queueSize());
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(options.workerThreads(), options.workerThreads(),
+                60, TimeUnit.SECONDS, queue, new DefaultThreadFactory("courier-server-worker", true),
+                new ThreadPoolExecutor.AbortPolicy());
+        executor.allowCoreThreadTimeOut(true);
+        return executor;
+    }
+
+    /** Builds an {@link RpcServer}; not thread-safe. */
+    public static final class Builder {
+
+        private ServerOptions options = ServerOptions.ofDefaults();
+        private final List<ServiceConfig<?>> services = new ArrayList<>();
+        private final List<Serializer> serializers = new ArrayList<>();
+        private ExecutorService executor;
+
+        private Builder() {
+        }
+
+        /** Sets the options (default {@link ServerOptions#ofDefaults()}). */
+        public Builder options(ServerOptions options) {
+            this.options = Objects.requireNonNull(options, "options");
+            return this;
+        }
+
+        /** Exports a service. */
+        public Builder service(ServiceConfig<?> service) {
+            services.add(Objects.requireNonNull(service, "service"));
+            return this;
+        }
+
+        /** Exports an implementation of an interface with no version or group. */
+        public <T> Builder service(Class<T> serviceInterface, T implementation) {
+            return service(ServiceConfig.of(serviceInterface, implementation));
+        }
+
+        /** Adds a serializer the server accepts (default: Kryo and JSON). */
+        public Builder serializer(Serializer serializer) {
+            serializers.add(Objects.requireNonNull(serializer, "serializer"));
+            return this;
+        }
+
+        /**
+         * Runs service methods on this executor instead of the server's own bounded pool. The
+         * caller keeps ownership: the server does not shut it down. It should reject work when
+         * full (so callers get SERVER_BUSY) rather than block the event loop.
+         */
+        public Builder executor(ExecutorService executor) {
+            this.executor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        /** Returns a server, not yet started; fails when two services share a key. */
+        public RpcServer build() {
+            return new RpcServer(this);
+        }
+    }
+}

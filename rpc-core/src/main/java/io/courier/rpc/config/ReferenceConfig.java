@@ -1,0 +1,251 @@
+package io.courier.rpc.config;
+
+import io.courier.rpc.invoke.ServiceKey;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What a consumer calls: an interface, its version and group, where the providers are, and the
+ * call policy (timeouts, retries).
+ *
+ * <p>Immutable and thread-safe, with value equality: an {@link io.courier.rpc.RpcClient} shares
+ * one proxy per distinct config. Timeout precedence, most specific first: a
+ * {@link #methodTimeouts() method timeout} here, {@link io.courier.rpc.RpcMethod#timeoutMillis()}
+ * on the interface method, {@link #timeout()} here, then the client's default request timeout.
+ *
+ * @param <T> the service interface
+ */
+public final class ReferenceConfig<T> {
+
+    private final Class<T> serviceInterface;
+    private final String version;
+    private final String group;
+    private final List<InetSocketAddress> addresses;
+    private final Duration timeout;
+    private final Map<String, Duration> methodTimeouts;
+    private final int retries;
+    private final String loadBalancer;
+    private final boolean check;
+
+    private ReferenceConfig(Builder<T> b) {
+        this.serviceInterface = b.serviceInterface;
+        this.version = b.version;
+        this.group = b.group;
+        this.addresses = List.copyOf(b.addresses);
+        this.timeout = b.timeout;
+        this.methodTimeouts = Map.copyOf(b.methodTimeouts);
+        this.retries = b.retries;
+        this.loadBalancer = b.loadBalancer;
+        this.check = b.check;
+    }
+
+    /** Returns a builder for a reference to an interface. */
+    public static <T> Builder<T> builder(Class<T> serviceInterface) {
+        return new Builder<>(serviceInterface);
+    }
+
+    /** Returns the referenced interface. */
+    public Class<T> serviceInterface() {
+        return serviceInterface;
+    }
+
+    /** Returns the version, empty for none. */
+    public String version() {
+        return version;
+    }
+
+    /** Returns the group, empty for none. */
+    public String group() {
+        return group;
+    }
+
+    /** Returns the key the provider exports the service under. */
+    public ServiceKey serviceKey() {
+        return ServiceKey.of(serviceInterface, version, group);
+    }
+
+    /** Returns the provider addresses to call. */
+    public List<InetSocketAddress> addresses() {
+        return addresses;
+    }
+
+    /** Returns the timeout of every method without its own, or {@code null} for the client default. */
+    public Duration timeout() {
+        return timeout;
+    }
+
+    /** Returns per-method timeouts by method name. */
+    public Map<String, Duration> methodTimeouts() {
+        return methodTimeouts;
+    }
+
+    /** Returns how many more providers a call may try when the first attempt provably did not run. */
+    public int retries() {
+        return retries;
+    }
+
+    /** Returns the name of the load balancer choosing among addresses. */
+    public String loadBalancer() {
+        return loadBalancer;
+    }
+
+    /** Whether creating the proxy fails unless a provider answers. */
+    public boolean check() {
+        return check;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return this == o || o instanceof ReferenceConfig<?> r
+                && serviceInterface == r.serviceInterface
+                && version.equals(r.version)
+                && group.equals(r.group)
+                && addresses.equals(r.addresses)
+                && Objects.equals(timeout, r.timeout)
+                && methodTimeouts.equals(r.methodTimeouts)
+                && retries == r.retries
+                && loadBalancer.equals(r.loadBalancer)
+                && check == r.check;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(serviceInterface, version, group, addresses, timeout, methodTimeouts, retries,
+                loadBalancer, check);
+    }
+
+    @Override
+    public String toString() {
+        return "ReferenceConfig[" + serviceKey() + " -> " + addresses + ", timeout=" + timeout + ", retries="
+                + retries + ", loadBalancer=" + loadBalancer + "]";
+    }
+
+    /** Builds a {@link ReferenceConfig}; not thread-safe. */
+    public static final class Builder<T> {
+
+        private final Class<T> serviceInterface;
+        private String version = "";
+        private String group = "";
+        private final List<InetSocketAddress> addresses = new ArrayList<>();
+        private Duration timeout;
+        private final Map<String, Duration> methodTimeouts = new LinkedHashMap<>();
+        private int retries = 2;
+        private String loadBalancer = "round-robin";
+        private boolean check;
+
+        private Builder(Class<T> serviceInterface) {
+            Objects.requireNonNull(serviceInterface, "serviceInterface");
+            if (!serviceInterface.isInterface()) {
+                throw new IllegalArgumentException("serviceInterface: " + serviceInterface.getName()
+                        + " (expected: an interface)");
+            }
+            this.serviceInterface = serviceInterface;
+        }
+
+        /** Sets the version (default none). */
+        public Builder<T> version(String version) {
+            this.version = Objects.requireNonNullElse(version, "").strip();
+            return this;
+        }
+
+        /** Sets the group (default none). */
+        public Builder<T> group(String group) {
+            this.group = Objects.requireNonNullElse(group, "").strip();
+            return this;
+        }
+
+        /** Adds a provider address. */
+        public Builder<T> address(InetSocketAddress address) {
+            addresses.add(Objects.requireNonNull(address, "address"));
+            return this;
+        }
+
+        /** Adds a provider address written as {@code host:port}. */
+        public Builder<T> address(String hostAndPort) {
+            return address(parseAddress(hostAndPort));
+        }
+
+        /** Replaces the provider addresses. */
+        public Builder<T> addresses(List<InetSocketAddress> addresses) {
+            this.addresses.clear();
+            addresses.forEach(this::address);
+            return this;
+        }
+
+        /** Sets the timeout of every method without its own (default: the client's request timeout). */
+        public Builder<T> timeout(Duration timeout) {
+            this.timeout = timeout == null ? null : Require.positive("timeout", timeout);
+            return this;
+        }
+
+        /** Sets the timeout of one method, by name (all overloads). */
+        public Builder<T> methodTimeout(String methodName, Duration timeout) {
+            Objects.requireNonNull(methodName, "methodName");
+            methodTimeouts.put(methodName, Require.positive("methodTimeouts." + methodName, timeout));
+            return this;
+        }
+
+        /** Sets how many other providers a retry-safe failure may try (default 2). */
+        public Builder<T> retries(int retries) {
+            this.retries = Require.between("retries", retries, 0, 10);
+            return this;
+        }
+
+        /** Sets the load balancer by name (default {@code round-robin}). */
+        public Builder<T> loadBalancer(String loadBalancer) {
+            Objects.requireNonNull(loadBalancer, "loadBalancer");
+            this.loadBalancer = loadBalancer.strip();
+            return this;
+        }
+
+        /** Sets whether creating the proxy fails unless a provider answers (default false). */
+        public Builder<T> check(boolean check) {
+            this.check = check;
+            return this;
+        }
+
+        /** Returns the immutable config; fails when a method timeout names no method of the interface. */
+        public ReferenceConfig<T> build() {
+            ServiceKey.of(serviceInterface, version, group);
+            for (String name : methodTimeouts.keySet()) {
+                boolean found = false;
+                for (var m : serviceInterface.getMethods()) {
+                    found |= m.getName().equals(name);
+                }
+                if (!found) {
+                    throw new IllegalArgumentException("methodTimeouts: '" + name + "' (expected: a method of "
+                            + serviceInterface.getName() + ")");
+                }
+            }
+            return new ReferenceConfig<>(this);
+        }
+
+        /** Parses {@code host:port}, also {@code [ipv6]:port}. */
+        public static InetSocketAddress parseAddress(String hostAndPort) {
+            Objects.requireNonNull(hostAndPort, "address");
+            String s = hostAndPort.strip();
+            int colon = s.lastIndexOf(':');
+            if (colon <= 0 || colon == s.length() - 1) {
+                throw new IllegalArgumentException("address: '" + hostAndPort + "' (expected: host:port)");
+            }
+            String host = s.substring(0, colon);
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1);
+            }
+            int port;
+            try {
+                port = Integer.parseInt(s.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("address: '" + hostAndPort + "' (expected: host:port)");
+            }
+            Require.between("port", port, 1, 65535);
+            return InetSocketAddress.createUnresolved(host, port);
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package io.courier.rpc.config;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/** Argument checks whose messages follow the {@code name: value (expected: …)} convention. */
+final class Require {
+
+    private Require() {
+    }
+
+    static Duration positive(String name, Duration value) {
+        Objects.requireNonNull(value, name);
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(name + ": " + value + " (expected: > 0)");
+        }
+        return value;
+    }
+
+    static Duration notNegative(String name, Duration value) {
+        Objects.requireNonNull(value, name);
+        if (value.isNegative()) {
+            throw new IllegalArgumentException(name + ": " + value + " (expected: >= 0)");
+        }
+        return value;
+    }
+
+    static int atLeast(String name, int value, int min) {
+        if (value < min) {
+            throw new IllegalArgumentException(name + ": " + value + " (expected: >= " + min + ")");
+        }
+        return value;
+    }
+
+    static int between(String name, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(name + ": " + value + " (expected: " + min + ".." + max + ")");
+        }
+        return value;
+    }
+}

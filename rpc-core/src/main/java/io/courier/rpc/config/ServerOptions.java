@@ -1,0 +1,184 @@
+package io.courier.rpc.config;
+
+import io.courier.rpc.protocol.RpcFrame;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Settings of an {@link io.courier.rpc.RpcServer}.
+ *
+ * <p>Immutable and thread-safe; build with {@link #builder()}, derive variants with
+ * {@link #toBuilder()}. Each builder method checks its value as it is set.
+ */
+public final class ServerOptions {
+
+    /** Default port of a Courier server. */
+    public static final int DEFAULT_PORT = 7070;
+
+    private final String host;
+    private final int port;
+    private final int ioThreads;
+    private final int workerThreads;
+    private final int queueSize;
+    private final int maxFrameSize;
+    private final Duration idleTimeout;
+    private final Duration shutdownGrace;
+
+    private ServerOptions(Builder b) {
+        this.host = b.host;
+        this.port = b.port;
+        this.ioThreads = b.ioThreads;
+        this.workerThreads = b.workerThreads;
+        this.queueSize = b.queueSize;
+        this.maxFrameSize = b.maxFrameSize;
+        this.idleTimeout = b.idleTimeout;
+        this.shutdownGrace = b.shutdownGrace;
+    }
+
+    /** Returns a builder with default values. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Returns the defaults: all interfaces, port 7070. */
+    public static ServerOptions ofDefaults() {
+        return builder().build();
+    }
+
+    /** Returns a builder initialised from this instance. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** Returns the address to bind, {@code 0.0.0.0} for all interfaces. */
+    public String host() {
+        return host;
+    }
+
+    /** Returns the port to bind; 0 picks a free port. */
+    public int port() {
+        return port;
+    }
+
+    /** Returns the number of I/O event-loop threads; 0 lets Netty choose (twice the cores). */
+    public int ioThreads() {
+        return ioThreads;
+    }
+
+    /** Returns the number of business threads that run service methods. */
+    public int workerThreads() {
+        return workerThreads;
+    }
+
+    /** Returns how many calls may wait for a business thread before callers get SERVER_BUSY. */
+    public int queueSize() {
+        return queueSize;
+    }
+
+    /** Returns the largest accepted frame in bytes; larger frames close the connection. */
+    public int maxFrameSize() {
+        return maxFrameSize;
+    }
+
+    /** Returns how long a connection may stay silent (no call, no heartbeat) before the server closes it. */
+    public Duration idleTimeout() {
+        return idleTimeout;
+    }
+
+    /** Returns how long shutdown waits for in-flight calls before closing connections. */
+    public Duration shutdownGrace() {
+        return shutdownGrace;
+    }
+
+    @Override
+    public String toString() {
+        return "ServerOptions[host=" + host + ", port=" + port + ", ioThreads=" + ioThreads + ", workerThreads="
+                + workerThreads + ", queueSize=" + queueSize + ", maxFrameSize=" + maxFrameSize + ", idleTimeout="
+                + idleTimeout + ", shutdownGrace=" + shutdownGrace + "]";
+    }
+
+    /** Builds {@link ServerOptions}; not thread-safe. */
+    public static final class Builder {
+
+        private String host = "0.0.0.0";
+        private int port = DEFAULT_PORT;
+        private int ioThreads;
+        private int workerThreads = 200;
+        private int queueSize = 1024;
+        private int maxFrameSize = RpcFrame.DEFAULT_MAX_FRAME_SIZE;
+        private Duration idleTimeout = Duration.ofSeconds(90);
+        private Duration shutdownGrace = Duration.ofSeconds(10);
+
+        private Builder() {
+        }
+
+        private Builder(ServerOptions o) {
+            host = o.host;
+            port = o.port;
+            ioThreads = o.ioThreads;
+            workerThreads = o.workerThreads;
+            queueSize = o.queueSize;
+            maxFrameSize = o.maxFrameSize;
+            idleTimeout = o.idleTimeout;
+            shutdownGrace = o.shutdownGrace;
+        }
+
+        /** Sets the address to bind (default {@code 0.0.0.0}). */
+        public Builder host(String host) {
+            Objects.requireNonNull(host, "host");
+            if (host.isBlank()) {
+                throw new IllegalArgumentException("host: '" + host + "' (expected: a host name or IP address)");
+            }
+            this.host = host;
+            return this;
+        }
+
+        /** Sets the port (default 7070; 0 picks a free port). */
+        public Builder port(int port) {
+            this.port = Require.between("port", port, 0, 65535);
+            return this;
+        }
+
+        /** Sets the number of I/O threads (default 0: Netty's default). */
+        public Builder ioThreads(int ioThreads) {
+            this.ioThreads = Require.atLeast("ioThreads", ioThreads, 0);
+            return this;
+        }
+
+        /** Sets the number of business threads (default 200). */
+        public Builder workerThreads(int workerThreads) {
+            this.workerThreads = Require.atLeast("workerThreads", workerThreads, 1);
+            return this;
+        }
+
+        /** Sets the business queue capacity (default 1024; 0 hands calls only to idle threads). */
+        public Builder queueSize(int queueSize) {
+            this.queueSize = Require.atLeast("queueSize", queueSize, 0);
+            return this;
+        }
+
+        /** Sets the maximum frame size in bytes (default 8 MiB). */
+        public Builder maxFrameSize(int maxFrameSize) {
+            this.maxFrameSize = Require.atLeast("maxFrameSize", maxFrameSize, 1024);
+            return this;
+        }
+
+        /** Sets the idle timeout after which silent connections are closed (default 90 s). */
+        public Builder idleTimeout(Duration idleTimeout) {
+            this.idleTimeout = Require.positive("idleTimeout", idleTimeout);
+            return this;
+        }
+
+        /** Sets how long shutdown drains in-flight calls (default 10 s; 0 closes at once). */
+        public Builder shutdownGrace(Duration shutdownGrace) {
+            this.shutdownGrace = Require.notNegative("shutdownGrace", shutdownGrace);
+            return this;
+        }
+
+        /** Returns the immutable options. */
+        public ServerOptions build() {
+            return new ServerOptions(this);
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package io.courier.rpc.config;
+
+import io.courier.rpc.invoke.ServiceKey;
+
+import java.util.Objects;
+
+/**
+ * One service exported by an {@link io.courier.rpc.RpcServer}: an interface, the object that
+ * implements it, and its version, group and weight.
+ *
+ * <p>Immutable and thread-safe (the implementation itself must be thread-safe: it is called
+ * from many business threads at once).
+ *
+ * @param <T> the service interface
+ */
+public final class ServiceConfig<T> {
+
+    private final Class<T> serviceInterface;
+    private final T implementation;
+    private final String version;
+    private final String group;
+    private final int weight;
+
+    private ServiceConfig(Builder<T> b) {
+        this.serviceInterface = b.serviceInterface;
+        this.implementation = b.implementation;
+        this.version = b.version;
+        this.group = b.group;
+        this.weight = b.weight;
+    }
+
+    /** Returns a config for an implementation with no version or group. */
+    public static <T> ServiceConfig<T> of(Class<T> serviceInterface, T implementation) {
+        return builder(serviceInterface, implementation).build();
+    }
+
+    /** Returns a builder for an implementation of an interface. */
+    public static <T> Builder<T> builder(Class<T> serviceInterface, T implementation) {
+        return new Builder<>(serviceInterface, implementation);
+    }
+
+    /** Returns the exported interface. */
+    public Class<T> serviceInterface() {
+        return serviceInterface;
+    }
+
+    /** Returns the object whose methods are called. */
+    public T implementation() {
+        return implementation;
+    }
+
+    /** Returns the version, empty for none. */
+    public String version() {
+        return version;
+    }
+
+    /** Returns the group, empty for none. */
+    public String group() {
+        return group;
+    }
+
+    /** Returns the load-balancing weight advertised to consumers. */
+    public int weight() {
+        return weight;
+    }
+
+    /** Returns the key consumers call this service by. */
+    public ServiceKey serviceKey() {
+        return ServiceKey.of(serviceInterface, version, group);
+    }
+
+    @Override
+    public String toString() {
+        return "ServiceConfig[" + serviceKey() + ", implementation=" + implementation.getClass().getName() + "]";
+    }
+
+    /** Builds a {@link ServiceConfig}; not thread-safe. */
+    public static final class Builder<T> {
+
+        private final Class<T> serviceInterface;
+        private final T implementation;
+        private String version = "";
+        private String group = "";
+        private int weight = 100;
+
+        private Builder(Class<T> serviceInterface, T implementation) {
+            Objects.requireNonNull(serviceInterface, "serviceInterface");
+            Objects.requireNonNull(implementation, "implementation");
+            if (!serviceInterface.isInterface()) {
+                throw new IllegalArgumentException("serviceInterface: " + serviceInterface.getName()
+                        + " (expected: an interface)");
+            }
+            if (!serviceInterface.isInstance(implementation)) {
+                throw new IllegalArgumentException("implementation: " + implementation.getClass().getName()
+                        + " (expected: an implementation of " + serviceInterface.getName() + ")");
+            }
+            this.serviceInterface = serviceInterface;
+            this.implementation = implementation;
+        }
+
+        /** Sets the version (default none). */
+        public Builder<T> version(String version) {
+            this.version = Objects.requireNonNullElse(version, "").strip();
+            return this;
+        }
+
+        /** Sets the group (default none). */
+        public Builder<T> group(String group) {
+            this.group = Objects.requireNonNullElse(group, "").strip();
+            return this;
+        }
+
+        /** Sets the load-balancing weight (default 100). */
+        public Builder<T> weight(int weight) {
+            this.weight = Require.between("weight", weight, 0, 10_000);
+            return this;
+        }
+
+        /** Returns the immutable config; fails when version or group contain '/' or ':'. */
+        public ServiceConfig<T> build() {
+            ServiceKey.of(serviceInterface, version, group);
+            return new ServiceConfig<>(this);
+        }
+    }
+}

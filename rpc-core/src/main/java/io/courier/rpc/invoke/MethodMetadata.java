@@ -1,0 +1,117 @@
+package io.courier.rpc.invoke;
+
+import io.courier.rpc.RpcMethod;
+import io.courier.rpc.config.ReferenceConfig;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.Type;
+import java.time.Duration;
+
+/**
+ * Everything a consumer needs to call one interface method, computed once when the proxy is
+ * created so that bad declarations fail at startup and calls do no reflection.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class MethodMetadata {
+
+    private final Method method;
+    private final String serviceKey;
+    private final MethodSignature signature;
+    private final Type[] parameterTypes;
+    private final Type valueType;
+    private final ReturnKind returnKind;
+    private final boolean oneWay;
+    private final boolean idempotent;
+    private final long timeoutMillis;
+
+    private MethodMetadata(Method method, String serviceKey, long timeoutMillis) {
+        RpcMethod annotation = method.getAnnotation(RpcMethod.class);
+        this.method = method;
+        this.serviceKey = serviceKey;
+        this.signature = MethodSignature.of(method);
+        this.parameterTypes = method.getGenericParameterTypes();
+        this.returnKind = ReturnKind.of(method);
+        this.valueType = ReturnKind.valueType(method);
+        this.oneWay = annotation != null && annotation.oneWay();
+        this.idempotent = annotation != null && annotation.idempotent();
+        this.timeoutMillis = timeoutMillis;
+        if (oneWay && method.getReturnType() != void.class) {
+            throw new IllegalArgumentException("One-way method " + method + " must return void");
+        }
+    }
+
+    /**
+     * Parses a method of a referenced interface, resolving its timeout: the reference's
+     * per-method timeout, else {@link RpcMethod#timeoutMillis()}, else the reference's timeout,
+     * else {@code defaultTimeout}.
+     *
+     * @throws IllegalArgumentException when the declaration is invalid (e.g. a one-way method returning a value)
+     */
+    public static MethodMetadata parse(Method method, ReferenceConfig<?> reference, Duration defaultTimeout) {
+        RpcMethod annotation = method.getAnnotation(RpcMethod.class);
+        Duration timeout = reference.methodTimeouts().get(method.getName());
+        if (timeout == null && annotation != null && annotation.timeoutMillis() > 0) {
+            timeout = Duration.ofMillis(annotation.timeoutMillis());
+        }
+        if (timeout == null) {
+            timeout = reference.timeout() != null ? reference.timeout() : defaultTimeout;
+        }
+        return new MethodMetadata(method, reference.serviceKey().toString(), Math.max(1, timeout.toMillis()));
+    }
+
+    /** Returns the interface method. */
+    public Method method() {
+        return method;
+    }
+
+    /** Returns the wire form of the service key. */
+    public String serviceKey() {
+        return serviceKey;
+    }
+
+    /** Returns the method name. */
+    public String name() {
+        return signature.name();
+    }
+
+    /** Returns the parameter descriptor. */
+    public String parameterDescriptor() {
+        return signature.parameterDescriptor();
+    }
+
+    /** Returns the generic parameter types. Do not modify. */
+    public Type[] parameterTypes() {
+        return parameterTypes;
+    }
+
+    /** Returns the type of the value on the wire (the future's type argument for async methods). */
+    public Type valueType() {
+        return valueType;
+    }
+
+    /** Returns how the method delivers its result. */
+    public ReturnKind returnKind() {
+        return returnKind;
+    }
+
+    /** Whether no response is awaited. */
+    public boolean isOneWay() {
+        return oneWay;
+    }
+
+    /** Whether the method may safely run twice, so retries after an unknown outcome are allowed. */
+    public boolean isIdempotent() {
+        return idempotent;
+    }
+
+    /** Returns the resolved timeout in milliseconds. */
+    public long timeoutMillis() {
+        return timeoutMillis;
+    }
+
+    @Override
+    public String toString() {
+        return serviceKey + "#" + signature;
+    }
+}

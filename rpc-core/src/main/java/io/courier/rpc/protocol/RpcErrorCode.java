@@ -1,0 +1,118 @@
+package io.courier.rpc.protocol;
+
+/**
+ * Stable numeric status of a call, carried in the {@code status} field of every response frame.
+ *
+ * <p>Thread-safe (immutable). Numbers are part of the wire protocol: they are never reused or
+ * renumbered, and a number this version does not know decodes to {@link #UNKNOWN}. Each
+ * constant says whether retrying the call on another provider is safe, that is whether the
+ * provider's business code provably did not run.
+ */
+public enum RpcErrorCode {
+
+    /** The call succeeded. */
+    OK(0, false),
+
+    /** A status this version does not know; retry is not safe. */
+    UNKNOWN(1, false),
+
+    /**
+     * The call did not complete within its deadline. The provider may or may not have run it,
+     * so retry is safe only for idempotent methods.
+     */
+    TIMEOUT(2, false),
+
+    /** The provider does not export the requested service; retry on another provider is safe. */
+    SERVICE_NOT_FOUND(3, true),
+
+    /** The service has no method with that name and parameter types; retry is safe. */
+    METHOD_NOT_FOUND(4, true),
+
+    /**
+     * A request or response body could not be serialized or deserialized, or named a class the
+     * allowlist refuses. Retry will fail the same way.
+     */
+    SERIALIZATION(5, false),
+
+    /** The provider's business executor is full; the call never ran, retry is safe. */
+    SERVER_BUSY(6, true),
+
+    /**
+     * The connection closed while the call was in flight. The provider may have run it, so
+     * retry is safe only for idempotent methods.
+     */
+    CONNECTION_LOST(7, false),
+
+    /** No connection to the provider could be made; the call was never sent, retry is safe. */
+    CONNECT_FAILED(8, true),
+
+    /** The provider's business code threw an exception; retry is not safe. */
+    APPLICATION_ERROR(9, false),
+
+    /** The call was refused by a rate limiter before it ran (like HTTP 429); retry is safe. */
+    RATE_LIMITED(10, true),
+
+    /** The request was malformed or violated a protocol limit; retry will fail the same way. */
+    BAD_REQUEST(11, false),
+
+    /** The provider is shutting down and refused the call before running it; retry is safe. */
+    SHUTTING_DOWN(12, true),
+
+    /** The framework failed on the provider outside business code; retry is not safe. */
+    INTERNAL(13, false),
+
+    /** The caller cancelled the call; retry is not safe. */
+    CANCELLED(14, false),
+
+    /** The caller could not be authenticated; retry will fail the same way. */
+    UNAUTHENTICATED(15, false),
+
+    /** No provider address is known for the service; the call was never sent. */
+    NO_PROVIDER(16, true),
+
+    /** The call's deadline had already passed when the provider received it; it never ran. */
+    DEADLINE_EXCEEDED(17, false),
+
+    /**
+     * The request was never written to the network (the connection closed before the write, or
+     * its outbound buffer was above the high water mark); retry is safe.
+     */
+    NOT_SENT(18, true);
+
+    private static final RpcErrorCode[] BY_CODE = index();
+
+    private final int code;
+    private final boolean retrySafe;
+
+    RpcErrorCode(int code, boolean retrySafe) {
+        this.code = code;
+        this.retrySafe = retrySafe;
+    }
+
+    /** Returns the number written on the wire. */
+    public int code() {
+        return code;
+    }
+
+    /** Whether the provider's business code provably did not run, so a retry cannot duplicate it. */
+    public boolean isRetrySafe() {
+        return retrySafe;
+    }
+
+    /** Returns the constant for a wire number, or {@link #UNKNOWN} for a number this version does not know. */
+    public static RpcErrorCode of(int code) {
+        return code >= 0 && code < BY_CODE.length && BY_CODE[code] != null ? BY_CODE[code] : UNKNOWN;
+    }
+
+    private static RpcErrorCode[] index() {
+        int max = 0;
+        for (RpcErrorCode c : values()) {
+            max = Math.max(max, c.code);
+        }
+        RpcErrorCode[] table = new RpcErrorCode[max + 1];
+        for (RpcErrorCode c : values()) {
+            table[c.code] = c;
+        }
+        return table;
+    }
+}

@@ -1,0 +1,155 @@
+package io.courier.rpc.proxy;
+
+import io.courier.rpc.RpcException;
+import io.courier.rpc.cluster.FailoverInvoker;
+import io.courier.rpc.invoke.MethodMetadata;
+import io.courier.rpc.invoke.ReturnKind;
+import io.courier.rpc.invoke.RpcRequest;
+import io.courier.rpc.invoke.RpcResponse;
+import io.courier.rpc.protocol.RpcErrorCode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Method;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Turns calls on a client proxy into RPCs: sync methods wait for the response, methods
+ * returning {@link CompletableFuture} return at once, one-way methods do not wait.
+ *
+ * <p>Thread-safe (immutable after construction); metadata is looked up in a map built once.
+ */
+final class ReferenceInvocationHandler implements InvocationHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ReferenceInvocationHandler.class);
+
+    /** Slack past the call timeout before a sync caller stops waiting on its own. */
+    private static final long WAIT_SLACK_MILLIS = 1000;
+
+    private final Map<Method, MethodMetadata> methods;
+    private final FailoverInvoker invoker;
+    private final Executor callbackExecutor;
+    private final String description;
+
+    ReferenceInvocationHandler(Map<Method, MethodMetadata> methods, FailoverInvoker invoker, Executor callbackExecutor,
+            String description) {
+        this.methods = methods;
+        this.invoker = invoker;
+        this.callbackExecutor = callbackExecutor;
+        this.description = description;
+    }
+
+    @Override
+    public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+        MethodMetadata metadata = methods.get(method);
+        if (metadata == null) {
+            return invokeLocally(proxy, method, args);
+        }
+        CompletableFuture<RpcResponse> response = invoker.invoke(
+                new RpcRequest(metadata, args, Map.of(), metadata.timeoutMillis()));
+        if (metadata.isOneWay()) {
+            response.whenComplete((r, t) -> {
+                if (t != null) {
+                    log.debug("One-way call {} failed: {}", metadata, t.toString());
+                }
+            });
+            return null;
+        }
+        if (metadata.returnKind() == ReturnKind.FUTURE) {
+            return toUserFuture(response);
+        }
+        return awaitValue(metadata, response);
+    }
+
+    private Object awaitValue(MethodMetadata metadata, CompletableFuture<RpcResponse> future) throws Throwable {
+        RpcResponse response;
+        try {
+            response = future.get(metadata.timeoutMillis() + WAIT_SLACK_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause();
+        } catch (TimeoutException e) {
+            throw new RpcException(RpcErrorCode.TIMEOUT, "Call " + metadata + " timed out after "
+                    + metadata.timeoutMillis() + " ms");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RpcException(RpcErrorCode.CANCELLED, "Interrupted while waiting for " + metadata, e);
+        }
+        if (response.hasException()) {
+            throw asThrowable(metadata.method(), response.exception());
+        }
+        Object value = response.value();
+        if (value == null && metadata.method().getReturnType().isPrimitive()
+                && metadata.method().getReturnType() != void.class) {
+            throw new RpcException(RpcErrorCode.SERIALIZATION, "Provider returned null for primitive "
+                    + metadata.method().getReturnType() + " of " + metadata);
+        }
+        return value;
+    }
+
+    private CompletableFuture<Object> toUserFuture(CompletableFuture<RpcResponse> response) {
+        CompletableFuture<Object> user = new CompletableFuture<>();
+        response.whenComplete((r, t) -> {
+            // User callbacks run on the callback executor, never on a Netty event loop.
+            Runnable completion = () -> {
+                if (t != null) {
+                    user.completeExceptionally(t instanceof CompletionException && t.getCause() != null
+                            ? t.getCause() : t);
+                } else if (r.hasException()) {
+                    user.completeExceptionally(localize(r.exception()));
+                } else {
+                    user.complete(r.value());
+                }
+            };
+            try {
+                callbackExecutor.execute(completion);
+            } catch (RejectedExecutionException e) {
+                completion.run();
+            }
+        });
+        return user;
+    }
+
+    /** Gives a re-created remote exception the caller's stack; wraps undeclared checked ones. */
+    private static Throwable asThrowable(Method method, Throwable remote) {
+        Throwable t = localize(remote);
+        if (t instanceof RuntimeException || t instanceof Error) {
+            return t;
+        }
+        for (Class<?> declared : method.getExceptionTypes()) {
+            if (declared.isInstance(t)) {
+                return t;
+            }
+        }
+        return new RpcException(RpcErrorCode.APPLICATION_ERROR, "Provider threw undeclared " + t.getClass().getName()
+                + ": " + t.getMessage(), t, t.getClass().getName());
+    }
+
+    private static Throwable localize(Throwable remote) {
+        // The provider's stack trace stays on the provider; show where the consumer called.
+        remote.fillInStackTrace();
+        return remote;
+    }
+
+    private Object invokeLocally(Object proxy, Method method, Object[] args) throws Throwable {
+        if (method.getDeclaringClass() == Object.class) {
+            return switch (method.getName()) {
+                case "equals" -> proxy == args[0];
+                case "hashCode" -> System.identityHashCode(proxy);
+                case "toString" -> description;
+                default -> throw new UnsupportedOperationException(method.toString());
+            };
+        }
+        if (method.isDefault()) {
+            return InvocationHandler.invokeDefault(proxy, method, args);
+        }
+        throw new RpcException(RpcErrorCode.METHOD_NOT_FOUND, "No metadata for " + method);
+    }
+}

@@ -1,0 +1,70 @@
+package io.courier.rpc.serialization.kryo;
+
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.serializers.DefaultArraySerializers.BooleanArraySerializer;
+import com.esotericsoftware.kryo.serializers.DefaultArraySerializers.ObjectArraySerializer;
+import com.esotericsoftware.kryo.serializers.DefaultArraySerializers.StringArraySerializer;
+
+/**
+ * Kryo's array serializers that allocate with {@code new T[length]} themselves, with the
+ * declared length peeked and checked against the body first. Primitive arrays read through
+ * {@link BoundedInput}'s bulk methods, which check their own lengths.
+ *
+ * <p>Not thread-safe: like every Kryo serializer, used by one {@link Kryo} instance at a time.
+ */
+final class BoundedArraySerializers {
+
+    private BoundedArraySerializers() {
+    }
+
+    /** Peeks the {@code length + 1} varint every array format starts with, leaving the position unchanged. */
+    private static void checkLength(Input input, Class<?> type) {
+        int start = input.position();
+        int lengthPlusOne = input.readVarInt(true);
+        try {
+            if (lengthPlusOne > 1) {
+                BoundedInput.checkCount(input, lengthPlusOne - 1L, 1, type.getSimpleName());
+            }
+        } finally {
+            input.setPosition(start);
+        }
+    }
+
+    /** {@code Object[]} and every other reference array. */
+    static final class ObjectArray extends ObjectArraySerializer {
+
+        ObjectArray(Kryo kryo, Class<?> type) {
+            super(kryo, type);
+        }
+
+        @Override
+        @SuppressWarnings("rawtypes")
+        public Object[] read(Kryo kryo, Input input, Class type) {
+            checkLength(input, type);
+            return super.read(kryo, input, type);
+        }
+    }
+
+    /** {@code String[]}. */
+    static final class StringArray extends StringArraySerializer {
+
+        @Override
+        @SuppressWarnings("rawtypes")
+        public String[] read(Kryo kryo, Input input, Class type) {
+            checkLength(input, String[].class);
+            return super.read(kryo, input, type);
+        }
+    }
+
+    /** {@code boolean[]}. */
+    static final class BooleanArray extends BooleanArraySerializer {
+
+        @Override
+        @SuppressWarnings("rawtypes")
+        public boolean[] read(Kryo kryo, Input input, Class type) {
+            checkLength(input, boolean[].class);
+            return super.read(kryo, input, type);
+        }
+    }
+}

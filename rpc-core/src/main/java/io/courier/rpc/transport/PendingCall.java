@@ -1,0 +1,32 @@
+package io.courier.rpc.transport;
+
+import io.courier.rpc.invoke.RpcResponse;
+import io.netty.util.Timeout;
+
+import java.lang.reflect.Type;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A call written to a connection and awaiting its response.
+ *
+ * <p>Thread-safe: whichever of response, timeout or connection loss removes it from the
+ * pending map first completes it; the others find nothing to do.
+ */
+final class PendingCall {
+
+    final CompletableFuture<RpcResponse> future;
+    final Type valueType;
+    volatile Timeout timeout;
+
+    PendingCall(CompletableFuture<RpcResponse> future, Type valueType) {
+        this.future = future;
+        this.valueType = valueType;
+    }
+
+    void cancelTimeout() {
+        Timeout t = timeout;
+        if (t != null) {
+            t.cancel();
+        }
+    }
+}

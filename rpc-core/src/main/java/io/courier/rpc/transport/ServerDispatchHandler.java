@@ -1,0 +1,160 @@
+package io.courier.rpc.transport;
+
+import io.courier.rpc.RpcException;
+import io.courier.rpc.invoke.InvokerTable;
+import io.courier.rpc.invoke.MethodInvoker;
+import io.courier.rpc.protocol.FrameWriter;
+import io.courier.rpc.protocol.HeartbeatMessage;
+import io.courier.rpc.protocol.MalformedMessage;
+import io.courier.rpc.protocol.MessageType;
+import io.courier.rpc.protocol.ProtocolWarnings;
+import io.courier.rpc.protocol.RequestMessage;
+import io.courier.rpc.protocol.RpcErrorCode;
+import io.courier.rpc.serialization.Serializer;
+import io.courier.rpc.serialization.Serializers;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * Routes decoded requests to business threads and answers what can be answered without one:
+ * unknown services, unknown serializers, malformed requests, a full executor, heartbeats.
+ *
+ * <p>Thread-safe and {@link ChannelHandler.Sharable}; one instance serves every connection of a
+ * server. Never blocks the event loop: lookup is a map read and the hand-off never waits.
+ */
+@ChannelHandler.Sharable
+final class ServerDispatchHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(ServerDispatchHandler.class);
+
+    private final InvokerTable invokers;
+    private final Serializers serializers;
+    private final Executor executor;
+    private final ResponseSender sender;
+    private final FrameWriter writer;
+    private final InFlightCalls inFlight;
+    private final ChannelGroup channels;
+    private final ProtocolWarnings warnings;
+    private volatile boolean shuttingDown;
+
+    ServerDispatchHandler(InvokerTable invokers, Serializers serializers, Executor executor, FrameWriter writer,
+            InFlightCalls inFlight, ChannelGroup channels, ProtocolWarnings warnings) {
+        this.invokers = invokers;
+        this.serializers = serializers;
+        this.executor = executor;
+        this.writer = writer;
+        this.sender = new ResponseSender(writer);
+        this.inFlight = inFlight;
+        this.channels = channels;
+        this.warnings = warnings;
+    }
+
+    /** From now on, new calls are refused with {@link RpcErrorCode#SHUTTING_DOWN}. */
+    void shutDown() {
+        shuttingDown = true;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        channels.add(ctx.channel());
+        log.debug("Accepted connection {}", ctx.channel());
+        super.channelActive(ctx);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof RequestMessage request) {
+            dispatch(ctx.channel(), request);
+        } else if (msg instanceof HeartbeatMessage heartbeat) {
+            if (heartbeat.ping()) {
+                ctx.writeAndFlush(writer.heartbeat(ctx.alloc(), false, heartbeat.id()), ctx.voidPromise());
+            }
+        } else if (msg instanceof MalformedMessage malformed) {
+            warnings.warn(ctx.channel().remoteAddress(), malformed.reason());
+            if (malformed.type() == MessageType.REQUEST) {
+                sender.error(ctx.channel(), malformed.requestId(), (byte) 0, RpcErrorCode.BAD_REQUEST,
+                        malformed.reason());
+            }
+        } else {
+            ReferenceCountUtil.release(msg);
+            warnings.warn(ctx.channel().remoteAddress(), "unexpected " + msg.getClass().getSimpleName());
+        }
+    }
+
+    private void dispatch(Channel channel, RequestMessage request) {
+        long receivedNanos = System.nanoTime();
+        byte serializationId = request.serializationId();
+        boolean handedOff = false;
+        try {
+            if (shuttingDown) {
+                answer(channel, request, RpcErrorCode.SHUTTING_DOWN, "Provider is shutting down");
+                return;
+            }
+            Serializer serializer = serializers.byId(serializationId);
+            if (serializer == null) {
+                answer(channel, request, RpcErrorCode.SERIALIZATION, "Unknown serialization id " + serializationId);
+                return;
+            }
+            MethodInvoker invoker;
+            try {
+                invoker = invokers.lookup(request.serviceKey(), request.methodName(), request.parameterDescriptor());
+            } catch (RpcException e) {
+                answer(channel, request, e.code(), e.getMessage());
+                return;
+            }
+            inFlight.begin();
+            try {
+                executor.execute(new ServerCall(channel, request, invoker, serializer, sender, inFlight,
+                        receivedNanos));
+                handedOff = true;
+            } catch (RejectedExecutionException e) {
+                inFlight.end();
+                answer(channel, request, RpcErrorCode.SERVER_BUSY, "Provider's business executor is full");
+            }
+        } finally {
+            if (!handedOff) {
+                request.release();
+            }
+        }
+    }
+
+    private void answer(Channel channel, RequestMessage request, RpcErrorCode code, String message) {
+        if (request.isOneWay()) {
+            log.debug("Dropping one-way call {}#{} from {}: {}", request.serviceKey(), request.methodName(),
+                    channel.remoteAddress(), message);
+            return;
+        }
+        sender.error(channel, request.requestId(), request.serializationId(), code, message);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof IdleStateEvent) {
+            log.debug("Closing idle connection {}", ctx.channel());
+            ctx.close();
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof IOException) {
+            log.debug("Connection {} failed: {}", ctx.channel(), cause.toString());
+        } else {
+            log.warn("Closing connection {} after an unexpected error", ctx.channel(), cause);
+        }
+        ctx.close();
+    }
+}

@@ -1,0 +1,238 @@
+package io.courier.rpc.e2e;
+
+import io.courier.rpc.RpcClient;
+import io.courier.rpc.RpcException;
+import io.courier.rpc.RpcServer;
+import io.courier.rpc.config.ClientOptions;
+import io.courier.rpc.config.ReferenceConfig;
+import io.courier.rpc.e2e.EchoService.Item;
+import io.courier.rpc.e2e.EchoService.ItemNotFoundException;
+import io.courier.rpc.invoke.MethodMetadata;
+import io.courier.rpc.invoke.RpcRequest;
+import io.courier.rpc.protocol.RpcErrorCode;
+import io.courier.rpc.serialization.kryo.KryoSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+@Timeout(30)
+class EndToEndTest {
+
+    private final ServerClientFixture fixture = new ServerClientFixture();
+    private final EchoServiceImpl impl = new EchoServiceImpl();
+    private RpcServer server;
+    private RpcClient client;
+    private EchoService echo;
+
+    @BeforeEach
+    void start() {
+        server = fixture.server(impl);
+        client = fixture.client();
+        echo = client.reference(ServerClientFixture.reference(server.address()).build());
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        impl.release.countDown();
+        fixture.close();
+    }
+
+    @Test
+    void syncCallsReturnValues() {
+        assertThat(echo.echo("hello")).isEqualTo("hello");
+        assertThat(echo.add(2, 3)).isEqualTo(5);
+        Item item = new Item(7, "seven", List.of("a", "b"));
+        assertThat(echo.roundTrip(item)).isEqualTo(item);
+        assertThat(echo.group(List.of(new Item(1, "x", List.of()), new Item(2, "x", List.of()), new Item(3, "y", List.of()))))
+                .containsOnlyKeys("x", "y")
+                .satisfies(m -> assertThat(m.get("x")).extracting(Item::id).containsExactly(1L, 2L));
+    }
+
+    @Test
+    void overloadsAreDistinguishedByParameterTypes() {
+        assertThat(echo.echo("ab")).isEqualTo("ab");
+        assertThat(echo.echo("ab", 3)).isEqualTo("ababab");
+    }
+
+    @Test
+    void nullArgumentsAndResultsTravel() {
+        assertThat(echo.echo(null)).isNull();
+        assertThat(echo.roundTrip(null)).isNull();
+        assertThat(echo.echo(null, 2)).isEqualTo("nullnull");
+    }
+
+    @Test
+    void largePayloadsTravelBothWays() {
+        byte[] big = echo.payload(4 * 1024 * 1024);
+        assertThat(big).hasSize(4 * 1024 * 1024);
+        assertThat(big[12345]).isEqualTo((byte) 12345);
+        assertThat(echo.length(big)).isEqualTo(big.length);
+    }
+
+    @Test
+    void oversizedRequestFailsWithoutBeingSent() {
+        RpcException e = catchThrowableOfType(RpcException.class, () -> echo.length(new byte[9 * 1024 * 1024]));
+        assertThat(e.code()).isEqualTo(RpcErrorCode.BAD_REQUEST);
+        assertThat(echo.echo("still fine")).isEqualTo("still fine");
+    }
+
+    @Test
+    void oversizedResponseBecomesAnError() {
+        RpcException e = catchThrowableOfType(RpcException.class, () -> echo.payload(9 * 1024 * 1024));
+        assertThat(e.code()).isEqualTo(RpcErrorCode.INTERNAL);
+        assertThat(e.getMessage()).contains("maximum frame size");
+        assertThat(echo.echo("still fine")).isEqualTo("still fine");
+    }
+
+    @Test
+    void asyncCallsCompleteOffTheEventLoop() throws Exception {
+        CompletableFuture<String> future = echo.echoAsync("x");
+        CompletableFuture<String> thread = future.thenApply(v -> Thread.currentThread().getName());
+        assertThat(future.get(5, TimeUnit.SECONDS)).isEqualTo("async:x");
+        assertThat(thread.get(5, TimeUnit.SECONDS)).doesNotContain("courier-client-io");
+    }
+
+    @Test
+    void asyncFailuresCompleteTheFutureExceptionally() {
+        assertThat(echo.failAsync("nope"))
+                .failsWithin(Duration.ofSeconds(5))
+                .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                .havingCause()
+                .isInstanceOf(IllegalArgumentException.class)
+                .withMessage("nope");
+    }
+
+    @Test
+    void oneWayCallsReachTheProvider() throws Exception {
+        echo.fire("fire-and-forget");
+        assertThat(impl.fired.poll(5, TimeUnit.SECONDS)).isEqualTo("fire-and-forget");
+    }
+
+    @Test
+    void slowCallTimesOutAndTheLateResponseIsDropped() {
+        EchoService impatient = client.reference(ServerClientFixture.reference(server.address())
+                .timeout(Duration.ofMillis(200)).retries(0).build());
+        long start = System.nanoTime();
+        RpcException e = catchThrowableOfType(RpcException.class, () -> impatient.slow(800));
+        long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
+        assertThat(e.code()).isEqualTo(RpcErrorCode.TIMEOUT);
+        assertThat(elapsedMillis).isGreaterThanOrEqualTo(150).isLessThan(800);
+        impl.release.countDown();
+        // The connection survives the late response.
+        assertThat(impatient.echo("after")).isEqualTo("after");
+    }
+
+    @Test
+    void annotatedMethodTimeoutApplies() {
+        RpcException e = catchThrowableOfType(RpcException.class, () -> echo.slowWithAnnotatedTimeout(3000));
+        assertThat(e.code()).isEqualTo(RpcErrorCode.TIMEOUT);
+        assertThat(e.getMessage()).contains("150 ms");
+    }
+
+    @Test
+    void declaredCheckedExceptionIsRethrownAsTheSameType() {
+        ItemNotFoundException e = catchThrowableOfType(ItemNotFoundException.class, () -> echo.failChecked("missing"));
+        assertThat(e).hasMessage("missing");
+        assertThat(e.itemId()).isEqualTo(42);
+        // The stack trace is the consumer's, not the provider's.
+        assertThat(e.getStackTrace()).noneMatch(f -> f.getClassName().contains("EchoServiceImpl"));
+    }
+
+    @Test
+    void runtimeExceptionIsRethrownAsTheSameType() {
+        assertThatThrownBy(() -> echo.failRuntime("broken"))
+                .isExactlyInstanceOf(IllegalStateException.class)
+                .hasMessage("broken");
+    }
+
+    @Test
+    void exceptionTheConsumerCannotLoadBecomesRpcExceptionWithTheRemoteName() {
+        RpcException e = catchThrowableOfType(RpcException.class, () -> echo.failWithHiddenType("secret"));
+        assertThat(e.code()).isEqualTo(RpcErrorCode.APPLICATION_ERROR);
+        assertThat(e.remoteClassName()).isEqualTo(EchoServiceImpl.HiddenProviderException.class.getName());
+        assertThat(e.getMessage()).contains("secret");
+    }
+
+    @Test
+    void unknownServiceIsReported() {
+        Runnable other = client.reference(ReferenceConfig.builder(Runnable.class)
+                .address(server.address().getHostString() + ":" + server.address().getPort()).retries(0).build());
+        RpcException e = catchThrowableOfType(RpcException.class, other::run);
+        assertThat(e.code()).isEqualTo(RpcErrorCode.SERVICE_NOT_FOUND);
+        assertThat(e.getMessage()).contains("java.lang.Runnable");
+    }
+
+    @Test
+    void versionIsPartOfTheServiceKey() {
+        EchoService v2 = client.reference(ServerClientFixture.reference(server.address()).version("2.0").retries(0).build());
+        RpcException e = catchThrowableOfType(RpcException.class, () -> v2.echo("x"));
+        assertThat(e.code()).isEqualTo(RpcErrorCode.SERVICE_NOT_FOUND);
+    }
+
+    @Test
+    void unknownMethodIsReported() throws Exception {
+        ReferenceConfig<EchoService> config = ServerClientFixture.reference(server.address()).build();
+        MethodMetadata foreign = MethodMetadata.parse(Runnable.class.getMethod("run"), config, Duration.ofSeconds(5));
+        try (var transport = new io.courier.rpc.transport.ClientTransport(ClientOptions.ofDefaults(),
+                KryoSerializer.ofDefaults())) {
+            InetSocketAddress address = new InetSocketAddress("127.0.0.1", server.address().getPort());
+            var failure = transport.send(address, new RpcRequest(foreign, null, Map.of(), 5000));
+            assertThat(failure).failsWithin(Duration.ofSeconds(5))
+                    .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                    .havingCause()
+                    .isInstanceOfSatisfying(RpcException.class,
+                            ex -> assertThat(ex.code()).isEqualTo(RpcErrorCode.METHOD_NOT_FOUND));
+        }
+    }
+
+    @Test
+    void classRefusedByTheProviderFailsTheCallButNotTheConnection() {
+        try (RpcClient lenient = RpcClient.builder()
+                .serializer(KryoSerializer.builder().allowClasses(Gadget.class).build()).build()) {
+            EchoService e = lenient.reference(ServerClientFixture.reference(server.address()).retries(0).build());
+            RpcException failure = catchThrowableOfType(RpcException.class, () -> e.echoObject(new Gadget("boom")));
+            assertThat(failure.code()).isEqualTo(RpcErrorCode.SERIALIZATION);
+            assertThat(failure.getMessage()).contains(Gadget.class.getName());
+            assertThat(e.echo("alive")).isEqualTo("alive");
+        }
+    }
+
+    @Test
+    void thousandConcurrentCallsShareOneConnection() throws Exception {
+        List<CompletableFuture<String>> futures = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            futures.add(echo.echoAsync("n" + i));
+        }
+        for (int i = 0; i < 1000; i++) {
+            assertThat(futures.get(i).get(10, TimeUnit.SECONDS)).isEqualTo("async:n" + i);
+        }
+        assertThat(client.connectionCounts()).containsValue(1).hasSize(1);
+        assertThat(server.connectionCount()).isEqualTo(1);
+    }
+
+    @Test
+    void proxiesAreSharedPerDistinctConfig() {
+        ReferenceConfig<EchoService> config = ServerClientFixture.reference(server.address()).build();
+        assertThat(client.reference(config)).isSameAs(client.reference(ServerClientFixture.reference(server.address()).build()));
+        assertThat(client.reference(config)).isNotSameAs(client.reference(ServerClientFixture.reference(server.address())
+                .timeout(Duration.ofSeconds(1)).build()));
+        assertThat(echo.toString()).contains(EchoService.class.getName());
+    }
+
+    /** A class nobody allows on the provider. */
+    record Gadget(String payload) {
+    }
+}
