@@ -3,6 +3,7 @@ package io.courier.rpc;
 import io.courier.rpc.cluster.FailoverInvoker;
 import io.courier.rpc.config.ClientOptions;
 import io.courier.rpc.config.ReferenceConfig;
+import io.courier.rpc.interceptor.ClientInterceptor;
 import io.courier.rpc.protocol.RpcErrorCode;
 import io.courier.rpc.proxy.ProxyFactory;
 import io.courier.rpc.serialization.Serializer;
@@ -49,10 +50,12 @@ public final class RpcClient implements AutoCloseable {
     private final ExecutorService ownedCallbackExecutor;
     private final Executor callbackExecutor;
     private final Map<ReferenceConfig<?>, Object> proxies = new ConcurrentHashMap<>();
+    private final List<ClientInterceptor> interceptors;
     private volatile boolean closed;
 
     private RpcClient(Builder b) {
         this.options = b.options;
+        this.interceptors = List.copyOf(b.interceptors);
         this.serializer = b.serializer == null ? KryoSerializer.ofDefaults() : b.serializer;
         this.transport = new ClientTransport(options, serializer);
         if (b.callbackExecutor == null) {
@@ -108,7 +111,7 @@ public final class RpcClient implements AutoCloseable {
             awaitAnyProvider(config, connects);
         }
         FailoverInvoker invoker = new FailoverInvoker(transport, config.addresses(), config.retries());
-        return ProxyFactory.create(config, invoker, options.requestTimeout(), callbackExecutor);
+        return ProxyFactory.create(config, invoker, interceptors, options.requestTimeout(), callbackExecutor);
     }
 
     private void awaitAnyProvider(ReferenceConfig<?> config, List<CompletableFuture<Void>> connects) {
@@ -174,8 +177,15 @@ public final class RpcClient implements AutoCloseable {
         private ClientOptions options = ClientOptions.ofDefaults();
         private Serializer serializer;
         private Executor callbackExecutor;
+        private final List<ClientInterceptor> interceptors = new ArrayList<>();
 
         private Builder() {
+        }
+
+        /** Adds a client interceptor; interceptors run in the order added, the first outermost. */
+        public Builder interceptor(ClientInterceptor interceptor) {
+            interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+            return this;
         }
 
         /** Sets the options (default {@link ClientOptions#ofDefaults()}). */

@@ -2,6 +2,8 @@ package io.courier.rpc;
 
 import io.courier.rpc.config.ServerOptions;
 import io.courier.rpc.config.ServiceConfig;
+import io.courier.rpc.interceptor.AdmissionControl;
+import io.courier.rpc.interceptor.ServerInterceptor;
 import io.courier.rpc.invoke.InvokerTable;
 import io.courier.rpc.serialization.Serializer;
 import io.courier.rpc.serialization.Serializers;
@@ -60,10 +62,10 @@ public final class RpcServer implements AutoCloseable {
         for (ServiceConfig<?> service : b.services) {
             serializers.allowTypesOf(service.serviceInterface());
         }
-        this.invokers = InvokerTable.of(b.services);
+        this.invokers = InvokerTable.of(b.services, List.copyOf(b.interceptors));
         this.ownedExecutor = b.executor == null ? newBusinessExecutor(options) : null;
         this.transport = new ServerTransport(options, invokers, serializers,
-                b.executor == null ? ownedExecutor : b.executor);
+                b.executor == null ? ownedExecutor : b.executor, List.copyOf(b.admissions));
     }
 
     /** Returns a builder. */
@@ -179,9 +181,23 @@ public final class RpcServer implements AutoCloseable {
         private ServerOptions options = ServerOptions.ofDefaults();
         private final List<ServiceConfig<?>> services = new ArrayList<>();
         private final List<Serializer> serializers = new ArrayList<>();
+        private final List<ServerInterceptor> interceptors = new ArrayList<>();
+        private final List<AdmissionControl> admissions = new ArrayList<>();
         private ExecutorService executor;
 
         private Builder() {
+        }
+
+        /** Adds a server interceptor; interceptors run in the order added, the first outermost. */
+        public Builder interceptor(ServerInterceptor interceptor) {
+            interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+            return this;
+        }
+
+        /** Adds an admission check (rate or concurrency limit) run before calls reach the executor. */
+        public Builder admissionControl(AdmissionControl admissionControl) {
+            admissions.add(Objects.requireNonNull(admissionControl, "admissionControl"));
+            return this;
         }
 
         /** Sets the options (default {@link ServerOptions#ofDefaults()}). */

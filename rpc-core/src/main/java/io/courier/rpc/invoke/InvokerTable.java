@@ -2,6 +2,7 @@ package io.courier.rpc.invoke;
 
 import io.courier.rpc.RpcException;
 import io.courier.rpc.config.ServiceConfig;
+import io.courier.rpc.interceptor.ServerInterceptor;
 import io.courier.rpc.protocol.RpcErrorCode;
 
 import java.lang.reflect.Method;
@@ -34,6 +35,16 @@ public final class InvokerTable {
      * @throws IllegalArgumentException when two services share a key
      */
     public static InvokerTable of(List<ServiceConfig<?>> configs) {
+        return of(configs, List.of());
+    }
+
+    /**
+     * Builds the table for a list of services, with the server interceptors (in order) that
+     * apply to each method.
+     *
+     * @throws IllegalArgumentException when two services share a key
+     */
+    public static InvokerTable of(List<ServiceConfig<?>> configs, List<ServerInterceptor> interceptors) {
         Map<String, Map<String, Map<String, MethodInvoker>>> services = new HashMap<>();
         for (ServiceConfig<?> config : configs) {
             String key = config.serviceKey().toString();
@@ -47,7 +58,8 @@ public final class InvokerTable {
                 }
                 MethodSignature signature = MethodSignature.of(method);
                 methods.computeIfAbsent(signature.name(), n -> new HashMap<>())
-                        .put(signature.parameterDescriptor(), MethodInvoker.of(method, config.implementation()));
+                        .put(signature.parameterDescriptor(),
+                                MethodInvoker.of(method, config.implementation(), config.serviceKey(), interceptors));
             }
             services.put(key, methods);
         }

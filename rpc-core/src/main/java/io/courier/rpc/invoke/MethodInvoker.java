@@ -1,38 +1,42 @@
 package io.courier.rpc.invoke;
 
-import io.courier.rpc.RpcMethod;
+import io.courier.rpc.RpcException;
+import io.courier.rpc.interceptor.InterceptorChain;
+import io.courier.rpc.interceptor.ServerInterceptor;
+import io.courier.rpc.protocol.RpcErrorCode;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
 import java.lang.reflect.Type;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 
 /**
- * Calls one method of one exported service object, resolved once at export time.
+ * Calls one method of one exported service object, resolved once at export time together with
+ * the server interceptors that apply to it.
  *
  * <p>Thread-safe (immutable). Uses a {@link MethodHandle} bound to the target and spread over an
  * argument array, so no reflection lookup happens per call.
  */
 public final class MethodInvoker {
 
-    private final Method method;
+    private final MethodMetadata metadata;
     private final MethodHandle handle;
-    private final Type[] parameterTypes;
-    private final ReturnKind returnKind;
-    private final boolean oneWay;
+    private final InterceptorChain chain;
 
-    private MethodInvoker(Method method, MethodHandle handle) {
-        this.method = method;
+    private MethodInvoker(MethodMetadata metadata, MethodHandle handle, List<ServerInterceptor> interceptors) {
+        this.metadata = metadata;
         this.handle = handle;
-        this.parameterTypes = method.getGenericParameterTypes();
-        this.returnKind = ReturnKind.of(method);
-        RpcMethod annotation = method.getAnnotation(RpcMethod.class);
-        this.oneWay = annotation != null && annotation.oneWay();
+        this.chain = InterceptorChain.forServer(interceptors, metadata, this::invokeMethod);
     }
 
-    /** Resolves an invoker for {@code method} of {@code serviceInterface} on {@code target}. */
-    static MethodInvoker of(Method method, Object target) {
+    /** Resolves an invoker for {@code method} of a service interface on {@code target}. */
+    static MethodInvoker of(Method method, Object target, ServiceKey serviceKey, List<ServerInterceptor> interceptors) {
         MethodHandle handle;
         try {
             // Interfaces may be package-private; the accessible flag lets the lookup unreflect them.
@@ -44,40 +48,61 @@ public final class MethodInvoker {
         MethodHandle bound = handle.bindTo(target)
                 .asSpreader(Object[].class, method.getParameterCount())
                 .asType(MethodType.methodType(Object.class, Object[].class));
-        return new MethodInvoker(method, bound);
+        return new MethodInvoker(MethodMetadata.forProvider(method, serviceKey), bound, interceptors);
+    }
+
+    /** Returns the method's metadata. */
+    public MethodMetadata metadata() {
+        return metadata;
     }
 
     /** Returns the interface method. */
     public Method method() {
-        return method;
+        return metadata.method();
     }
 
     /** Returns the generic parameter types, for deserializing arguments. Do not modify. */
     public Type[] parameterTypes() {
-        return parameterTypes;
-    }
-
-    /** Returns how the method delivers its result. */
-    public ReturnKind returnKind() {
-        return returnKind;
-    }
-
-    /** Whether the method is declared one-way. */
-    public boolean isOneWay() {
-        return oneWay;
+        return metadata.parameterTypes();
     }
 
     /**
-     * Calls the method.
-     *
-     * @throws Throwable whatever the method throws, unwrapped
+     * Runs a call through the server interceptors and the method. Business exceptions, thrown or
+     * returned through a future, become responses carrying them.
      */
-    public Object invoke(Object[] arguments) throws Throwable {
-        return handle.invokeExact(arguments);
+    public CompletableFuture<RpcResponse> invoke(RpcRequest request) {
+        return chain.proceed(request);
+    }
+
+    private CompletableFuture<RpcResponse> invokeMethod(RpcRequest request) {
+        Object result;
+        try {
+            result = handle.invokeExact(request.arguments());
+        } catch (Throwable t) {
+            return CompletableFuture.completedFuture(RpcResponse.ofException(t, null));
+        }
+        if (metadata.returnKind() != ReturnKind.FUTURE) {
+            return CompletableFuture.completedFuture(RpcResponse.ofValue(result, null));
+        }
+        if (result == null) {
+            return CompletableFuture.failedFuture(new RpcException(RpcErrorCode.INTERNAL,
+                    metadata.name() + " returned a null future"));
+        }
+        CompletableFuture<RpcResponse> response = new CompletableFuture<>();
+        ((CompletionStage<?>) result).whenComplete((value, error) -> response.complete(error == null
+                ? RpcResponse.ofValue(value, null) : RpcResponse.ofException(unwrap(error), null)));
+        return response;
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
     }
 
     @Override
     public String toString() {
-        return "MethodInvoker[" + method.getDeclaringClass().getName() + "#" + MethodSignature.of(method) + "]";
+        return "MethodInvoker[" + metadata + "]";
     }
 }

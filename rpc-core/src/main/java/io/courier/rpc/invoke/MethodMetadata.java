@@ -16,6 +16,7 @@ import java.time.Duration;
 public final class MethodMetadata {
 
     private final Method method;
+    private final ServiceKey key;
     private final String serviceKey;
     private final MethodSignature signature;
     private final Type[] parameterTypes;
@@ -25,10 +26,11 @@ public final class MethodMetadata {
     private final boolean idempotent;
     private final long timeoutMillis;
 
-    private MethodMetadata(Method method, String serviceKey, long timeoutMillis) {
+    private MethodMetadata(Method method, ServiceKey key, long timeoutMillis) {
         RpcMethod annotation = method.getAnnotation(RpcMethod.class);
         this.method = method;
-        this.serviceKey = serviceKey;
+        this.key = key;
+        this.serviceKey = key.toString();
         this.signature = MethodSignature.of(method);
         this.parameterTypes = method.getGenericParameterTypes();
         this.returnKind = ReturnKind.of(method);
@@ -57,12 +59,27 @@ public final class MethodMetadata {
         if (timeout == null) {
             timeout = reference.timeout() != null ? reference.timeout() : defaultTimeout;
         }
-        return new MethodMetadata(method, reference.serviceKey().toString(), Math.max(1, timeout.toMillis()));
+        return new MethodMetadata(method, reference.serviceKey(), Math.max(1, timeout.toMillis()));
+    }
+
+    /** Parses a method of an exported interface, for the provider side; it carries no timeout. */
+    public static MethodMetadata forProvider(Method method, ServiceKey serviceKey) {
+        return new MethodMetadata(method, serviceKey, 0);
     }
 
     /** Returns the interface method. */
     public Method method() {
         return method;
+    }
+
+    /** Returns the key of the service the method belongs to. */
+    public ServiceKey key() {
+        return key;
+    }
+
+    /** Returns the fully qualified name of the service interface. */
+    public String interfaceName() {
+        return key.interfaceName();
     }
 
     /** Returns the wire form of the service key. */
@@ -105,7 +122,7 @@ public final class MethodMetadata {
         return idempotent;
     }
 
-    /** Returns the resolved timeout in milliseconds. */
+    /** Returns the resolved timeout in milliseconds; 0 on the provider side. */
     public long timeoutMillis() {
         return timeoutMillis;
     }

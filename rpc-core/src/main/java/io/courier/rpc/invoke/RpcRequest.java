@@ -50,6 +50,26 @@ public final class RpcRequest {
         return timeoutMillis;
     }
 
+    /** Returns the wire form of the called service's key. */
+    public String serviceKey() {
+        return method.serviceKey();
+    }
+
+    /** Returns the called method's name. */
+    public String methodName() {
+        return method.name();
+    }
+
+    /** Returns a copy carrying {@code extra} attachments in addition to (and overriding) these. */
+    public RpcRequest withAttachments(Map<String, String> extra) {
+        if (extra.isEmpty()) {
+            return this;
+        }
+        java.util.HashMap<String, String> merged = new java.util.HashMap<>(attachments);
+        merged.putAll(extra);
+        return new RpcRequest(method, arguments, java.util.Collections.unmodifiableMap(merged), timeoutMillis);
+    }
+
     /** Returns a copy with a different time budget. */
     public RpcRequest withTimeoutMillis(long timeoutMillis) {
         return new RpcRequest(method, arguments, attachments, timeoutMillis);

@@ -1,6 +1,10 @@
 package io.courier.rpc.invoke;
 
+import io.courier.rpc.RpcException;
+import io.courier.rpc.protocol.RpcErrorCode;
+
 import java.util.Map;
+import java.util.concurrent.CompletionException;
 
 /**
  * The outcome of a call that reached the provider's business code: a value or the exception it
@@ -38,6 +42,31 @@ public final class RpcResponse {
     /** Returns the empty response of a one-way or void call. */
     public static RpcResponse empty() {
         return EMPTY;
+    }
+
+    /**
+     * Returns the status of a call's outcome: {@code OK}, {@code APPLICATION_ERROR} when business
+     * code (or an interceptor) threw, else the code of the framework failure.
+     *
+     * @param response the response, when the call completed normally
+     * @param error the failure, when it completed exceptionally
+     */
+    public static RpcErrorCode statusOf(RpcResponse response, Throwable error) {
+        if (error != null) {
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            return cause instanceof RpcException e ? e.code() : RpcErrorCode.APPLICATION_ERROR;
+        }
+        return response.hasException() ? RpcErrorCode.APPLICATION_ERROR : RpcErrorCode.OK;
+    }
+
+    /** Returns a copy carrying {@code extra} attachments in addition to (and overriding) these. */
+    public RpcResponse withAttachments(Map<String, String> extra) {
+        if (extra.isEmpty()) {
+            return this;
+        }
+        java.util.HashMap<String, String> merged = new java.util.HashMap<>(attachments);
+        merged.putAll(extra);
+        return new RpcResponse(value, exception, java.util.Collections.unmodifiableMap(merged));
     }
 
     /** Returns the value, {@code null} when there is none or when the call threw. */

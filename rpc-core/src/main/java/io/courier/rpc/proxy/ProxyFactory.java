@@ -2,6 +2,8 @@ package io.courier.rpc.proxy;
 
 import io.courier.rpc.cluster.FailoverInvoker;
 import io.courier.rpc.config.ReferenceConfig;
+import io.courier.rpc.interceptor.ClientInterceptor;
+import io.courier.rpc.interceptor.InterceptorChain;
 import io.courier.rpc.invoke.MethodMetadata;
 
 import java.lang.reflect.Method;
@@ -9,6 +11,7 @@ import java.lang.reflect.Modifier;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
 
@@ -26,20 +29,23 @@ public final class ProxyFactory {
     /**
      * Creates a proxy.
      *
+     * @param interceptors the client interceptors, outermost first
      * @param defaultTimeout the timeout of methods for which neither the reference nor the interface sets one
      * @param callbackExecutor where futures returned by async methods are completed
      * @throws IllegalArgumentException when a method declaration is invalid
      */
-    public static <T> T create(ReferenceConfig<T> reference, FailoverInvoker invoker, Duration defaultTimeout,
-            Executor callbackExecutor) {
+    public static <T> T create(ReferenceConfig<T> reference, FailoverInvoker invoker,
+            List<ClientInterceptor> interceptors, Duration defaultTimeout, Executor callbackExecutor) {
         Class<T> type = reference.serviceInterface();
-        Map<Method, MethodMetadata> methods = new HashMap<>();
+        Map<Method, ReferenceInvocationHandler.Target> methods = new HashMap<>();
         for (Method method : type.getMethods()) {
             if (!Modifier.isStatic(method.getModifiers()) && !method.isDefault()) {
-                methods.put(method, MethodMetadata.parse(method, reference, defaultTimeout));
+                MethodMetadata metadata = MethodMetadata.parse(method, reference, defaultTimeout);
+                methods.put(method, new ReferenceInvocationHandler.Target(metadata,
+                        InterceptorChain.forClient(interceptors, metadata, invoker::invoke)));
             }
         }
-        ReferenceInvocationHandler handler = new ReferenceInvocationHandler(Map.copyOf(methods), invoker,
+        ReferenceInvocationHandler handler = new ReferenceInvocationHandler(Map.copyOf(methods),
                 callbackExecutor, "CourierProxy[" + reference.serviceKey() + " -> " + invoker.addresses() + "]");
         return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, handler));
     }

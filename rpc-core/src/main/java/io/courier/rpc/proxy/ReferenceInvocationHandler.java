@@ -1,7 +1,9 @@
 package io.courier.rpc.proxy;
 
+import io.courier.rpc.RpcContext;
 import io.courier.rpc.RpcException;
-import io.courier.rpc.cluster.FailoverInvoker;
+import io.courier.rpc.RpcFuture;
+import io.courier.rpc.interceptor.InterceptorChain;
 import io.courier.rpc.invoke.MethodMetadata;
 import io.courier.rpc.invoke.ReturnKind;
 import io.courier.rpc.invoke.RpcRequest;
@@ -34,27 +36,39 @@ final class ReferenceInvocationHandler implements InvocationHandler {
     /** Slack past the call timeout before a sync caller stops waiting on its own. */
     private static final long WAIT_SLACK_MILLIS = 1000;
 
-    private final Map<Method, MethodMetadata> methods;
-    private final FailoverInvoker invoker;
+    /** What a proxy method calls: its metadata and its interceptor chain. */
+    record Target(MethodMetadata metadata, InterceptorChain chain) {
+    }
+
+    private final Map<Method, Target> methods;
     private final Executor callbackExecutor;
     private final String description;
 
-    ReferenceInvocationHandler(Map<Method, MethodMetadata> methods, FailoverInvoker invoker, Executor callbackExecutor,
-            String description) {
+    ReferenceInvocationHandler(Map<Method, Target> methods, Executor callbackExecutor, String description) {
         this.methods = methods;
-        this.invoker = invoker;
         this.callbackExecutor = callbackExecutor;
         this.description = description;
     }
 
     @Override
     public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
-        MethodMetadata metadata = methods.get(method);
-        if (metadata == null) {
+        Target target = methods.get(method);
+        if (target == null) {
             return invokeLocally(proxy, method, args);
         }
-        CompletableFuture<RpcResponse> response = invoker.invoke(
-                new RpcRequest(metadata, args, Map.of(), metadata.timeoutMillis()));
+        MethodMetadata metadata = target.metadata();
+        RpcContext context = RpcContext.current();
+        long timeout = metadata.timeoutMillis();
+        if (context.hasDeadline()) {
+            // Inside a served call: never ask downstream for more time than the caller has left.
+            long remaining = context.remainingMillis();
+            if (remaining <= 0) {
+                throw new RpcException(RpcErrorCode.DEADLINE_EXCEEDED, "Deadline passed before calling " + metadata);
+            }
+            timeout = Math.min(timeout, remaining);
+        }
+        RpcRequest request = new RpcRequest(metadata, args, context.outgoingAttachments(), timeout);
+        CompletableFuture<RpcResponse> response = target.chain().proceed(request);
         if (metadata.isOneWay()) {
             response.whenComplete((r, t) -> {
                 if (t != null) {
@@ -66,22 +80,23 @@ final class ReferenceInvocationHandler implements InvocationHandler {
         if (metadata.returnKind() == ReturnKind.FUTURE) {
             return toUserFuture(response);
         }
-        return awaitValue(metadata, response);
+        return awaitValue(metadata, timeout, response);
     }
 
-    private Object awaitValue(MethodMetadata metadata, CompletableFuture<RpcResponse> future) throws Throwable {
+    private Object awaitValue(MethodMetadata metadata, long timeout, CompletableFuture<RpcResponse> future)
+            throws Throwable {
         RpcResponse response;
         try {
-            response = future.get(metadata.timeoutMillis() + WAIT_SLACK_MILLIS, TimeUnit.MILLISECONDS);
+            response = future.get(timeout + WAIT_SLACK_MILLIS, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw e.getCause();
         } catch (TimeoutException e) {
-            throw new RpcException(RpcErrorCode.TIMEOUT, "Call " + metadata + " timed out after "
-                    + metadata.timeoutMillis() + " ms");
+            throw new RpcException(RpcErrorCode.TIMEOUT, "Call " + metadata + " timed out after " + timeout + " ms");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RpcException(RpcErrorCode.CANCELLED, "Interrupted while waiting for " + metadata, e);
         }
+        RpcContext.bindResponseAttachments(response.attachments());
         if (response.hasException()) {
             throw asThrowable(metadata.method(), response.exception());
         }
@@ -95,17 +110,22 @@ final class ReferenceInvocationHandler implements InvocationHandler {
     }
 
     private CompletableFuture<Object> toUserFuture(CompletableFuture<RpcResponse> response) {
-        CompletableFuture<Object> user = new CompletableFuture<>();
+        RpcFuture<Object> user = new RpcFuture<>();
         response.whenComplete((r, t) -> {
             // User callbacks run on the callback executor, never on a Netty event loop.
             Runnable completion = () -> {
                 if (t != null) {
                     user.completeExceptionally(t instanceof CompletionException && t.getCause() != null
                             ? t.getCause() : t);
-                } else if (r.hasException()) {
-                    user.completeExceptionally(localize(r.exception()));
-                } else {
-                    user.complete(r.value());
+                    return;
+                }
+                user.responseAttachments(r.attachments());
+                try (RpcContext.Scope ignored = RpcContext.bindResponseAttachments(r.attachments())) {
+                    if (r.hasException()) {
+                        user.completeExceptionally(localize(r.exception()));
+                    } else {
+                        user.complete(r.value());
+                    }
                 }
             };
             try {

@@ -1,8 +1,11 @@
 package io.courier.rpc.transport;
 
+import io.courier.rpc.RpcContext;
 import io.courier.rpc.RpcException;
+import io.courier.rpc.interceptor.AdmissionControl;
 import io.courier.rpc.invoke.MethodInvoker;
-import io.courier.rpc.invoke.ReturnKind;
+import io.courier.rpc.invoke.RpcRequest;
+import io.courier.rpc.invoke.RpcResponse;
 import io.courier.rpc.protocol.RequestMessage;
 import io.courier.rpc.protocol.RpcErrorCode;
 import io.courier.rpc.serialization.Serializer;
@@ -11,17 +14,17 @@ import io.netty.channel.Channel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.lang.reflect.Type;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 
 /**
- * One accepted call, run on a business thread: decode the arguments, invoke the method, answer.
+ * One admitted call, run on a business thread: decode the arguments, run the interceptors and
+ * the method with the call's {@link RpcContext} bound, answer.
  *
  * <p>Not thread-safe; each instance runs once. Owns the request message and releases it as
- * soon as the arguments are decoded.
+ * soon as the arguments are decoded. {@link #finish()} runs exactly once per call.
  */
 final class ServerCall implements Runnable {
 
@@ -33,107 +36,122 @@ final class ServerCall implements Runnable {
     private final Serializer serializer;
     private final ResponseSender sender;
     private final InFlightCalls inFlight;
+    private final AdmissionControl[] admissions;
     private final long deadlineNanos;
-    private final Type valueType;
 
     ServerCall(Channel channel, RequestMessage request, MethodInvoker invoker, Serializer serializer,
-            ResponseSender sender, InFlightCalls inFlight, long receivedNanos) {
+            ResponseSender sender, InFlightCalls inFlight, AdmissionControl[] admissions, long receivedNanos) {
         this.channel = channel;
         this.request = request;
         this.invoker = invoker;
         this.serializer = serializer;
         this.sender = sender;
         this.inFlight = inFlight;
+        this.admissions = admissions;
         this.deadlineNanos = request.timeoutMillis() > 0 ? receivedNanos + request.timeoutMillis() * 1_000_000 : 0;
-        this.valueType = ReturnKind.valueType(invoker.method());
     }
 
     @Override
     public void run() {
-        boolean async = false;
+        CompletableFuture<RpcResponse> outcome;
+        RpcContext context;
         try {
             Object[] arguments;
             try {
                 if (deadlineNanos != 0 && System.nanoTime() - deadlineNanos >= 0) {
-                    fail(RpcErrorCode.DEADLINE_EXCEEDED, "Deadline of " + request.timeoutMillis()
+                    answerError(RpcErrorCode.DEADLINE_EXCEEDED, "Deadline of " + request.timeoutMillis()
                             + " ms passed before the call started");
+                    finish();
                     return;
                 }
                 arguments = serializer.readArguments(invoker.parameterTypes(), new ByteBufInputStream(request.content()));
             } catch (RpcException e) {
-                fail(e.code(), e.getMessage());
+                answerError(e.code(), e.getMessage());
+                finish();
                 return;
             } catch (RuntimeException e) {
-                fail(RpcErrorCode.SERIALIZATION, "Cannot decode arguments: " + e);
+                answerError(RpcErrorCode.SERIALIZATION, "Cannot decode arguments: " + e);
+                finish();
                 return;
             } finally {
                 request.release();
             }
-            Object result;
-            try {
-                result = invoker.invoke(arguments);
-            } catch (Throwable t) {
-                answerException(t);
-                return;
-            }
-            if (invoker.returnKind() == ReturnKind.FUTURE) {
-                if (result == null) {
-                    fail(RpcErrorCode.INTERNAL, invoker.method().getName() + " returned a null future");
-                    return;
-                }
-                async = true;
-                ((CompletionStage<?>) result).whenComplete((value, error) -> {
-                    try {
-                        if (error != null) {
-                            answerException(unwrap(error));
-                        } else {
-                            answerValue(value);
-                        }
-                    } finally {
-                        inFlight.end();
-                    }
-                });
-            } else {
-                answerValue(result);
+            context = RpcContext.forServerCall(request.attachments(), deadlineNanos, channel.remoteAddress());
+            long remaining = deadlineNanos == 0 ? 0 : Math.max(1, (deadlineNanos - System.nanoTime()) / 1_000_000);
+            RpcRequest call = new RpcRequest(invoker.metadata(), arguments, request.attachments(), remaining);
+            try (RpcContext.Scope ignored = context.makeCurrent()) {
+                outcome = invoker.invoke(call);
             }
         } catch (RuntimeException | Error e) {
             log.error("Request {} on {} failed unexpectedly", request.requestId(), channel, e);
-            fail(RpcErrorCode.INTERNAL, "Internal error: " + e.getClass().getName());
-        } finally {
-            if (!async) {
-                inFlight.end();
+            answerError(RpcErrorCode.INTERNAL, "Internal error: " + e.getClass().getName());
+            finish();
+            return;
+        }
+        RpcContext served = context;
+        outcome.whenComplete((response, error) -> {
+            try {
+                if (error != null) {
+                    answerFailure(error instanceof CompletionException && error.getCause() != null
+                            ? error.getCause() : error, served);
+                } else if (response.hasException()) {
+                    answerException(response.exception(), attachments(response, served));
+                } else if (!request.isOneWay()) {
+                    sender.value(channel, request.requestId(), serializer, response.value(),
+                            invoker.metadata().valueType(), attachments(response, served));
+                }
+            } catch (RuntimeException e) {
+                log.error("Cannot answer request {} on {}", request.requestId(), channel, e);
+            } finally {
+                finish();
             }
+        });
+    }
+
+    private void finish() {
+        inFlight.end();
+        for (int i = admissions.length - 1; i >= 0; i--) {
+            admissions[i].onComplete(invoker.metadata());
         }
     }
 
-    private void answerValue(Object value) {
-        if (!request.isOneWay()) {
-            sender.value(channel, request.requestId(), serializer, value, valueType, Map.of());
+    private static Map<String, String> attachments(RpcResponse response, RpcContext context) {
+        Map<String, String> fromContext = context.pendingResponseAttachments();
+        if (fromContext.isEmpty()) {
+            return response.attachments();
+        }
+        if (response.attachments().isEmpty()) {
+            return fromContext;
+        }
+        Map<String, String> merged = new HashMap<>(fromContext);
+        merged.putAll(response.attachments());
+        return merged;
+    }
+
+    private void answerFailure(Throwable error, RpcContext context) {
+        if (error instanceof RpcException e) {
+            answerError(e.code(), e.getMessage());
+        } else {
+            // Thrown by an interceptor: user code, reported like a business exception.
+            answerException(error, context.pendingResponseAttachments());
         }
     }
 
-    private void answerException(Throwable t) {
+    private void answerException(Throwable t, Map<String, String> attachments) {
         if (request.isOneWay()) {
             log.warn("One-way call {}#{} threw {}", request.serviceKey(), request.methodName(), t.getClass().getName(), t);
             return;
         }
         log.debug("Call {}#{} threw {}", request.serviceKey(), request.methodName(), t.getClass().getName());
-        sender.exception(channel, request.requestId(), serializer, t, Map.of());
+        sender.exception(channel, request.requestId(), serializer, t, attachments);
     }
 
-    private void fail(RpcErrorCode code, String message) {
+    private void answerError(RpcErrorCode code, String message) {
         if (request.isOneWay()) {
             log.warn("One-way call {}#{} from {} failed: {} {}", request.serviceKey(), request.methodName(),
                     channel.remoteAddress(), code, message);
             return;
         }
         sender.error(channel, request.requestId(), serializer.id(), code, message);
-    }
-
-    private static Throwable unwrap(Throwable t) {
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
     }
 }

@@ -1,6 +1,7 @@
 package io.courier.rpc.transport;
 
 import io.courier.rpc.RpcException;
+import io.courier.rpc.interceptor.AdmissionControl;
 import io.courier.rpc.invoke.InvokerTable;
 import io.courier.rpc.invoke.MethodInvoker;
 import io.courier.rpc.protocol.FrameWriter;
@@ -23,6 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
@@ -46,10 +48,11 @@ final class ServerDispatchHandler extends ChannelInboundHandlerAdapter {
     private final InFlightCalls inFlight;
     private final ChannelGroup channels;
     private final ProtocolWarnings warnings;
+    private final AdmissionControl[] admissions;
     private volatile boolean shuttingDown;
 
     ServerDispatchHandler(InvokerTable invokers, Serializers serializers, Executor executor, FrameWriter writer,
-            InFlightCalls inFlight, ChannelGroup channels, ProtocolWarnings warnings) {
+            InFlightCalls inFlight, ChannelGroup channels, ProtocolWarnings warnings, List<AdmissionControl> admissions) {
         this.invokers = invokers;
         this.serializers = serializers;
         this.executor = executor;
@@ -58,6 +61,7 @@ final class ServerDispatchHandler extends ChannelInboundHandlerAdapter {
         this.inFlight = inFlight;
         this.channels = channels;
         this.warnings = warnings;
+        this.admissions = admissions.toArray(new AdmissionControl[0]);
     }
 
     /** From now on, new calls are refused with {@link RpcErrorCode#SHUTTING_DOWN}. */
@@ -113,19 +117,35 @@ final class ServerDispatchHandler extends ChannelInboundHandlerAdapter {
                 answer(channel, request, e.code(), e.getMessage());
                 return;
             }
+            int admitted = 0;
+            for (; admitted < admissions.length; admitted++) {
+                RpcException refused = admissions[admitted].tryAdmit(invoker.metadata());
+                if (refused != null) {
+                    release(admitted, invoker);
+                    answer(channel, request, refused.code(), refused.getMessage());
+                    return;
+                }
+            }
             inFlight.begin();
             try {
-                executor.execute(new ServerCall(channel, request, invoker, serializer, sender, inFlight,
+                executor.execute(new ServerCall(channel, request, invoker, serializer, sender, inFlight, admissions,
                         receivedNanos));
                 handedOff = true;
             } catch (RejectedExecutionException e) {
                 inFlight.end();
+                release(admitted, invoker);
                 answer(channel, request, RpcErrorCode.SERVER_BUSY, "Provider's business executor is full");
             }
         } finally {
             if (!handedOff) {
                 request.release();
             }
+        }
+    }
+
+    private void release(int admitted, MethodInvoker invoker) {
+        for (int i = admitted - 1; i >= 0; i--) {
+            admissions[i].onComplete(invoker.metadata());
         }
     }
 

@@ -1,6 +1,7 @@
 package io.courier.rpc.transport;
 
 import io.courier.rpc.config.ServerOptions;
+import io.courier.rpc.interceptor.AdmissionControl;
 import io.courier.rpc.invoke.InvokerTable;
 import io.courier.rpc.protocol.FrameWriter;
 import io.courier.rpc.protocol.ProtocolWarnings;
@@ -22,6 +23,7 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
@@ -46,12 +48,13 @@ public final class ServerTransport {
     private volatile Channel serverChannel;
 
     /** Creates a transport serving the given table; nothing is bound until {@link #bind()}. */
-    public ServerTransport(ServerOptions options, InvokerTable invokers, Serializers serializers, Executor executor) {
+    public ServerTransport(ServerOptions options, InvokerTable invokers, Serializers serializers, Executor executor,
+            List<AdmissionControl> admissions) {
         this.options = options;
         this.bossLoops = EventLoops.create(1, "courier-server-boss");
         this.ioLoops = EventLoops.create(options.ioThreads(), "courier-server-io");
         this.dispatcher = new ServerDispatchHandler(invokers, serializers, executor,
-                new FrameWriter(options.maxFrameSize()), inFlight, channels, warnings);
+                new FrameWriter(options.maxFrameSize()), inFlight, channels, warnings, admissions);
     }
 
     /** Binds the configured address and returns the address actually bound. */
