@@ -1,0 +1,113 @@
+package io.courier.rpc.registry;
+
+import io.courier.rpc.invoke.ServiceKey;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A registry without a server: every service is provided by a fixed list of addresses, written
+ * {@code direct://host:port[,host:port…]}. Registering does nothing.
+ *
+ * <p>Thread-safe (immutable).
+ */
+public final class DirectRegistry implements Registry {
+
+    private final List<String[]> addresses;
+
+    private DirectRegistry(List<String[]> addresses) {
+        this.addresses = addresses;
+    }
+
+    /**
+     * Parses {@code direct://host:port[,host:port…]} (the scheme may be left out).
+     *
+     * @throws IllegalArgumentException when an address is not {@code host:port}
+     */
+    public static DirectRegistry parse(String address) {
+        String list = address.strip();
+        if (list.startsWith("direct://")) {
+            list = list.substring("direct://".length());
+        }
+        List<String[]> parsed = new ArrayList<>();
+        for (String part : list.split(",")) {
+            String hostPort = part.strip();
+            if (hostPort.isEmpty()) {
+                continue;
+            }
+            int colon = hostPort.lastIndexOf(':');
+            if (colon <= 0 || colon == hostPort.length() - 1) {
+                throw new IllegalArgumentException("registry address: '" + address
+                        + "' (expected: direct://host:port[,host:port...])");
+            }
+            String host = hostPort.substring(0, colon);
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1);
+            }
+            try {
+                int port = Integer.parseInt(hostPort.substring(colon + 1));
+                if (port < 1 || port > 65535) {
+                    throw new NumberFormatException();
+                }
+                parsed.add(new String[] {host, String.valueOf(port)});
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("registry address: '" + address + "' has a bad port in '"
+                        + hostPort + "'");
+            }
+        }
+        if (parsed.isEmpty()) {
+            throw new IllegalArgumentException("registry address: '" + address
+                    + "' (expected: direct://host:port[,host:port...])");
+        }
+        return new DirectRegistry(List.copyOf(parsed));
+    }
+
+    /** Returns the providers this registry reports for any service. */
+    public List<ProviderInstance> providers(ServiceKey serviceKey) {
+        List<ProviderInstance> providers = new ArrayList<>();
+        for (String[] a : addresses) {
+            providers.add(ProviderInstance.of(serviceKey, a[0], Integer.parseInt(a[1])));
+        }
+        return List.copyOf(providers);
+    }
+
+    @Override
+    public void register(ProviderInstance instance) {
+        // Nothing to announce: consumers are configured with the addresses.
+    }
+
+    @Override
+    public void unregister(ProviderInstance instance) {
+        // See register.
+    }
+
+    @Override
+    public void subscribe(ServiceKey serviceKey, RegistryListener listener) {
+        listener.onProviders(serviceKey, providers(serviceKey));
+    }
+
+    @Override
+    public void unsubscribe(ServiceKey serviceKey, RegistryListener listener) {
+        // Static: nothing is ever delivered after subscribe.
+    }
+
+    @Override
+    public void close() {
+        // Holds no resources.
+    }
+
+    /** Factory for the {@code direct} scheme. */
+    public static final class Factory implements RegistryFactory {
+
+        @Override
+        public String scheme() {
+            return "direct";
+        }
+
+        @Override
+        public Registry create(URI address) {
+            return parse(address.toString());
+        }
+    }
+}
