@@ -1,11 +1,15 @@
 package io.courier.rpc;
 
-import io.courier.rpc.cluster.FailoverInvoker;
+import io.courier.rpc.cluster.ClusterInvoker;
+import io.courier.rpc.cluster.Directory;
+import io.courier.rpc.cluster.RetryBudget;
 import io.courier.rpc.config.ClientOptions;
 import io.courier.rpc.config.ReferenceConfig;
 import io.courier.rpc.interceptor.ClientInterceptor;
 import io.courier.rpc.protocol.RpcErrorCode;
 import io.courier.rpc.proxy.ProxyFactory;
+import io.courier.rpc.registry.ProviderInstance;
+import io.courier.rpc.registry.Registry;
 import io.courier.rpc.serialization.Serializer;
 import io.courier.rpc.serialization.kryo.KryoSerializer;
 import io.courier.rpc.transport.ClientTransport;
@@ -18,6 +22,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -51,11 +56,17 @@ public final class RpcClient implements AutoCloseable {
     private final Executor callbackExecutor;
     private final Map<ReferenceConfig<?>, Object> proxies = new ConcurrentHashMap<>();
     private final List<ClientInterceptor> interceptors;
+    private final Registry registry;
+    private final RetryBudget retryBudget;
+    private final List<Directory> directories = new CopyOnWriteArrayList<>();
+    private final List<Directory> subscriptions = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
     private RpcClient(Builder b) {
         this.options = b.options;
         this.interceptors = List.copyOf(b.interceptors);
+        this.registry = b.registry;
+        this.retryBudget = b.retryBudget == null ? RetryBudget.ofDefaults() : b.retryBudget;
         this.serializer = b.serializer == null ? KryoSerializer.ofDefaults() : b.serializer;
         this.transport = new ClientTransport(options, serializer);
         if (b.callbackExecutor == null) {
@@ -103,44 +114,68 @@ public final class RpcClient implements AutoCloseable {
 
     private <T> T createProxy(ReferenceConfig<T> config) {
         serializer.allowTypesOf(config.serviceInterface());
-        List<CompletableFuture<Void>> connects = new ArrayList<>();
-        for (InetSocketAddress address : config.addresses()) {
-            connects.add(transport.connect(address));
+        Directory directory = new Directory(config.serviceKey());
+        directory.onChange(endpoints -> endpoints.forEach(e -> transport.connect(e.address())));
+        Registry source;
+        if (!config.addresses().isEmpty()) {
+            source = null;
+            directory.onProviders(config.serviceKey(), config.addresses().stream()
+                    .map(a -> ProviderInstance.of(config.serviceKey(), a.getHostString(), a.getPort())).toList());
+        } else if (registry != null) {
+            source = registry;
+            registry.subscribe(config.serviceKey(), directory);
+            subscriptions.add(directory);
+        } else {
+            throw new IllegalArgumentException("Reference to " + config.serviceKey()
+                    + " has no provider address and the client has no registry");
         }
         if (config.check()) {
-            awaitAnyProvider(config, connects);
+            awaitAnyProvider(config, directory);
         }
-        FailoverInvoker invoker = new FailoverInvoker(transport, config.addresses(), config.retries());
-        return ProxyFactory.create(config, invoker, interceptors, options.requestTimeout(), callbackExecutor);
+        ClusterInvoker invoker = new ClusterInvoker(transport, directory, config, retryBudget);
+        directories.add(directory);
+        return ProxyFactory.create(config, invoker::invoke, interceptors, options.requestTimeout(), callbackExecutor,
+                source == null ? directory.addresses().toString() : "registry");
     }
 
-    private void awaitAnyProvider(ReferenceConfig<?> config, List<CompletableFuture<Void>> connects) {
-        if (connects.isEmpty()) {
-            throw new RpcException(RpcErrorCode.NO_PROVIDER, "No provider address configured for "
-                    + config.serviceKey());
-        }
-        long waitMillis = options.connectTimeout().toMillis() + 500;
+    private void awaitAnyProvider(ReferenceConfig<?> config, Directory directory) {
+        long deadline = System.nanoTime() + options.connectTimeout().toNanos() + 500_000_000L;
         Throwable last = null;
-        for (CompletableFuture<Void> connect : connects) {
-            try {
-                connect.get(waitMillis, TimeUnit.MILLISECONDS);
-                return;
-            } catch (ExecutionException e) {
-                last = e.getCause();
-            } catch (TimeoutException e) {
-                last = e;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new RpcException(RpcErrorCode.CANCELLED, "Interrupted while connecting", e);
+        try {
+            directory.firstProviders().get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            for (var endpoint : directory.endpoints()) {
+                try {
+                    transport.connect(endpoint.address())
+                            .get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                    return;
+                } catch (ExecutionException e) {
+                    last = e.getCause();
+                }
             }
+        } catch (TimeoutException e) {
+            last = e;
+        } catch (ExecutionException e) {
+            last = e.getCause();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RpcException(RpcErrorCode.CANCELLED, "Interrupted while connecting", e);
         }
         throw new RpcException(RpcErrorCode.CONNECT_FAILED, "No provider of " + config.serviceKey() + " answered at "
-                + config.addresses() + (last == null ? "" : ": " + last.getMessage()), last);
+                + directory.addresses() + (last == null ? "" : ": " + last.getMessage()), last);
     }
 
     /** Returns the references created so far. */
     public List<ReferenceConfig<?>> references() {
         return List.copyOf(proxies.keySet());
+    }
+
+    /** Returns the routing table of every reference, by service key. */
+    public Map<String, List<String>> routingTable() {
+        Map<String, List<String>> table = new java.util.LinkedHashMap<>();
+        for (Directory d : directories) {
+            table.put(d.serviceKey().toString(), d.endpoints().stream().map(Object::toString).toList());
+        }
+        return table;
     }
 
     /** Returns the number of open connections by provider address. */
@@ -165,6 +200,11 @@ public final class RpcClient implements AutoCloseable {
             return;
         }
         closed = true;
+        if (registry != null) {
+            for (Directory d : subscriptions) {
+                registry.unsubscribe(d.serviceKey(), d);
+            }
+        }
         transport.close();
         if (ownedCallbackExecutor != null) {
             ownedCallbackExecutor.shutdown();
@@ -178,8 +218,25 @@ public final class RpcClient implements AutoCloseable {
         private Serializer serializer;
         private Executor callbackExecutor;
         private final List<ClientInterceptor> interceptors = new ArrayList<>();
+        private Registry registry;
+        private RetryBudget retryBudget;
 
         private Builder() {
+        }
+
+        /**
+         * Finds the providers of references without addresses through this registry. The caller
+         * keeps ownership and closes it after the client.
+         */
+        public Builder registry(Registry registry) {
+            this.registry = Objects.requireNonNull(registry, "registry");
+            return this;
+        }
+
+        /** Sets the retry budget shared by all references (default 20 % of calls plus 10 a second). */
+        public Builder retryBudget(RetryBudget retryBudget) {
+            this.retryBudget = Objects.requireNonNull(retryBudget, "retryBudget");
+            return this;
         }
 
         /** Adds a client interceptor; interceptors run in the order added, the first outermost. */

@@ -39,4 +39,10 @@ public @interface RpcMethod {
 
     /** Call timeout in milliseconds for this method; 0 inherits the reference's timeout. */
     long timeoutMillis() default 0;
+
+    /**
+     * Positions of the arguments whose values the {@code consistent-hash} load balancer hashes,
+     * so that calls with equal values go to the same provider.
+     */
+    int[] hashArguments() default {0};
 }

@@ -5,18 +5,26 @@ import io.courier.rpc.config.ServiceConfig;
 import io.courier.rpc.interceptor.AdmissionControl;
 import io.courier.rpc.interceptor.ServerInterceptor;
 import io.courier.rpc.invoke.InvokerTable;
+import io.courier.rpc.protocol.RpcFrame;
+import io.courier.rpc.registry.ProviderInstance;
+import io.courier.rpc.registry.Registry;
 import io.courier.rpc.serialization.Serializer;
 import io.courier.rpc.serialization.Serializers;
 import io.courier.rpc.serialization.json.JsonSerializer;
 import io.courier.rpc.serialization.kryo.KryoSerializer;
 import io.courier.rpc.transport.ServerTransport;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
@@ -45,6 +53,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RpcServer implements AutoCloseable {
 
+    private static final Logger log = LoggerFactory.getLogger(RpcServer.class);
+
     private enum State { NEW, STARTED, CLOSED }
 
     private final ServerOptions options;
@@ -52,11 +62,18 @@ public final class RpcServer implements AutoCloseable {
     private final Serializers serializers;
     private final ExecutorService ownedExecutor;
     private final ServerTransport transport;
+    private final Registry registry;
+    private final String advertisedHost;
+    private final Set<String> tags;
+    private final List<ProviderInstance> registered = new ArrayList<>();
     private State state = State.NEW;
     private InetSocketAddress boundAddress;
 
     private RpcServer(Builder b) {
         this.options = b.options;
+        this.registry = b.registry;
+        this.advertisedHost = b.advertisedHost;
+        this.tags = Set.copyOf(b.tags);
         this.serializers = Serializers.of(b.serializers.isEmpty()
                 ? List.of(KryoSerializer.ofDefaults(), new JsonSerializer()) : b.serializers);
         for (ServiceConfig<?> service : b.services) {
@@ -93,7 +110,47 @@ public final class RpcServer implements AutoCloseable {
             throw e;
         }
         state = State.STARTED;
+        if (registry != null) {
+            registerServices();
+        }
         return this;
+    }
+
+    private void registerServices() {
+        String host = advertisedHost != null ? advertisedHost : advertisableHost(boundAddress);
+        Map<String, String> metadata = Map.of(
+                "protocol", String.valueOf(RpcFrame.VERSION),
+                "serialization", String.join(",", serializers.all().stream().map(Serializer::name).toList()),
+                "startTime", String.valueOf(System.currentTimeMillis()));
+        for (ServiceConfig<?> service : invokers.services()) {
+            ProviderInstance instance = new ProviderInstance(service.serviceKey(), host, boundAddress.getPort(),
+                    service.weight(), tags, metadata);
+            registry.register(instance);
+            registered.add(instance);
+        }
+    }
+
+    /** The bound address, or this machine's first non-loopback address when bound to all interfaces. */
+    private static String advertisableHost(InetSocketAddress bound) {
+        InetAddress address = bound.getAddress();
+        if (address != null && !address.isAnyLocalAddress()) {
+            return address.getHostAddress();
+        }
+        try {
+            for (NetworkInterface nic : java.util.Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                if (!nic.isUp() || nic.isLoopback()) {
+                    continue;
+                }
+                for (InetAddress a : java.util.Collections.list(nic.getInetAddresses())) {
+                    if (a instanceof java.net.Inet4Address && !a.isLoopbackAddress()) {
+                        return a.getHostAddress();
+                    }
+                }
+            }
+        } catch (java.net.SocketException e) {
+            // Fall through to loopback: the best that can be advertised without interfaces.
+        }
+        return InetAddress.getLoopbackAddress().getHostAddress();
     }
 
     /** Returns the address actually bound (with the real port when 0 was configured). */
@@ -151,6 +208,14 @@ public final class RpcServer implements AutoCloseable {
             }
             state = State.CLOSED;
         }
+        // Withdraw from the registry first, so consumers stop sending before we drain.
+        for (ProviderInstance instance : registered) {
+            try {
+                registry.unregister(instance);
+            } catch (RuntimeException e) {
+                log.warn("Cannot unregister {} from the registry", instance.serviceKey(), e);
+            }
+        }
         transport.close(options.shutdownGrace());
         if (ownedExecutor != null) {
             ownedExecutor.shutdown();
@@ -184,8 +249,34 @@ public final class RpcServer implements AutoCloseable {
         private final List<ServerInterceptor> interceptors = new ArrayList<>();
         private final List<AdmissionControl> admissions = new ArrayList<>();
         private ExecutorService executor;
+        private Registry registry;
+        private String advertisedHost;
+        private final Set<String> tags = new java.util.LinkedHashSet<>();
 
         private Builder() {
+        }
+
+        /**
+         * Announces every exported service in this registry once the port is bound, and
+         * withdraws them first on close. The caller keeps ownership and closes it after the server.
+         */
+        public Builder registry(Registry registry) {
+            this.registry = Objects.requireNonNull(registry, "registry");
+            return this;
+        }
+
+        /** Sets the host consumers should connect to (default: the bound address, or the first non-loopback one). */
+        public Builder advertisedHost(String advertisedHost) {
+            this.advertisedHost = Objects.requireNonNull(advertisedHost, "advertisedHost").strip();
+            return this;
+        }
+
+        /** Tags this provider (e.g. {@code canary}) so consumers can route to it by tag. */
+        public Builder tags(String... tags) {
+            for (String tag : tags) {
+                this.tags.add(Objects.requireNonNull(tag, "tag").strip());
+            }
+            return this;
         }
 
         /** Adds a server interceptor; interceptors run in the order added, the first outermost. */

@@ -1,5 +1,7 @@
 package io.courier.rpc.config;
 
+import io.courier.rpc.cluster.ClusterMode;
+import io.courier.rpc.cluster.LoadBalancers;
 import io.courier.rpc.invoke.ServiceKey;
 
 import java.net.InetSocketAddress;
@@ -31,6 +33,10 @@ public final class ReferenceConfig<T> {
     private final Map<String, Duration> methodTimeouts;
     private final int retries;
     private final String loadBalancer;
+    private final Map<String, String> methodLoadBalancers;
+    private final ClusterMode cluster;
+    private final String tag;
+    private final boolean fallbackToUntagged;
     private final boolean check;
 
     private ReferenceConfig(Builder<T> b) {
@@ -42,6 +48,10 @@ public final class ReferenceConfig<T> {
         this.methodTimeouts = Map.copyOf(b.methodTimeouts);
         this.retries = b.retries;
         this.loadBalancer = b.loadBalancer;
+        this.methodLoadBalancers = Map.copyOf(b.methodLoadBalancers);
+        this.cluster = b.cluster;
+        this.tag = b.tag;
+        this.fallbackToUntagged = b.fallbackToUntagged;
         this.check = b.check;
     }
 
@@ -70,7 +80,7 @@ public final class ReferenceConfig<T> {
         return ServiceKey.of(serviceInterface, version, group);
     }
 
-    /** Returns the provider addresses to call. */
+    /** Returns the provider addresses to call directly; empty to find providers through the client's registry. */
     public List<InetSocketAddress> addresses() {
         return addresses;
     }
@@ -95,6 +105,31 @@ public final class ReferenceConfig<T> {
         return loadBalancer;
     }
 
+    /** Returns the load balancer names of methods that do not use {@link #loadBalancer()}. */
+    public Map<String, String> methodLoadBalancers() {
+        return methodLoadBalancers;
+    }
+
+    /** Returns the load balancer name for a method. */
+    public String loadBalancerFor(String methodName) {
+        return methodLoadBalancers.getOrDefault(methodName, loadBalancer);
+    }
+
+    /** Returns what to do when a call fails. */
+    public ClusterMode cluster() {
+        return cluster;
+    }
+
+    /** Returns the provider tag calls ask for (gray release), empty for none. */
+    public String tag() {
+        return tag;
+    }
+
+    /** Whether a call asking for a tag nobody carries goes to untagged providers instead of failing. */
+    public boolean fallbackToUntagged() {
+        return fallbackToUntagged;
+    }
+
     /** Whether creating the proxy fails unless a provider answers. */
     public boolean check() {
         return check;
@@ -111,19 +146,24 @@ public final class ReferenceConfig<T> {
                 && methodTimeouts.equals(r.methodTimeouts)
                 && retries == r.retries
                 && loadBalancer.equals(r.loadBalancer)
+                && methodLoadBalancers.equals(r.methodLoadBalancers)
+                && cluster == r.cluster
+                && tag.equals(r.tag)
+                && fallbackToUntagged == r.fallbackToUntagged
                 && check == r.check;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(serviceInterface, version, group, addresses, timeout, methodTimeouts, retries,
-                loadBalancer, check);
+                loadBalancer, methodLoadBalancers, cluster, tag, fallbackToUntagged, check);
     }
 
     @Override
     public String toString() {
         return "ReferenceConfig[" + serviceKey() + " -> " + addresses + ", timeout=" + timeout + ", retries="
-                + retries + ", loadBalancer=" + loadBalancer + "]";
+                + retries + ", loadBalancer=" + loadBalancer + ", cluster=" + cluster
+                + (tag.isEmpty() ? "" : ", tag=" + tag) + "]";
     }
 
     /** Builds a {@link ReferenceConfig}; not thread-safe. */
@@ -136,7 +176,11 @@ public final class ReferenceConfig<T> {
         private Duration timeout;
         private final Map<String, Duration> methodTimeouts = new LinkedHashMap<>();
         private int retries = 2;
-        private String loadBalancer = "round-robin";
+        private String loadBalancer = LoadBalancers.ROUND_ROBIN;
+        private final Map<String, String> methodLoadBalancers = new LinkedHashMap<>();
+        private ClusterMode cluster = ClusterMode.FAILOVER;
+        private String tag = "";
+        private boolean fallbackToUntagged = true;
         private boolean check;
 
         private Builder(Class<T> serviceInterface) {
@@ -197,10 +241,37 @@ public final class ReferenceConfig<T> {
             return this;
         }
 
-        /** Sets the load balancer by name (default {@code round-robin}). */
+        /** Sets the load balancer by name (default {@code round-robin}); see {@link LoadBalancers}. */
         public Builder<T> loadBalancer(String loadBalancer) {
             Objects.requireNonNull(loadBalancer, "loadBalancer");
+            LoadBalancers.factory(loadBalancer);
             this.loadBalancer = loadBalancer.strip();
+            return this;
+        }
+
+        /** Sets the load balancer of one method (all overloads) by name. */
+        public Builder<T> methodLoadBalancer(String methodName, String loadBalancer) {
+            Objects.requireNonNull(methodName, "methodName");
+            LoadBalancers.factory(loadBalancer);
+            methodLoadBalancers.put(methodName, loadBalancer.strip());
+            return this;
+        }
+
+        /** Sets what to do when a call fails (default {@link ClusterMode#FAILOVER}). */
+        public Builder<T> cluster(ClusterMode cluster) {
+            this.cluster = Objects.requireNonNull(cluster, "cluster");
+            return this;
+        }
+
+        /** Asks for providers carrying a tag, e.g. {@code canary} (default none). */
+        public Builder<T> tag(String tag) {
+            this.tag = Objects.requireNonNullElse(tag, "").strip();
+            return this;
+        }
+
+        /** Sets whether a tag nobody carries falls back to untagged providers (default true). */
+        public Builder<T> fallbackToUntagged(boolean fallbackToUntagged) {
+            this.fallbackToUntagged = fallbackToUntagged;
             return this;
         }
 
@@ -213,13 +284,15 @@ public final class ReferenceConfig<T> {
         /** Returns the immutable config; fails when a method timeout names no method of the interface. */
         public ReferenceConfig<T> build() {
             ServiceKey.of(serviceInterface, version, group);
-            for (String name : methodTimeouts.keySet()) {
+            java.util.Set<String> names = new java.util.HashSet<>(methodTimeouts.keySet());
+            names.addAll(methodLoadBalancers.keySet());
+            for (String name : names) {
                 boolean found = false;
                 for (var m : serviceInterface.getMethods()) {
                     found |= m.getName().equals(name);
                 }
                 if (!found) {
-                    throw new IllegalArgumentException("methodTimeouts: '" + name + "' (expected: a method of "
+                    throw new IllegalArgumentException("method '" + name + "' (expected: a method of "
                             + serviceInterface.getName() + ")");
                 }
             }

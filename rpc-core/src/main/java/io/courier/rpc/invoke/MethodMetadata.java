@@ -25,6 +25,7 @@ public final class MethodMetadata {
     private final boolean oneWay;
     private final boolean idempotent;
     private final long timeoutMillis;
+    private final int[] hashArguments;
 
     private MethodMetadata(Method method, ServiceKey key, long timeoutMillis) {
         RpcMethod annotation = method.getAnnotation(RpcMethod.class);
@@ -38,6 +39,13 @@ public final class MethodMetadata {
         this.oneWay = annotation != null && annotation.oneWay();
         this.idempotent = annotation != null && annotation.idempotent();
         this.timeoutMillis = timeoutMillis;
+        this.hashArguments = annotation != null ? annotation.hashArguments().clone() : new int[] {0};
+        for (int position : hashArguments) {
+            if (position < 0 || (position >= method.getParameterCount() && method.getParameterCount() > 0)) {
+                throw new IllegalArgumentException("hashArguments of " + method + ": " + position
+                        + " (expected: 0.." + (method.getParameterCount() - 1) + ")");
+            }
+        }
         if (oneWay && method.getReturnType() != void.class) {
             throw new IllegalArgumentException("One-way method " + method + " must return void");
         }
@@ -120,6 +128,11 @@ public final class MethodMetadata {
     /** Whether the method may safely run twice, so retries after an unknown outcome are allowed. */
     public boolean isIdempotent() {
         return idempotent;
+    }
+
+    /** Returns the positions of the arguments consistent hashing uses. Do not modify. */
+    public int[] hashArguments() {
+        return hashArguments;
     }
 
     /** Returns the resolved timeout in milliseconds; 0 on the provider side. */

@@ -1,10 +1,11 @@
 package io.courier.rpc.proxy;
 
-import io.courier.rpc.cluster.FailoverInvoker;
 import io.courier.rpc.config.ReferenceConfig;
 import io.courier.rpc.interceptor.ClientInterceptor;
 import io.courier.rpc.interceptor.InterceptorChain;
 import io.courier.rpc.invoke.MethodMetadata;
+import io.courier.rpc.invoke.RpcRequest;
+import io.courier.rpc.invoke.RpcResponse;
 
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -13,7 +14,9 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 
 /**
  * Creates JDK dynamic proxies for referenced interfaces.
@@ -30,23 +33,26 @@ public final class ProxyFactory {
      * Creates a proxy.
      *
      * @param interceptors the client interceptors, outermost first
+     * @param invoker sends a call (the end of the interceptor chain)
+     * @param target describes where calls go, for {@code toString()}
      * @param defaultTimeout the timeout of methods for which neither the reference nor the interface sets one
      * @param callbackExecutor where futures returned by async methods are completed
      * @throws IllegalArgumentException when a method declaration is invalid
      */
-    public static <T> T create(ReferenceConfig<T> reference, FailoverInvoker invoker,
-            List<ClientInterceptor> interceptors, Duration defaultTimeout, Executor callbackExecutor) {
+    public static <T> T create(ReferenceConfig<T> reference,
+            Function<RpcRequest, CompletableFuture<RpcResponse>> invoker, List<ClientInterceptor> interceptors,
+            Duration defaultTimeout, Executor callbackExecutor, String target) {
         Class<T> type = reference.serviceInterface();
         Map<Method, ReferenceInvocationHandler.Target> methods = new HashMap<>();
         for (Method method : type.getMethods()) {
             if (!Modifier.isStatic(method.getModifiers()) && !method.isDefault()) {
                 MethodMetadata metadata = MethodMetadata.parse(method, reference, defaultTimeout);
                 methods.put(method, new ReferenceInvocationHandler.Target(metadata,
-                        InterceptorChain.forClient(interceptors, metadata, invoker::invoke)));
+                        InterceptorChain.forClient(interceptors, metadata, invoker)));
             }
         }
         ReferenceInvocationHandler handler = new ReferenceInvocationHandler(Map.copyOf(methods),
-                callbackExecutor, "CourierProxy[" + reference.serviceKey() + " -> " + invoker.addresses() + "]");
+                callbackExecutor, "CourierProxy[" + reference.serviceKey() + " -> " + target + "]");
         return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, handler));
     }
 }

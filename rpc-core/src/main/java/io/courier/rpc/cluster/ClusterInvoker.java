@@ -1,0 +1,205 @@
+package io.courier.rpc.cluster;
+
+import io.courier.rpc.RpcException;
+import io.courier.rpc.config.ReferenceConfig;
+import io.courier.rpc.invoke.MethodMetadata;
+import io.courier.rpc.invoke.RpcRequest;
+import io.courier.rpc.invoke.RpcResponse;
+import io.courier.rpc.protocol.RpcErrorCode;
+import io.courier.rpc.transport.ClientTransport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * Sends a reference's calls to its providers: routes by tag and health, picks an endpoint with
+ * the method's load balancer, and handles failure according to the {@link ClusterMode}.
+ *
+ * <p>Thread-safe.
+ */
+public final class ClusterInvoker {
+
+    private static final Logger log = LoggerFactory.getLogger(ClusterInvoker.class);
+
+    private final ClientTransport transport;
+    private final Directory directory;
+    private final ReferenceConfig<?> reference;
+    private final RetryBudget retryBudget;
+    private final TagRouter router;
+    private final Map<String, LoadBalancer> balancers = new ConcurrentHashMap<>();
+
+    /** Creates an invoker for one reference. */
+    public ClusterInvoker(ClientTransport transport, Directory directory, ReferenceConfig<?> reference,
+            RetryBudget retryBudget) {
+        this.transport = transport;
+        this.directory = directory;
+        this.reference = reference;
+        this.retryBudget = retryBudget;
+        this.router = new TagRouter(reference.fallbackToUntagged());
+    }
+
+    /** Returns the routing table. */
+    public Directory directory() {
+        return directory;
+    }
+
+    /** Sends a call; the future completes with the provider's response or an {@link RpcException}. */
+    public CompletableFuture<RpcResponse> invoke(RpcRequest request) {
+        CompletableFuture<RpcResponse> result = new CompletableFuture<>();
+        retryBudget.deposit();
+        long deadline = System.nanoTime() + request.timeoutMillis() * 1_000_000;
+        attempt(request, 0, new ArrayList<>(2), deadline, result);
+        return result;
+    }
+
+    private void attempt(RpcRequest request, int attempt, List<Endpoint> tried, long deadline,
+            CompletableFuture<RpcResponse> result) {
+        Endpoint endpoint;
+        try {
+            endpoint = select(request, tried);
+        } catch (RpcException e) {
+            finish(request, e, result);
+            return;
+        }
+        tried.add(endpoint);
+        RpcRequest sent = attempt == 0 ? request
+                : request.withTimeoutMillis(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+        long start = System.nanoTime();
+        endpoint.callStarted();
+        transport.send(endpoint.address(), sent).whenComplete((response, error) -> {
+            RpcException failure = error == null ? null : asRpcException(error);
+            endpoint.callEnded(System.nanoTime() - start, failure == null || !unreachable(failure));
+            if (failure == null) {
+                result.complete(response);
+                return;
+            }
+            if (reference.cluster() == ClusterMode.FAILOVER && attempt < reference.retries()
+                    && deadline - System.nanoTime() > 1_000_000 && mayRetry(request.method(), failure)
+                    && retryBudget.tryWithdraw()) {
+                log.debug("Retrying {} after {} from {}", request.method(), failure.code(), endpoint.key());
+                attempt(request, attempt + 1, tried, deadline, result);
+            } else {
+                finish(request, failure, result);
+            }
+        });
+    }
+
+    private Endpoint select(RpcRequest request, List<Endpoint> tried) {
+        List<Endpoint> all = directory.endpoints();
+        if (all.isEmpty()) {
+            throw new RpcException(RpcErrorCode.NO_PROVIDER, "No provider of " + directory.serviceKey() + " is known");
+        }
+        String tag = request.attachments().getOrDefault(TagRouter.TAG_ATTACHMENT, reference.tag());
+        List<Endpoint> routed = router.route(all, tag);
+        if (routed.isEmpty()) {
+            throw new RpcException(RpcErrorCode.NO_PROVIDER, "No provider of " + directory.serviceKey()
+                    + " carries tag '" + tag + "'");
+        }
+        List<Endpoint> candidates = routed;
+        if (!tried.isEmpty() || !allHealthy(routed)) {
+            candidates = new ArrayList<>(routed.size());
+            for (Endpoint e : routed) {
+                if (e.isHealthy() && !tried.contains(e)) {
+                    candidates.add(e);
+                }
+            }
+            if (candidates.isEmpty()) {
+                // Everything is cooling down or was tried: any untried one beats giving up.
+                for (Endpoint e : routed) {
+                    if (!tried.contains(e)) {
+                        candidates.add(e);
+                    }
+                }
+            }
+            if (candidates.isEmpty()) {
+                candidates = routed;
+            }
+        }
+        return balancer(request.method()).select(candidates, request);
+    }
+
+    private static boolean allHealthy(List<Endpoint> endpoints) {
+        for (Endpoint e : endpoints) {
+            if (!e.isHealthy()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private LoadBalancer balancer(MethodMetadata method) {
+        LoadBalancer lb = balancers.get(method.name());
+        if (lb == null) {
+            Supplier<LoadBalancer> factory = LoadBalancers.factory(reference.loadBalancerFor(method.name()));
+            lb = balancers.computeIfAbsent(method.name(), n -> factory.get());
+        }
+        return lb;
+    }
+
+    private void finish(RpcRequest request, RpcException failure, CompletableFuture<RpcResponse> result) {
+        if (reference.cluster() == ClusterMode.FAILSAFE) {
+            log.warn("Call {} failed ({}: {}); returning a default value (fail-safe)", request.method(),
+                    failure.code(), failure.getMessage());
+            result.complete(RpcResponse.ofValue(defaultValue(request.method()), null));
+            return;
+        }
+        result.completeExceptionally(failure);
+    }
+
+    private static Object defaultValue(MethodMetadata method) {
+        Class<?> type = method.method().getReturnType();
+        if (!type.isPrimitive() || type == void.class) {
+            return null;
+        }
+        if (type == boolean.class) {
+            return false;
+        }
+        if (type == char.class) {
+            return '\0';
+        }
+        if (type == long.class) {
+            return 0L;
+        }
+        if (type == double.class) {
+            return 0d;
+        }
+        if (type == float.class) {
+            return 0f;
+        }
+        if (type == byte.class) {
+            return (byte) 0;
+        }
+        if (type == short.class) {
+            return (short) 0;
+        }
+        return 0;
+    }
+
+    /** Whether the failure says the provider could not be reached at all. */
+    private static boolean unreachable(RpcException failure) {
+        RpcErrorCode code = failure.code();
+        return code == RpcErrorCode.CONNECT_FAILED || code == RpcErrorCode.NOT_SENT
+                || code == RpcErrorCode.CONNECTION_LOST;
+    }
+
+    private static boolean mayRetry(MethodMetadata method, RpcException failure) {
+        if (failure.isRetrySafe()) {
+            return true;
+        }
+        // The outcome is unknown: only an idempotent method may run again.
+        return method.isIdempotent()
+                && (failure.code() == RpcErrorCode.CONNECTION_LOST || failure.code() == RpcErrorCode.TIMEOUT);
+    }
+
+    private static RpcException asRpcException(Throwable error) {
+        Throwable t = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        return t instanceof RpcException e ? e : new RpcException(RpcErrorCode.UNKNOWN, String.valueOf(t), t);
+    }
+}

@@ -1,0 +1,111 @@
+package io.courier.rpc.cluster;
+
+import io.courier.rpc.registry.ProviderInstance;
+
+import java.net.InetSocketAddress;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A provider address in a consumer's routing table, with the live statistics load balancers
+ * read: calls in flight, an exponentially weighted moving average of latency, and health.
+ *
+ * <p>Thread-safe. The statistics survive registry updates that keep the address.
+ */
+public final class Endpoint {
+
+    private static final double EWMA_ALPHA = 0.2;
+    private static final long MIN_COOLDOWN_NANOS = 200_000_000L;
+    private static final long MAX_COOLDOWN_NANOS = 10_000_000_000L;
+
+    private final InetSocketAddress address;
+    private final String key;
+    private volatile ProviderInstance instance;
+    private final AtomicInteger active = new AtomicInteger();
+    private final AtomicLong ewmaNanos = new AtomicLong();
+    private final AtomicInteger consecutiveFailures = new AtomicInteger();
+    private volatile long unhealthyUntilNanos;
+
+    Endpoint(ProviderInstance instance) {
+        this.instance = instance;
+        this.address = InetSocketAddress.createUnresolved(instance.host(), instance.port());
+        this.key = instance.address();
+    }
+
+    /** Returns the address to connect to. */
+    public InetSocketAddress address() {
+        return address;
+    }
+
+    /** Returns {@code host:port}. */
+    public String key() {
+        return key;
+    }
+
+    /** Returns what the registry says about this provider. */
+    public ProviderInstance instance() {
+        return instance;
+    }
+
+    void update(ProviderInstance newInstance) {
+        this.instance = newInstance;
+    }
+
+    /** Returns the advertised weight. */
+    public int weight() {
+        return instance.weight();
+    }
+
+    /** Returns the advertised tags. */
+    public Set<String> tags() {
+        return instance.tags();
+    }
+
+    /** Returns the calls in flight to this endpoint from this consumer. */
+    public int active() {
+        return active.get();
+    }
+
+    /** Returns the moving average latency in nanoseconds, 0 before the first answer. */
+    public long latencyNanos() {
+        return ewmaNanos.get();
+    }
+
+    /** Whether the endpoint is not cooling down after a connection failure. */
+    public boolean isHealthy() {
+        long until = unhealthyUntilNanos;
+        return until == 0 || System.nanoTime() - until >= 0;
+    }
+
+    void callStarted() {
+        active.incrementAndGet();
+    }
+
+    void callEnded(long latencyNanos, boolean reachable) {
+        active.decrementAndGet();
+        if (reachable) {
+            consecutiveFailures.set(0);
+            unhealthyUntilNanos = 0;
+            ewmaNanos.getAndUpdate(old -> old == 0 ? latencyNanos : (long) (old + EWMA_ALPHA * (latencyNanos - old)));
+        } else {
+            markUnreachable();
+        }
+    }
+
+    /**
+     * Takes the endpoint out of rotation for a cooldown that doubles with each consecutive
+     * failure; once it passes, the next call probes it back in.
+     */
+    void markUnreachable() {
+        int failures = consecutiveFailures.incrementAndGet();
+        long cooldown = Math.min(MAX_COOLDOWN_NANOS, MIN_COOLDOWN_NANOS << Math.min(failures - 1, 10));
+        unhealthyUntilNanos = System.nanoTime() + cooldown;
+    }
+
+    @Override
+    public String toString() {
+        return "Endpoint[" + key + ", weight=" + weight() + ", tags=" + tags() + ", active=" + active()
+                + (isHealthy() ? "" : ", cooling down") + "]";
+    }
+}
