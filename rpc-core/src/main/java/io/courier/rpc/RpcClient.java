@@ -115,7 +115,11 @@ public final class RpcClient implements AutoCloseable {
     private <T> T createProxy(ReferenceConfig<T> config) {
         serializer.allowTypesOf(config.serviceInterface());
         Directory directory = new Directory(config.serviceKey());
-        directory.onChange(endpoints -> endpoints.forEach(e -> transport.connect(e.address())));
+        directories.add(directory);
+        directory.onChange(endpoints -> {
+            endpoints.forEach(e -> transport.connect(e.address()));
+            retainLiveConnections();
+        });
         Registry source;
         if (!config.addresses().isEmpty()) {
             source = null;
@@ -130,12 +134,29 @@ public final class RpcClient implements AutoCloseable {
                     + " has no provider address and the client has no registry");
         }
         if (config.check()) {
-            awaitAnyProvider(config, directory);
+            try {
+                awaitAnyProvider(config, directory);
+            } catch (RuntimeException e) {
+                directories.remove(directory);
+                if (source != null) {
+                    source.unsubscribe(config.serviceKey(), directory);
+                    subscriptions.remove(directory);
+                }
+                throw e;
+            }
         }
         ClusterInvoker invoker = new ClusterInvoker(transport, directory, config, retryBudget);
-        directories.add(directory);
         return ProxyFactory.create(config, invoker::invoke, interceptors, options.requestTimeout(), callbackExecutor,
                 source == null ? directory.addresses().toString() : "registry");
+    }
+
+    /** Closes connections to providers no reference routes to any more, so they stop reconnecting. */
+    private void retainLiveConnections() {
+        java.util.Set<InetSocketAddress> live = new java.util.HashSet<>();
+        for (Directory d : directories) {
+            live.addAll(d.addresses());
+        }
+        transport.retainOnly(live);
     }
 
     private void awaitAnyProvider(ReferenceConfig<?> config, Directory directory) {

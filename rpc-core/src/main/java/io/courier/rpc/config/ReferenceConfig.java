@@ -184,11 +184,7 @@ public final class ReferenceConfig<T> {
         private boolean check;
 
         private Builder(Class<T> serviceInterface) {
-            Objects.requireNonNull(serviceInterface, "serviceInterface");
-            if (!serviceInterface.isInterface()) {
-                throw new IllegalArgumentException("serviceInterface: " + serviceInterface.getName()
-                        + " (expected: an interface)");
-            }
+            Require.anInterface("serviceInterface", serviceInterface);
             this.serviceInterface = serviceInterface;
         }
 

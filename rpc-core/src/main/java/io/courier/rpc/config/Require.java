@@ -9,6 +9,14 @@ final class Require {
     private Require() {
     }
 
+    static <T> Class<T> anInterface(String name, Class<T> type) {
+        Objects.requireNonNull(type, name);
+        if (!type.isInterface()) {
+            throw new IllegalArgumentException(name + ": " + type.getName() + " (expected: an interface)");
+        }
+        return type;
+    }
+
     static Duration positive(String name, Duration value) {
         Objects.requireNonNull(value, name);
         if (value.isNegative() || value.isZero()) {

@@ -86,10 +86,7 @@ public final class ServiceConfig<T> {
         private Builder(Class<T> serviceInterface, T implementation) {
             Objects.requireNonNull(serviceInterface, "serviceInterface");
             Objects.requireNonNull(implementation, "implementation");
-            if (!serviceInterface.isInterface()) {
-                throw new IllegalArgumentException("serviceInterface: " + serviceInterface.getName()
-                        + " (expected: an interface)");
-            }
+            Require.anInterface("serviceInterface", serviceInterface);
             if (!serviceInterface.isInstance(implementation)) {
                 throw new IllegalArgumentException("implementation: " + implementation.getClass().getName()
                         + " (expected: an implementation of " + serviceInterface.getName() + ")");

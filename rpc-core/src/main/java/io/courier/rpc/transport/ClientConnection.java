@@ -209,7 +209,11 @@ final class ClientConnection {
             ch = channel;
         }
         if (ch != null) {
-            ch.close().awaitUninterruptibly(2000);
+            if (ch.eventLoop().inEventLoop()) {
+                ch.close();
+            } else {
+                ch.close().awaitUninterruptibly(2000);
+            }
         }
     }
 

@@ -125,6 +125,17 @@ public final class ClientTransport implements AutoCloseable {
         return counts;
     }
 
+    /** Closes the connections to every address not in {@code live}; calls still using them fail as not sent. */
+    public void retainOnly(java.util.Set<InetSocketAddress> live) {
+        pools.entrySet().removeIf(entry -> {
+            if (live.contains(entry.getKey())) {
+                return false;
+            }
+            entry.getValue().connections.forEach(ClientConnection::close);
+            return true;
+        });
+    }
+
     /** Returns {@code epoll} or {@code nio}. */
     public String transportName() {
         return loops.transportName();
