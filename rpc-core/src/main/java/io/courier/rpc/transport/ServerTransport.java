@@ -10,6 +10,7 @@ import io.courier.rpc.protocol.RpcMessageDecoder;
 import io.courier.rpc.serialization.Serializers;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
@@ -79,20 +80,17 @@ public final class ServerTransport {
                                 .addLast("dispatch", dispatcher);
                     }
                 });
-        try {
-            Channel channel = bootstrap.bind(options.host(), options.port()).sync().channel();
-            serverChannel = channel;
-            InetSocketAddress bound = (InetSocketAddress) channel.localAddress();
-            log.info("Courier server listening on {} ({})", bound, ioLoops.transportName());
-            return bound;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        ChannelFuture bind = bootstrap.bind(options.host(), options.port()).awaitUninterruptibly();
+        if (!bind.isSuccess()) {
+            // Netty rethrows bind failures as undeclared IOExceptions: inspect the cause instead.
             shutdownLoops(Duration.ofSeconds(1));
-            throw new IllegalStateException("Interrupted while binding " + options.host() + ":" + options.port(), e);
-        } catch (RuntimeException e) {
-            shutdownLoops(Duration.ofSeconds(1));
-            throw new IllegalStateException("Cannot bind " + options.host() + ":" + options.port() + ": " + e.getMessage(), e);
+            throw new IllegalStateException("Cannot bind " + options.host() + ":" + options.port() + ": "
+                    + bind.cause().getMessage(), bind.cause());
         }
+        serverChannel = bind.channel();
+        InetSocketAddress bound = (InetSocketAddress) bind.channel().localAddress();
+        log.info("Courier server listening on {} ({})", bound, ioLoops.transportName());
+        return bound;
     }
 
     /** Returns the number of open client connections. */

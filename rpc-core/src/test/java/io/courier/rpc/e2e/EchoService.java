@@ -36,6 +36,9 @@ public interface EchoService {
 
     void failWithHiddenType(String message);
 
+    /** Throws {@link ItemGoneException}, which no method declares. */
+    void failUndeclared(String message);
+
     CompletableFuture<String> failAsync(String message);
 
     Object echoObject(Object value);
@@ -45,6 +48,16 @@ public interface EchoService {
 
     /** A DTO carried by the tests. */
     record Item(long id, String name, List<String> tags) {
+    }
+
+    /** An unchecked business exception no method declares. */
+    class ItemGoneException extends RuntimeException {
+
+        private static final long serialVersionUID = 1L;
+
+        public ItemGoneException(String message) {
+            super(message);
+        }
     }
 
     /** A declared business exception with its own field. */

@@ -1,5 +1,7 @@
 package io.courier.rpc.e2e;
 
+import io.courier.rpc.hidden.HiddenProviderException;
+
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -94,6 +96,11 @@ class EchoServiceImpl implements EchoService {
     }
 
     @Override
+    public void failUndeclared(String message) {
+        throw new ItemGoneException(message);
+    }
+
+    @Override
     public CompletableFuture<String> failAsync(String message) {
         return CompletableFuture.failedFuture(new IllegalArgumentException(message));
     }
@@ -106,15 +113,5 @@ class EchoServiceImpl implements EchoService {
     @Override
     public String slowWithAnnotatedTimeout(long millis) {
         return slow(millis);
-    }
-
-    /** An exception type the consumer's allowlist does not know. */
-    static class HiddenProviderException extends RuntimeException {
-
-        private static final long serialVersionUID = 1L;
-
-        HiddenProviderException(String message) {
-            super(message);
-        }
     }
 }

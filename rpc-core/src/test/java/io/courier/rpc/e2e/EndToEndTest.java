@@ -159,10 +159,17 @@ class EndToEndTest {
     }
 
     @Test
+    void undeclaredExceptionFromTheApiPackageArrivesAsItself() {
+        assertThatThrownBy(() -> echo.failUndeclared("gone"))
+                .isExactlyInstanceOf(EchoService.ItemGoneException.class)
+                .hasMessage("gone");
+    }
+
+    @Test
     void exceptionTheConsumerCannotLoadBecomesRpcExceptionWithTheRemoteName() {
         RpcException e = catchThrowableOfType(RpcException.class, () -> echo.failWithHiddenType("secret"));
         assertThat(e.code()).isEqualTo(RpcErrorCode.APPLICATION_ERROR);
-        assertThat(e.remoteClassName()).isEqualTo(EchoServiceImpl.HiddenProviderException.class.getName());
+        assertThat(e.remoteClassName()).isEqualTo(io.courier.rpc.hidden.HiddenProviderException.class.getName());
         assertThat(e.getMessage()).contains("secret");
     }
 

@@ -236,6 +236,21 @@ class ResilienceTest {
     }
 
     @Test
+    void portInUseFailsClearlyAndLeavesNoThreads() {
+        RpcServer first = fixture.server(impl);
+        RpcServer second = RpcServer.builder()
+                .options(ServerClientFixture.loopback().port(first.address().getPort()).build())
+                .service(EchoService.class, impl).build();
+        IllegalStateException e = catchThrowableOfType(IllegalStateException.class, second::start);
+        assertThat(e).hasMessageContaining("Cannot bind 127.0.0.1:" + first.address().getPort());
+        assertThat(second.isRunning()).isFalse();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(Thread.getAllStackTraces().keySet())
+                .extracting(Thread::getName)
+                .filteredOn(n -> n.startsWith("courier-server-boss"))
+                .hasSize(1));
+    }
+
+    @Test
     void closingReleasesEveryThread() throws Exception {
         RpcServer server = fixture.server(impl);
         RpcClient client = fixture.client();

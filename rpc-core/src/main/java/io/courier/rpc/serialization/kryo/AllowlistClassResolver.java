@@ -37,15 +37,32 @@ final class AllowlistClassResolver extends DefaultClassResolver {
      * @throws SerializationException when the name is not allowed or the class cannot be loaded
      */
     Class<?> loadAllowed(String className) {
+        return loadAllowed(className, false);
+    }
+
+    /**
+     * Returns an allowed class by name where an exception is expected: classes from the packages
+     * of service interfaces are loaded too (without initialization); the caller checks they are
+     * {@code Throwable}s.
+     */
+    Class<?> loadAllowedException(String className) {
+        return loadAllowed(className, true);
+    }
+
+    private Class<?> loadAllowed(String className, boolean exception) {
         Class<?> type = nameToClass == null ? null : nameToClass.get(className);
         if (type != null) {
             return type;
         }
-        if (!allowlist.isAllowed(className)) {
+        if (exception ? !allowlist.isAllowedException(className) : !allowlist.isAllowed(className)) {
             throw new SerializationException("Class " + quote(className)
                     + " is not allowed by the Kryo allowlist; allow it with allowClasses/allowPackages");
         }
         type = load(className);
+        if (exception && !allowlist.isAllowed(className)) {
+            // Allowed only as an exception: caching it would let it through in other positions.
+            return type;
+        }
         if (nameToClass == null) {
             nameToClass = new ObjectMap<>();
         }

@@ -116,6 +116,8 @@ public final class KryoSerializer implements Serializer {
     public void allowTypesOf(Class<?> serviceInterface) {
         Set<Class<?>> types = ServiceTypeScanner.scan(serviceInterface);
         types.forEach(allowlist::allow);
+        // Business exceptions are often unchecked and undeclared; accept them from the API's packages.
+        allowlist.allowExceptionsUnder(serviceInterface.getPackageName());
         log.debug("Allowed {} types reachable from {}", types.size(), serviceInterface.getName());
     }
 

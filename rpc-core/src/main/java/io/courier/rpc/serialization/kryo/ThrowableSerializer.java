@@ -65,7 +65,7 @@ final class ThrowableSerializer extends Serializer<Throwable> {
         }
         Class<?> type;
         try {
-            type = ((AllowlistClassResolver) kryo.getClassResolver()).loadAllowed(className);
+            type = ((AllowlistClassResolver) kryo.getClassResolver()).loadAllowedException(className);
             if (!Throwable.class.isAssignableFrom(type)) {
                 throw new SerializationException("Class " + className + " named as an exception is not a Throwable");
             }

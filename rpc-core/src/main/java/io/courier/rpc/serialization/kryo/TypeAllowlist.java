@@ -82,6 +82,32 @@ final class TypeAllowlist {
         this.packagePrefixes = List.copyOf(prefixes);
     }
 
+    /**
+     * Packages of service interfaces: an exception class there (or in a subpackage) may be read
+     * even when no method declares it, as long as it turns out to be a {@code Throwable}.
+     */
+    private final Set<String> exceptionPackages = ConcurrentHashMap.newKeySet();
+
+    /** Allows undeclared exceptions from {@code packageName} and its subpackages. */
+    void allowExceptionsUnder(String packageName) {
+        if (!packageName.isEmpty()) {
+            exceptionPackages.add(packageName);
+        }
+    }
+
+    /** Whether a class name read where an exception is expected may be loaded (and then checked to be one). */
+    boolean isAllowedException(String className) {
+        if (isAllowed(className)) {
+            return true;
+        }
+        for (String pkg : exceptionPackages) {
+            if (className.startsWith(pkg) && className.length() > pkg.length() && className.charAt(pkg.length()) == '.') {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Whether a class name read from a body may be loaded. */
     boolean isAllowed(String className) {
         if (classNames.contains(className)) {

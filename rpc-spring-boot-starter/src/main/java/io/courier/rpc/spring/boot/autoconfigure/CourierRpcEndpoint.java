@@ -1,0 +1,122 @@
+package io.courier.rpc.spring.boot.autoconfigure;
+
+import io.courier.rpc.RpcClient;
+import io.courier.rpc.RpcServer;
+import io.courier.rpc.config.ReferenceConfig;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The {@code courier} Actuator endpoint: what this application exports (services, address,
+ * connected consumers) and what it calls (references, their providers and connections).
+ *
+ * <p>Thread-safe; every read takes a fresh snapshot.
+ */
+@Endpoint(id = "courier")
+public class CourierRpcEndpoint {
+
+    private final RpcServer server;
+    private final RpcReferenceFactory references;
+
+    /**
+     * Creates the endpoint.
+     *
+     * @param server the server, or {@code null} when this application exports nothing
+     * @param references the reference factory, or {@code null} when there is no client
+     */
+    public CourierRpcEndpoint(RpcServer server, RpcReferenceFactory references) {
+        this.server = server;
+        this.references = references;
+    }
+
+    /** Returns a snapshot of the server and the consumers. */
+    @ReadOperation
+    public CourierDescriptor courier() {
+        return new CourierDescriptor(server == null ? null : server(server),
+                references == null ? List.of() : consumers(references));
+    }
+
+    private static ServerDescriptor server(RpcServer server) {
+        return new ServerDescriptor(server.isRunning(), CourierRpcServerLifecycle.address(server), server.connectionCount(),
+                server.inFlightCount(), server.describeServices());
+    }
+
+    private static List<ConsumerDescriptor> consumers(RpcReferenceFactory references) {
+        RpcClient client = references.client();
+        Map<InetSocketAddress, Integer> connections = client.connectionCounts();
+        Map<String, List<String>> routes = client.routingTable();
+        List<ConsumerDescriptor> consumers = new ArrayList<>();
+        for (Map.Entry<ReferenceConfig<?>, Set<String>> e : references.injectionPoints().entrySet()) {
+            ReferenceConfig<?> config = e.getKey();
+            String key = config.serviceKey().toString();
+            List<String> routed = routes.getOrDefault(key, List.of());
+            Map<String, Integer> targets = new LinkedHashMap<>();
+            for (InetSocketAddress address : config.addresses()) {
+                targets.put(format(address), connections.getOrDefault(address, 0));
+            }
+            if (config.addresses().isEmpty()) {
+                // Providers found through the registry: the addresses the routing table names.
+                connections.forEach((address, count) -> {
+                    if (routed.stream().anyMatch(route -> route.contains(format(address)))) {
+                        targets.put(format(address), count);
+                    }
+                });
+            }
+            Map<String, String> methodTimeouts = new LinkedHashMap<>();
+            config.methodTimeouts().forEach((method, timeout) -> methodTimeouts.put(method, timeout.toString()));
+            consumers.add(new ConsumerDescriptor(key, targets, routed,
+                    String.valueOf(config.timeout() != null ? config.timeout() : client.options().requestTimeout()),
+                    methodTimeouts, config.retries(), config.loadBalancer(), List.copyOf(e.getValue())));
+        }
+        return consumers;
+    }
+
+    static String format(InetSocketAddress address) {
+        return address.getHostString() + ":" + address.getPort();
+    }
+
+    /**
+     * What the endpoint returns.
+     *
+     * @param server the server, {@code null} when nothing is exported
+     * @param consumers the references this application calls
+     */
+    public record CourierDescriptor(ServerDescriptor server, List<ConsumerDescriptor> consumers) {
+    }
+
+    /**
+     * The server.
+     *
+     * @param running whether it accepts calls
+     * @param address the address it listens on
+     * @param connections the number of connected consumers
+     * @param inFlight the number of calls being processed
+     * @param services the method signatures of each exported service, by service key
+     */
+    public record ServerDescriptor(boolean running, String address, int connections, int inFlight,
+            Map<String, List<String>> services) {
+    }
+
+    /**
+     * One reference.
+     *
+     * @param service the service key called
+     * @param targets the number of open connections to each provider address
+     * @param routes the providers the client routes to, with their weight, tags, calls in flight and health
+     * @param timeout the timeout of methods without their own
+     * @param methodTimeouts per-method timeouts from configuration
+     * @param retries how many other providers a failed call may try
+     * @param loadBalancer the load balancer name
+     * @param injectionPoints where the proxy is injected
+     */
+    public record ConsumerDescriptor(String service, Map<String, Integer> targets, List<String> routes, String timeout,
+            Map<String, String> methodTimeouts, int retries, String loadBalancer, List<String> injectionPoints) {
+    }
+}

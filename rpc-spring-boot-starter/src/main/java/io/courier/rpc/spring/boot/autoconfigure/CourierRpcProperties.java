@@ -1,0 +1,500 @@
+package io.courier.rpc.spring.boot.autoconfigure;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Configuration properties of Courier RPC, bound from {@code courier.rpc.*}.
+ *
+ * <p>Not thread-safe: bound once at startup, then only read. Values are checked when the server
+ * and client are built, and a bad one fails startup naming the property.
+ */
+@ConfigurationProperties("courier.rpc")
+public class CourierRpcProperties {
+
+    private final Server server = new Server();
+
+    private final Consumer consumer = new Consumer();
+
+    private final Serialization serialization = new Serialization();
+
+    private final Registry registry = new Registry();
+
+    /**
+     * Overrides per service interface, keyed by fully qualified name in brackets
+     * (services[com.acme.UserService].timeout) or by simple name (services.UserService.timeout).
+     */
+    private Map<String, Service> services = new LinkedHashMap<>();
+
+    public Server getServer() {
+        return this.server;
+    }
+
+    public Consumer getConsumer() {
+        return this.consumer;
+    }
+
+    public Serialization getSerialization() {
+        return this.serialization;
+    }
+
+    public Registry getRegistry() {
+        return this.registry;
+    }
+
+    public Map<String, Service> getServices() {
+        return this.services;
+    }
+
+    public void setServices(Map<String, Service> services) {
+        this.services = services;
+    }
+
+    /** Provider side: the server that exports {@code @RpcService} beans. */
+    public static class Server {
+
+        /** Whether to start a server when the application has @RpcService beans. */
+        private boolean enabled = true;
+
+        /** Network address to bind; 0.0.0.0 listens on all interfaces. */
+        private String host = "0.0.0.0";
+
+        /** Port to listen on; 0 picks a free port. */
+        private int port = 7070;
+
+        /** Number of I/O event-loop threads; 0 lets Netty choose (twice the cores). */
+        private int ioThreads = 0;
+
+        /** Number of business threads that run service methods. */
+        private int workerThreads = 200;
+
+        /** Number of calls that may wait for a business thread before callers get SERVER_BUSY. */
+        private int queueSize = 1024;
+
+        /** Largest accepted frame; larger frames close the connection. */
+        private DataSize maxFrameSize = DataSize.ofMegabytes(8);
+
+        /** How long a connection may stay silent before the server closes it. */
+        private Duration idleTimeout = Duration.ofSeconds(90);
+
+        /** How long shutdown waits for in-flight calls before closing connections. */
+        private Duration shutdownGrace = Duration.ofSeconds(10);
+
+        /** Host announced to the registry for consumers to connect to; by default the bound or first non-loopback address. */
+        private String advertisedHost;
+
+        /** Tags announced to the registry with every exported service, e.g. canary, for routing by tag. */
+        private List<String> tags = new ArrayList<>();
+
+        public boolean isEnabled() {
+            return this.enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public String getHost() {
+            return this.host;
+        }
+
+        public void setHost(String host) {
+            this.host = host;
+        }
+
+        public int getPort() {
+            return this.port;
+        }
+
+        public void setPort(int port) {
+            this.port = port;
+        }
+
+        public int getIoThreads() {
+            return this.ioThreads;
+        }
+
+        public void setIoThreads(int ioThreads) {
+            this.ioThreads = ioThreads;
+        }
+
+        public int getWorkerThreads() {
+            return this.workerThreads;
+        }
+
+        public void setWorkerThreads(int workerThreads) {
+            this.workerThreads = workerThreads;
+        }
+
+        public int getQueueSize() {
+            return this.queueSize;
+        }
+
+        public void setQueueSize(int queueSize) {
+            this.queueSize = queueSize;
+        }
+
+        public DataSize getMaxFrameSize() {
+            return this.maxFrameSize;
+        }
+
+        public void setMaxFrameSize(DataSize maxFrameSize) {
+            this.maxFrameSize = maxFrameSize;
+        }
+
+        public Duration getIdleTimeout() {
+            return this.idleTimeout;
+        }
+
+        public void setIdleTimeout(Duration idleTimeout) {
+            this.idleTimeout = idleTimeout;
+        }
+
+        public Duration getShutdownGrace() {
+            return this.shutdownGrace;
+        }
+
+        public void setShutdownGrace(Duration shutdownGrace) {
+            this.shutdownGrace = shutdownGrace;
+        }
+
+        public String getAdvertisedHost() {
+            return this.advertisedHost;
+        }
+
+        public void setAdvertisedHost(String advertisedHost) {
+            this.advertisedHost = advertisedHost;
+        }
+
+        public List<String> getTags() {
+            return this.tags;
+        }
+
+        public void setTags(List<String> tags) {
+            this.tags = tags;
+        }
+    }
+
+    /** Consumer side: defaults of every {@code @RpcReference} and the client they share. */
+    public static class Consumer {
+
+        /** Call timeout of methods for which no reference, service or method sets one. */
+        private Duration timeout = Duration.ofSeconds(3);
+
+        /** How long opening a connection to a provider may take. */
+        private Duration connectTimeout = Duration.ofSeconds(3);
+
+        /** How many other providers a call may try when the first attempt provably did not run. */
+        private int retries = 2;
+
+        /** Number of multiplexed connections opened to each provider address. */
+        private int connections = 1;
+
+        /** Whether startup fails unless a provider of each reference accepts a connection. */
+        private boolean check = false;
+
+        /** Load balancer choosing among providers: random, round-robin, least-active, consistent-hash or adaptive. */
+        private String loadBalancer = "round-robin";
+
+        /** Number of client I/O event-loop threads; 0 lets Netty choose. */
+        private int ioThreads = 0;
+
+        /** Largest frame sent or accepted. */
+        private DataSize maxFrameSize = DataSize.ofMegabytes(8);
+
+        /** Number of calls that may await a response on one connection before new calls are refused. */
+        private int maxPendingCalls = 65536;
+
+        /** How long a connection may stay silent before a heartbeat is sent. */
+        private Duration heartbeatInterval = Duration.ofSeconds(30);
+
+        /** First delay before reconnecting to a provider; it doubles after each failure. */
+        private Duration reconnectDelayMin = Duration.ofMillis(100);
+
+        /** Largest delay between two reconnect attempts. */
+        private Duration reconnectDelayMax = Duration.ofSeconds(10);
+
+        public Duration getTimeout() {
+            return this.timeout;
+        }
+
+        public void setTimeout(Duration timeout) {
+            this.timeout = timeout;
+        }
+
+        public Duration getConnectTimeout() {
+            return this.connectTimeout;
+        }
+
+        public void setConnectTimeout(Duration connectTimeout) {
+            this.connectTimeout = connectTimeout;
+        }
+
+        public int getRetries() {
+            return this.retries;
+        }
+
+        public void setRetries(int retries) {
+            this.retries = retries;
+        }
+
+        public int getConnections() {
+            return this.connections;
+        }
+
+        public void setConnections(int connections) {
+            this.connections = connections;
+        }
+
+        public boolean isCheck() {
+            return this.check;
+        }
+
+        public void setCheck(boolean check) {
+            this.check = check;
+        }
+
+        public String getLoadBalancer() {
+            return this.loadBalancer;
+        }
+
+        public void setLoadBalancer(String loadBalancer) {
+            this.loadBalancer = loadBalancer;
+        }
+
+        public int getIoThreads() {
+            return this.ioThreads;
+        }
+
+        public void setIoThreads(int ioThreads) {
+            this.ioThreads = ioThreads;
+        }
+
+        public DataSize getMaxFrameSize() {
+            return this.maxFrameSize;
+        }
+
+        public void setMaxFrameSize(DataSize maxFrameSize) {
+            this.maxFrameSize = maxFrameSize;
+        }
+
+        public int getMaxPendingCalls() {
+            return this.maxPendingCalls;
+        }
+
+        public void setMaxPendingCalls(int maxPendingCalls) {
+            this.maxPendingCalls = maxPendingCalls;
+        }
+
+        public Duration getHeartbeatInterval() {
+            return this.heartbeatInterval;
+        }
+
+        public void setHeartbeatInterval(Duration heartbeatInterval) {
+            this.heartbeatInterval = heartbeatInterval;
+        }
+
+        public Duration getReconnectDelayMin() {
+            return this.reconnectDelayMin;
+        }
+
+        public void setReconnectDelayMin(Duration reconnectDelayMin) {
+            this.reconnectDelayMin = reconnectDelayMin;
+        }
+
+        public Duration getReconnectDelayMax() {
+            return this.reconnectDelayMax;
+        }
+
+        public void setReconnectDelayMax(Duration reconnectDelayMax) {
+            this.reconnectDelayMax = reconnectDelayMax;
+        }
+    }
+
+    /** How call arguments and results are encoded. */
+    public static class Serialization {
+
+        /** Format this application's consumers write: kryo (compact, Java only) or json (readable); a server accepts both. */
+        private String type = "kryo";
+
+        /** Classes Kryo may decode beyond those reachable from service interfaces, by fully qualified name. */
+        private List<String> allowedClasses = new ArrayList<>();
+
+        /** Packages Kryo may decode classes from, as patterns: com.acme.dto.* (that package) or com.acme.** (and below). */
+        private List<String> allowedPackages = new ArrayList<>();
+
+        public String getType() {
+            return this.type;
+        }
+
+        public void setType(String type) {
+            this.type = type;
+        }
+
+        public List<String> getAllowedClasses() {
+            return this.allowedClasses;
+        }
+
+        public void setAllowedClasses(List<String> allowedClasses) {
+            this.allowedClasses = allowedClasses;
+        }
+
+        public List<String> getAllowedPackages() {
+            return this.allowedPackages;
+        }
+
+        public void setAllowedPackages(List<String> allowedPackages) {
+            this.allowedPackages = allowedPackages;
+        }
+    }
+
+    /** Where consumers find providers. */
+    public static class Registry {
+
+        /** Where references find providers and servers announce theirs: direct://host:port[,host:port...], or several separated by semicolons. */
+        private String address;
+
+        public String getAddress() {
+            return this.address;
+        }
+
+        public void setAddress(String address) {
+            this.address = address;
+        }
+    }
+
+    /** Overrides for one service interface; each wins over the matching annotation attribute. */
+    public static class Service {
+
+        /** Version to export and to call, overriding @RpcService(version) and @RpcReference(version). */
+        private String version;
+
+        /** Group to export and to call, overriding @RpcService(group) and @RpcReference(group). */
+        private String group;
+
+        /** Load-balancing weight advertised when exported, overriding @RpcService(weight). */
+        private Integer weight;
+
+        /** Call timeout of every method without its own, overriding @RpcReference(timeout). */
+        private Duration timeout;
+
+        /** Retries of calls to this service, overriding @RpcReference(retries). */
+        private Integer retries;
+
+        /** Load balancer of calls to this service, overriding @RpcReference(load-balancer). */
+        private String loadBalancer;
+
+        /** Provider addresses of this service, as direct://host:port[,host:port...], overriding @RpcReference(address). */
+        private String address;
+
+        /** Whether startup fails unless a provider of this service answers, overriding courier.rpc.consumer.check. */
+        private Boolean check;
+
+        /** Overrides per method of this service, keyed by method name (all overloads). */
+        private Map<String, Method> methods = new LinkedHashMap<>();
+
+        public String getVersion() {
+            return this.version;
+        }
+
+        public void setVersion(String version) {
+            this.version = version;
+        }
+
+        public String getGroup() {
+            return this.group;
+        }
+
+        public void setGroup(String group) {
+            this.group = group;
+        }
+
+        public Integer getWeight() {
+            return this.weight;
+        }
+
+        public void setWeight(Integer weight) {
+            this.weight = weight;
+        }
+
+        public Duration getTimeout() {
+            return this.timeout;
+        }
+
+        public void setTimeout(Duration timeout) {
+            this.timeout = timeout;
+        }
+
+        public Integer getRetries() {
+            return this.retries;
+        }
+
+        public void setRetries(Integer retries) {
+            this.retries = retries;
+        }
+
+        public String getLoadBalancer() {
+            return this.loadBalancer;
+        }
+
+        public void setLoadBalancer(String loadBalancer) {
+            this.loadBalancer = loadBalancer;
+        }
+
+        public String getAddress() {
+            return this.address;
+        }
+
+        public void setAddress(String address) {
+            this.address = address;
+        }
+
+        public Boolean getCheck() {
+            return this.check;
+        }
+
+        public void setCheck(Boolean check) {
+            this.check = check;
+        }
+
+        public Map<String, Method> getMethods() {
+            return this.methods;
+        }
+
+        public void setMethods(Map<String, Method> methods) {
+            this.methods = methods;
+        }
+    }
+
+    /** Overrides for one method of a service interface. */
+    public static class Method {
+
+        /** Call timeout of this method, overriding @RpcMethod(timeoutMillis) and the service timeout. */
+        private Duration timeout;
+
+        /** Load balancer of calls to this method, overriding the service's. */
+        private String loadBalancer;
+
+        public Duration getTimeout() {
+            return this.timeout;
+        }
+
+        public void setTimeout(Duration timeout) {
+            this.timeout = timeout;
+        }
+
+        public String getLoadBalancer() {
+            return this.loadBalancer;
+        }
+
+        public void setLoadBalancer(String loadBalancer) {
+            this.loadBalancer = loadBalancer;
+        }
+    }
+}

@@ -1,0 +1,194 @@
+package io.courier.rpc.spring.boot.autoconfigure;
+
+import io.courier.rpc.cluster.LoadBalancers;
+import io.courier.rpc.config.ClientOptions;
+import io.courier.rpc.config.ReferenceConfig;
+import io.courier.rpc.config.ServerOptions;
+import io.courier.rpc.registry.Registries;
+import io.courier.rpc.registry.Registry;
+import io.courier.rpc.serialization.Serializer;
+import io.courier.rpc.serialization.json.JsonSerializer;
+import io.courier.rpc.serialization.kryo.KryoSerializer;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.util.unit.DataSize;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Maps {@code courier.rpc.*} properties onto the core option builders, turning the builders'
+ * {@code name: value (expected: ...)} errors into {@link InvalidConfigurationPropertyValueException}s
+ * that name the property, so that startup fails with a readable message.
+ *
+ * <p>Thread-safe (stateless).
+ */
+final class PropertyMapping {
+
+    static final String PREFIX = "courier.rpc.";
+
+    private static final String DIRECT = "direct://";
+
+
+    private PropertyMapping() {
+    }
+
+    /** Returns the server options the properties describe. */
+    static ServerOptions serverOptions(CourierRpcProperties.Server server) {
+        ServerOptions.Builder b = ServerOptions.builder();
+        String p = PREFIX + "server.";
+        set(p + "host", server.getHost(), () -> b.host(server.getHost()));
+        set(p + "port", server.getPort(), () -> b.port(server.getPort()));
+        set(p + "io-threads", server.getIoThreads(), () -> b.ioThreads(server.getIoThreads()));
+        set(p + "worker-threads", server.getWorkerThreads(), () -> b.workerThreads(server.getWorkerThreads()));
+        set(p + "queue-size", server.getQueueSize(), () -> b.queueSize(server.getQueueSize()));
+        set(p + "max-frame-size", server.getMaxFrameSize(),
+                () -> b.maxFrameSize(bytes(p + "max-frame-size", server.getMaxFrameSize())));
+        set(p + "idle-timeout", server.getIdleTimeout(), () -> b.idleTimeout(server.getIdleTimeout()));
+        set(p + "shutdown-grace", server.getShutdownGrace(), () -> b.shutdownGrace(server.getShutdownGrace()));
+        return b.build();
+    }
+
+    /** Returns the client options the properties describe. */
+    static ClientOptions clientOptions(CourierRpcProperties.Consumer consumer) {
+        ClientOptions.Builder b = ClientOptions.builder();
+        String p = PREFIX + "consumer.";
+        set(p + "timeout", consumer.getTimeout(), () -> b.requestTimeout(consumer.getTimeout()));
+        set(p + "connect-timeout", consumer.getConnectTimeout(), () -> b.connectTimeout(consumer.getConnectTimeout()));
+        set(p + "connections", consumer.getConnections(), () -> b.connectionsPerAddress(consumer.getConnections()));
+        set(p + "io-threads", consumer.getIoThreads(), () -> b.ioThreads(consumer.getIoThreads()));
+        set(p + "max-frame-size", consumer.getMaxFrameSize(),
+                () -> b.maxFrameSize(bytes(p + "max-frame-size", consumer.getMaxFrameSize())));
+        set(p + "max-pending-calls", consumer.getMaxPendingCalls(),
+                () -> b.maxPendingCalls(consumer.getMaxPendingCalls()));
+        set(p + "heartbeat-interval", consumer.getHeartbeatInterval(),
+                () -> b.heartbeatInterval(consumer.getHeartbeatInterval()));
+        // The minimum alone first, so that each bound's error names its own property.
+        set(p + "reconnect-delay-min", consumer.getReconnectDelayMin(),
+                () -> b.reconnectDelay(consumer.getReconnectDelayMin(), consumer.getReconnectDelayMin()));
+        set(p + "reconnect-delay-max", consumer.getReconnectDelayMax(),
+                () -> b.reconnectDelay(consumer.getReconnectDelayMin(), consumer.getReconnectDelayMax()));
+        // Checked here rather than per reference so that a bad default fails even without references.
+        set(p + "retries", consumer.getRetries(),
+                () -> ReferenceConfig.builder(Runnable.class).retries(consumer.getRetries()));
+        loadBalancer(p + "load-balancer", consumer.getLoadBalancer());
+        return b.build();
+    }
+
+    /** Checks a load balancer name against the core's balancers; returns it stripped. */
+    static String loadBalancer(String property, String name) {
+        try {
+            LoadBalancers.factory(name);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw invalid(property, name, "one of " + String.join(", ", LoadBalancers.NAMES));
+        }
+        return name.strip();
+    }
+
+    /** Returns the serializer this application's consumers write with. */
+    static Serializer serializer(CourierRpcProperties.Serialization serialization) {
+        String type = serialization.getType() == null ? "" : serialization.getType().strip().toLowerCase(Locale.ROOT);
+        return switch (type) {
+            case "kryo" -> kryo(serialization);
+            case "json" -> new JsonSerializer();
+            default -> throw invalid(PREFIX + "serialization.type", serialization.getType(), "kryo or json");
+        };
+    }
+
+    /** Returns a Kryo serializer that also accepts the configured classes and packages. */
+    static KryoSerializer kryo(CourierRpcProperties.Serialization serialization) {
+        KryoSerializer.Builder b = KryoSerializer.builder();
+        List<String> classes = serialization.getAllowedClasses();
+        List<String> packages = serialization.getAllowedPackages();
+        set(PREFIX + "serialization.allowed-classes", classes, () -> b.allowClassNames(classes.toArray(String[]::new)));
+        set(PREFIX + "serialization.allowed-packages", packages, () -> b.allowPackages(packages.toArray(String[]::new)));
+        return b.build();
+    }
+
+    /** Returns the registry at an address such as {@code direct://127.0.0.1:7070}, chosen by scheme. */
+    static Registry registry(String address, ClassLoader classLoader) {
+        String property = PREFIX + "registry.address";
+        try {
+            return Registries.create(address, classLoader);
+        } catch (IllegalArgumentException e) {
+            // Core messages read "registry address: '...' (expected: ...)" or "... uses unknown scheme ...".
+            String message = e.getMessage() == null ? "" : e.getMessage();
+            int expected = message.indexOf("(expected: ");
+            throw new InvalidConfigurationPropertyValueException(property, address, property + ": " + address + " "
+                    + (expected >= 0 ? message.substring(expected)
+                            : "(" + message.replaceFirst("^registry address: '[^']*' ", "") + ")"));
+        }
+    }
+
+    /**
+     * Parses a provider address list: {@code direct://host:port[,host:port...]}, the scheme being
+     * optional. Returns an empty list for {@code null} or blank.
+     */
+    static List<InetSocketAddress> addresses(String property, String value) {
+        if (value == null || value.isBlank()) {
+            return List.of();
+        }
+        String list = value.strip();
+        int scheme = list.indexOf("://");
+        if (scheme >= 0) {
+            if (!list.regionMatches(true, 0, DIRECT, 0, DIRECT.length())) {
+                throw invalid(property, value, "direct://host:port[,host:port...]; the "
+                        + list.substring(0, scheme) + " registry is not supported yet");
+            }
+            list = list.substring(DIRECT.length());
+        }
+        List<InetSocketAddress> addresses = new ArrayList<>();
+        for (String part : list.split(",")) {
+            if (part.isBlank()) {
+                continue;
+            }
+            try {
+                addresses.add(ReferenceConfig.Builder.parseAddress(part));
+            } catch (IllegalArgumentException e) {
+                throw invalid(property, value, "direct://host:port[,host:port...]; '" + part.strip()
+                        + "' is not host:port with a port from 1 to 65535");
+            }
+        }
+        if (addresses.isEmpty()) {
+            throw invalid(property, value, "direct://host:port[,host:port...]");
+        }
+        return List.copyOf(addresses);
+    }
+
+    /**
+     * Runs a builder call; an {@link IllegalArgumentException} from it becomes an error naming
+     * the property, e.g. {@code courier.rpc.server.port: 70000 (expected: 0..65535)}.
+     */
+    static void set(String property, Object value, Runnable setter) {
+        try {
+            setter.run();
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new InvalidConfigurationPropertyValueException(property, value, reason(property, value, e));
+        }
+    }
+
+    /** Returns an error for a property whose value is not what was expected. */
+    static InvalidConfigurationPropertyValueException invalid(String property, Object value, String expected) {
+        return new InvalidConfigurationPropertyValueException(property, value,
+                property + ": " + value + " (expected: " + expected + ")");
+    }
+
+    private static String reason(String property, Object value, RuntimeException e) {
+        String message = e.getMessage();
+        int expected = message == null ? -1 : message.indexOf("(expected: ");
+        if (e instanceof NullPointerException || message == null) {
+            return property + ": null (expected: a value)";
+        }
+        // Core messages read "name: value (expected: ...)"; keep the expectation, name the property.
+        return expected >= 0 ? property + ": " + value + " " + message.substring(expected) : property + ": " + message;
+    }
+
+    private static int bytes(String property, DataSize size) {
+        long bytes = size.toBytes();
+        if (bytes > Integer.MAX_VALUE) {
+            throw invalid(property, size, "at most " + Integer.MAX_VALUE + " bytes");
+        }
+        return (int) bytes;
+    }
+}

@@ -1,0 +1,124 @@
+package io.courier.rpc.spring.boot.autoconfigure;
+
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName.Form;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
+import org.springframework.util.ClassUtils;
+
+import java.util.Map;
+import java.util.Set;
+
+import static io.courier.rpc.spring.boot.autoconfigure.PropertyMapping.invalid;
+
+/**
+ * The {@code courier.rpc.services.*} entries, looked up by service interface: an entry keyed by
+ * the fully qualified name wins over one keyed by the simple name.
+ *
+ * <p>Thread-safe (immutable after construction). Entries are checked when created, so that a
+ * typo fails startup instead of being silently ignored: a fully qualified key must name an
+ * interface, and every {@code courier.rpc.services.*} property must have been bound to a known
+ * setting.
+ */
+final class ServiceOverrides {
+
+    private static final CourierRpcProperties.Service NONE = new CourierRpcProperties.Service();
+
+    private static final ConfigurationPropertyName SERVICES = ConfigurationPropertyName.of(PropertyMapping.PREFIX + "services");
+
+    /** Settings of a service entry, in uniform form (lower case, no dashes). */
+    private static final Set<String> SETTINGS = Set.of("version", "group", "weight", "timeout", "retries",
+            "loadbalancer", "address", "check", "methods");
+
+    /** Settings of a method entry, in uniform form. */
+    private static final Set<String> METHOD_SETTINGS = Set.of("timeout", "loadbalancer");
+
+    private static final String EXPECTED = "courier.rpc.services[<fully qualified interface>].<setting> or "
+            + "courier.rpc.services.<SimpleName>.<setting>, setting being version, group, weight, timeout, retries, "
+            + "load-balancer, address, check, methods.<method>.timeout or methods.<method>.load-balancer; in YAML write a qualified key in quoted "
+            + "brackets: \"[com.acme.UserService]\":";
+
+    private final Map<String, CourierRpcProperties.Service> services;
+
+    ServiceOverrides(Map<String, CourierRpcProperties.Service> services, ClassLoader classLoader,
+            Iterable<ConfigurationPropertySource> sources) {
+        this.services = Map.copyOf(services);
+        this.services.keySet().forEach(key -> checkKey(key, classLoader));
+        sources.forEach(this::checkNames);
+    }
+
+    /** Returns the overrides of an interface, empty when none are configured. */
+    CourierRpcProperties.Service of(Class<?> serviceInterface) {
+        CourierRpcProperties.Service service = services.get(serviceInterface.getName());
+        if (service == null) {
+            service = services.get(serviceInterface.getSimpleName());
+        }
+        return service == null ? NONE : service;
+    }
+
+    /** Returns the property prefix of an interface's overrides, for error messages. */
+    String prefix(Class<?> serviceInterface) {
+        boolean simple = !services.containsKey(serviceInterface.getName())
+                && services.containsKey(serviceInterface.getSimpleName());
+        return PropertyMapping.PREFIX + "services" + (simple ? "." + serviceInterface.getSimpleName()
+                : "[" + serviceInterface.getName() + "]");
+    }
+
+    private static void checkKey(String key, ClassLoader classLoader) {
+        if (key.indexOf('.') < 0) {
+            return;
+        }
+        String property = PropertyMapping.PREFIX + "services[" + key + "]";
+        Class<?> type;
+        try {
+            type = ClassUtils.forName(key, classLoader);
+        } catch (ClassNotFoundException | LinkageError e) {
+            throw invalid(property, key, "the fully qualified name of a service interface on the classpath");
+        }
+        if (!type.isInterface()) {
+            throw invalid(property, key, "an interface");
+        }
+    }
+
+    private void checkNames(ConfigurationPropertySource source) {
+        if (!(source instanceof IterableConfigurationPropertySource iterable)
+                || source.getUnderlyingSource() instanceof SystemEnvironmentPropertySource) {
+            // Environment variables cannot express these keys faithfully; the binder alone judges them.
+            return;
+        }
+        iterable.stream().filter(SERVICES::isAncestorOf).forEach(name -> checkName(source, name));
+    }
+
+    private void checkName(ConfigurationPropertySource source, ConfigurationPropertyName name) {
+        int n = name.getNumberOfElements();
+        int base = SERVICES.getNumberOfElements();
+        String key = name.getElement(base, Form.ORIGINAL);
+        String setting = n > base + 1 ? name.getElement(base + 1, Form.UNIFORM) : "";
+        boolean known = services.containsKey(key) && SETTINGS.contains(setting)
+                && (setting.equals("methods") ? n == base + 4 && METHOD_SETTINGS.contains(name.getElement(base + 3, Form.UNIFORM))
+                        : n == base + 2);
+        if (!known) {
+            var property = source.getConfigurationProperty(name);
+            String original = original(name);
+            throw new InvalidConfigurationPropertyValueException(original, property == null ? null : property.getValue(),
+                    original + ": " + (services.containsKey(key) ? "unknown setting" : "unknown service key '" + key + "'")
+                    + " (expected: " + EXPECTED + ")");
+        }
+    }
+
+    /** Returns a property name as the user wrote it (toString() gives the lower-case canonical form). */
+    private static String original(ConfigurationPropertyName name) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < name.getNumberOfElements(); i++) {
+            String element = name.getElement(i, Form.ORIGINAL);
+            if (element.indexOf('.') >= 0) {
+                sb.append('[').append(element).append(']');
+            } else {
+                sb.append(sb.isEmpty() ? "" : ".").append(element);
+            }
+        }
+        return sb.toString();
+    }
+}
