@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +34,7 @@ public final class RpcContext {
 
     private static final ThreadLocal<RpcContext> CURRENT = new ThreadLocal<>();
     private static final ThreadLocal<Map<String, String>> LAST_RESPONSE = new ThreadLocal<>();
+    private static final ThreadLocal<CompletableFuture<?>> LAST_FUTURE = new ThreadLocal<>();
     private static final RpcContext EMPTY = new RpcContext(Map.of(), Map.of(), 0, null, null);
 
     private final Map<String, String> outgoing;
@@ -89,6 +91,32 @@ public final class RpcContext {
     public static Map<String, String> responseAttachments() {
         Map<String, String> last = LAST_RESPONSE.get();
         return last == null ? Map.of() : last;
+    }
+
+    /**
+     * Returns the future of the last call this thread made through an {@code async} reference
+     * (whose sync-looking methods return at once with {@code null} or zero), then forgets it.
+     *
+     * <pre>{@code
+     * users.get(42);                                    // returns null at once
+     * CompletableFuture<User> user = RpcContext.lastFuture();
+     * }</pre>
+     *
+     * @throws IllegalStateException when this thread made no async call since the last retrieval
+     */
+    @SuppressWarnings("unchecked")
+    public static <T> CompletableFuture<T> lastFuture() {
+        CompletableFuture<?> future = LAST_FUTURE.get();
+        if (future == null) {
+            throw new IllegalStateException("No async call was made on this thread");
+        }
+        LAST_FUTURE.remove();
+        return (CompletableFuture<T>) future;
+    }
+
+    /** Framework use: records the future of an async call for {@link #lastFuture()}. */
+    public static void recordFuture(CompletableFuture<?> future) {
+        LAST_FUTURE.set(future);
     }
 
     /** Framework use: records the response attachments of a call for {@link #responseAttachments()}. */

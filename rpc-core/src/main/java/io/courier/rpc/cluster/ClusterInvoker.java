@@ -2,6 +2,7 @@ package io.courier.rpc.cluster;
 
 import io.courier.rpc.RpcException;
 import io.courier.rpc.config.ReferenceConfig;
+import io.courier.rpc.invoke.DefaultValues;
 import io.courier.rpc.invoke.MethodMetadata;
 import io.courier.rpc.invoke.RpcRequest;
 import io.courier.rpc.invoke.RpcResponse;
@@ -147,39 +148,10 @@ public final class ClusterInvoker {
         if (reference.cluster() == ClusterMode.FAILSAFE) {
             log.warn("Call {} failed ({}: {}); returning a default value (fail-safe)", request.method(),
                     failure.code(), failure.getMessage());
-            result.complete(RpcResponse.ofValue(defaultValue(request.method()), null));
+            result.complete(RpcResponse.ofValue(DefaultValues.of(request.method().method().getReturnType()), null));
             return;
         }
         result.completeExceptionally(failure);
-    }
-
-    private static Object defaultValue(MethodMetadata method) {
-        Class<?> type = method.method().getReturnType();
-        if (!type.isPrimitive() || type == void.class) {
-            return null;
-        }
-        if (type == boolean.class) {
-            return false;
-        }
-        if (type == char.class) {
-            return '\0';
-        }
-        if (type == long.class) {
-            return 0L;
-        }
-        if (type == double.class) {
-            return 0d;
-        }
-        if (type == float.class) {
-            return 0f;
-        }
-        if (type == byte.class) {
-            return (byte) 0;
-        }
-        if (type == short.class) {
-            return (short) 0;
-        }
-        return 0;
     }
 
     /** Whether the failure says the provider could not be reached at all. */

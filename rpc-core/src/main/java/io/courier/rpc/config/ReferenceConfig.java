@@ -38,6 +38,7 @@ public final class ReferenceConfig<T> {
     private final String tag;
     private final boolean fallbackToUntagged;
     private final boolean check;
+    private final boolean async;
 
     private ReferenceConfig(Builder<T> b) {
         this.serviceInterface = b.serviceInterface;
@@ -53,6 +54,7 @@ public final class ReferenceConfig<T> {
         this.tag = b.tag;
         this.fallbackToUntagged = b.fallbackToUntagged;
         this.check = b.check;
+        this.async = b.async;
     }
 
     /** Returns a builder for a reference to an interface. */
@@ -130,6 +132,14 @@ public final class ReferenceConfig<T> {
         return fallbackToUntagged;
     }
 
+    /**
+     * Whether methods with a plain return type return at once (with {@code null}, zero or
+     * {@code false}) and leave the call's future in {@link io.courier.rpc.RpcContext#lastFuture()}.
+     */
+    public boolean async() {
+        return async;
+    }
+
     /** Whether creating the proxy fails unless a provider answers. */
     public boolean check() {
         return check;
@@ -150,13 +160,14 @@ public final class ReferenceConfig<T> {
                 && cluster == r.cluster
                 && tag.equals(r.tag)
                 && fallbackToUntagged == r.fallbackToUntagged
-                && check == r.check;
+                && check == r.check
+                && async == r.async;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(serviceInterface, version, group, addresses, timeout, methodTimeouts, retries,
-                loadBalancer, methodLoadBalancers, cluster, tag, fallbackToUntagged, check);
+                loadBalancer, methodLoadBalancers, cluster, tag, fallbackToUntagged, check, async);
     }
 
     @Override
@@ -182,6 +193,7 @@ public final class ReferenceConfig<T> {
         private String tag = "";
         private boolean fallbackToUntagged = true;
         private boolean check;
+        private boolean async;
 
         private Builder(Class<T> serviceInterface) {
             Require.anInterface("serviceInterface", serviceInterface);
@@ -268,6 +280,12 @@ public final class ReferenceConfig<T> {
         /** Sets whether a tag nobody carries falls back to untagged providers (default true). */
         public Builder<T> fallbackToUntagged(boolean fallbackToUntagged) {
             this.fallbackToUntagged = fallbackToUntagged;
+            return this;
+        }
+
+        /** Sets whether plain methods return at once, leaving their future in {@code RpcContext.lastFuture()} (default false). */
+        public Builder<T> async(boolean async) {
+            this.async = async;
             return this;
         }
 

@@ -2,6 +2,7 @@ package io.courier.rpc.config;
 
 import io.courier.rpc.invoke.ServiceKey;
 
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -20,6 +21,7 @@ public final class ServiceConfig<T> {
     private final String version;
     private final String group;
     private final int weight;
+    private final Duration timeout;
 
     private ServiceConfig(Builder<T> b) {
         this.serviceInterface = b.serviceInterface;
@@ -27,6 +29,7 @@ public final class ServiceConfig<T> {
         this.version = b.version;
         this.group = b.group;
         this.weight = b.weight;
+        this.timeout = b.timeout;
     }
 
     /** Returns a config for an implementation with no version or group. */
@@ -64,6 +67,15 @@ public final class ServiceConfig<T> {
         return weight;
     }
 
+    /**
+     * Returns the longest a call may take on the provider, or {@code null} for no limit beyond the
+     * caller's own deadline. It caps the deadline of each call: a call still queued past it is
+     * not run, and calls it makes to other services get only the time left.
+     */
+    public Duration timeout() {
+        return timeout;
+    }
+
     /** Returns the key consumers call this service by. */
     public ServiceKey serviceKey() {
         return ServiceKey.of(serviceInterface, version, group);
@@ -82,6 +94,7 @@ public final class ServiceConfig<T> {
         private String version = "";
         private String group = "";
         private int weight = 100;
+        private Duration timeout;
 
         private Builder(Class<T> serviceInterface, T implementation) {
             Objects.requireNonNull(serviceInterface, "serviceInterface");
@@ -110,6 +123,12 @@ public final class ServiceConfig<T> {
         /** Sets the load-balancing weight (default 100). */
         public Builder<T> weight(int weight) {
             this.weight = Require.between("weight", weight, 0, 10_000);
+            return this;
+        }
+
+        /** Caps the deadline of every call to this service (default: the caller's deadline only). */
+        public Builder<T> timeout(Duration timeout) {
+            this.timeout = timeout == null ? null : Require.positive("timeout", timeout);
             return this;
         }
 

@@ -59,7 +59,8 @@ public final class InvokerTable {
                 MethodSignature signature = MethodSignature.of(method);
                 methods.computeIfAbsent(signature.name(), n -> new HashMap<>())
                         .put(signature.parameterDescriptor(),
-                                MethodInvoker.of(method, config.implementation(), config.serviceKey(), interceptors));
+                                MethodInvoker.of(method, config.implementation(), config.serviceKey(), interceptors,
+                                        config.timeout() == null ? 0 : config.timeout().toMillis()));
             }
             services.put(key, methods);
         }

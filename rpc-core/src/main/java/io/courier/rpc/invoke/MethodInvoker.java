@@ -28,15 +28,19 @@ public final class MethodInvoker {
     private final MethodMetadata metadata;
     private final MethodHandle handle;
     private final InterceptorChain chain;
+    private final long timeoutMillis;
 
-    private MethodInvoker(MethodMetadata metadata, MethodHandle handle, List<ServerInterceptor> interceptors) {
+    private MethodInvoker(MethodMetadata metadata, MethodHandle handle, List<ServerInterceptor> interceptors,
+            long timeoutMillis) {
         this.metadata = metadata;
         this.handle = handle;
+        this.timeoutMillis = timeoutMillis;
         this.chain = InterceptorChain.forServer(interceptors, metadata, this::invokeMethod);
     }
 
     /** Resolves an invoker for {@code method} of a service interface on {@code target}. */
-    static MethodInvoker of(Method method, Object target, ServiceKey serviceKey, List<ServerInterceptor> interceptors) {
+    static MethodInvoker of(Method method, Object target, ServiceKey serviceKey, List<ServerInterceptor> interceptors,
+            long timeoutMillis) {
         MethodHandle handle;
         try {
             // Interfaces may be package-private; the accessible flag lets the lookup unreflect them.
@@ -48,12 +52,17 @@ public final class MethodInvoker {
         MethodHandle bound = handle.bindTo(target)
                 .asSpreader(Object[].class, method.getParameterCount())
                 .asType(MethodType.methodType(Object.class, Object[].class));
-        return new MethodInvoker(MethodMetadata.forProvider(method, serviceKey), bound, interceptors);
+        return new MethodInvoker(MethodMetadata.forProvider(method, serviceKey), bound, interceptors, timeoutMillis);
     }
 
     /** Returns the method's metadata. */
     public MethodMetadata metadata() {
         return metadata;
+    }
+
+    /** Returns the provider-side cap on a call's duration in milliseconds, 0 for none. */
+    public long timeoutMillis() {
+        return timeoutMillis;
     }
 
     /** Returns the interface method. */

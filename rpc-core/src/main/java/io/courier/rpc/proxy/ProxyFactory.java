@@ -48,7 +48,7 @@ public final class ProxyFactory {
             if (!Modifier.isStatic(method.getModifiers()) && !method.isDefault()) {
                 MethodMetadata metadata = MethodMetadata.parse(method, reference, defaultTimeout);
                 methods.put(method, new ReferenceInvocationHandler.Target(metadata,
-                        InterceptorChain.forClient(interceptors, metadata, invoker)));
+                        InterceptorChain.forClient(interceptors, metadata, invoker), reference.async()));
             }
         }
         ReferenceInvocationHandler handler = new ReferenceInvocationHandler(Map.copyOf(methods),

@@ -4,6 +4,7 @@ import io.courier.rpc.RpcContext;
 import io.courier.rpc.RpcException;
 import io.courier.rpc.RpcFuture;
 import io.courier.rpc.interceptor.InterceptorChain;
+import io.courier.rpc.invoke.DefaultValues;
 import io.courier.rpc.invoke.MethodMetadata;
 import io.courier.rpc.invoke.ReturnKind;
 import io.courier.rpc.invoke.RpcRequest;
@@ -37,7 +38,7 @@ final class ReferenceInvocationHandler implements InvocationHandler {
     private static final long WAIT_SLACK_MILLIS = 1000;
 
     /** What a proxy method calls: its metadata and its interceptor chain. */
-    record Target(MethodMetadata metadata, InterceptorChain chain) {
+    record Target(MethodMetadata metadata, InterceptorChain chain, boolean async) {
     }
 
     private final Map<Method, Target> methods;
@@ -79,6 +80,10 @@ final class ReferenceInvocationHandler implements InvocationHandler {
         }
         if (metadata.returnKind() == ReturnKind.FUTURE) {
             return toUserFuture(response);
+        }
+        if (target.async()) {
+            RpcContext.recordFuture(toUserFuture(response));
+            return DefaultValues.of(metadata.method().getReturnType());
         }
         return awaitValue(metadata, timeout, response);
     }

@@ -37,6 +37,7 @@ final class ServerCall implements Runnable {
     private final ResponseSender sender;
     private final InFlightCalls inFlight;
     private final AdmissionControl[] admissions;
+    private final long budgetMillis;
     private final long deadlineNanos;
 
     ServerCall(Channel channel, RequestMessage request, MethodInvoker invoker, Serializer serializer,
@@ -48,7 +49,12 @@ final class ServerCall implements Runnable {
         this.sender = sender;
         this.inFlight = inFlight;
         this.admissions = admissions;
-        this.deadlineNanos = request.timeoutMillis() > 0 ? receivedNanos + request.timeoutMillis() * 1_000_000 : 0;
+        long budgetMillis = request.timeoutMillis();
+        if (invoker.timeoutMillis() > 0 && (budgetMillis == 0 || invoker.timeoutMillis() < budgetMillis)) {
+            budgetMillis = invoker.timeoutMillis();
+        }
+        this.budgetMillis = budgetMillis;
+        this.deadlineNanos = budgetMillis > 0 ? receivedNanos + budgetMillis * 1_000_000 : 0;
     }
 
     @Override
@@ -59,7 +65,7 @@ final class ServerCall implements Runnable {
             Object[] arguments;
             try {
                 if (deadlineNanos != 0 && System.nanoTime() - deadlineNanos >= 0) {
-                    answerError(RpcErrorCode.DEADLINE_EXCEEDED, "Deadline of " + request.timeoutMillis()
+                    answerError(RpcErrorCode.DEADLINE_EXCEEDED, "Deadline of " + budgetMillis
                             + " ms passed before the call started");
                     finish();
                     return;

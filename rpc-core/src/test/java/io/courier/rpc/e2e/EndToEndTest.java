@@ -1,6 +1,7 @@
 package io.courier.rpc.e2e;
 
 import io.courier.rpc.RpcClient;
+import io.courier.rpc.RpcContext;
 import io.courier.rpc.RpcException;
 import io.courier.rpc.RpcServer;
 import io.courier.rpc.config.ClientOptions;
@@ -113,6 +114,18 @@ class EndToEndTest {
                 .havingCause()
                 .isInstanceOf(IllegalArgumentException.class)
                 .withMessage("nope");
+    }
+
+    @Test
+    void asyncReferenceReturnsAtOnceAndLeavesTheFuture() throws Exception {
+        EchoService async = client.reference(ServerClientFixture.reference(server.address()).async(true).build());
+        assertThat(async.echo("later")).isNull();
+        CompletableFuture<String> echoed = RpcContext.lastFuture();
+        assertThat(async.add(1, 2)).isZero();
+        CompletableFuture<Integer> sum = RpcContext.lastFuture();
+        assertThat(echoed.get(5, TimeUnit.SECONDS)).isEqualTo("later");
+        assertThat(sum.get(5, TimeUnit.SECONDS)).isEqualTo(3);
+        assertThatThrownBy(RpcContext::lastFuture).isInstanceOf(IllegalStateException.class);
     }
 
     @Test

@@ -72,6 +72,17 @@ class DeadlineTest {
     }
 
     @Test
+    void providerTimeoutCapsTheCallersBudget() {
+        RpcServer server = RpcServer.builder().options(ServerOptions.builder().host("127.0.0.1").port(0).build())
+                .service(io.courier.rpc.config.ServiceConfig.builder(HopService.class, c)
+                        .timeout(Duration.ofMillis(250)).build())
+                .build().start();
+        closeables.add(server);
+        String path = reference(server, Duration.ofSeconds(10)).hop("x", 0);
+        assertThat(Long.parseLong(path.substring(path.indexOf('@') + 1))).isBetween(1L, 250L);
+    }
+
+    @Test
     void hopThatRunsOutOfBudgetFailsWithoutCallingDownstream() {
         HopService a = chain(Duration.ofMillis(400));
 
