@@ -41,10 +41,10 @@ public final class RpcContext {
     private final Map<String, String> incoming;
     private final long deadlineNanos;
     private final SocketAddress remoteAddress;
-    private final Map<String, String> responseAttachments;
+    private final ResponseAttachments responseAttachments;
 
     private RpcContext(Map<String, String> outgoing, Map<String, String> incoming, long deadlineNanos,
-            SocketAddress remoteAddress, Map<String, String> responseAttachments) {
+            SocketAddress remoteAddress, ResponseAttachments responseAttachments) {
         this.outgoing = outgoing;
         this.incoming = incoming;
         this.deadlineNanos = deadlineNanos;
@@ -78,10 +78,11 @@ public final class RpcContext {
      * Creates the context of a call being served. Framework use: the server binds it while the
      * call's interceptors and service method run.
      *
+     * @param incoming the caller's attachments, an unmodifiable map
      * @param deadlineNanos the {@link System#nanoTime()} deadline, 0 for none
      */
     public static RpcContext forServerCall(Map<String, String> incoming, long deadlineNanos, SocketAddress remote) {
-        return new RpcContext(Map.of(), Map.copyOf(incoming), deadlineNanos, remote, new ConcurrentHashMap<>());
+        return new RpcContext(Map.of(), incoming, deadlineNanos, remote, new ResponseAttachments());
     }
 
     /**
@@ -215,9 +216,27 @@ public final class RpcContext {
         responseAttachments.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
     }
 
+    /** Response attachments of a served call; the map is created only when one is set. */
+    private static final class ResponseAttachments {
+
+        private volatile Map<String, String> map;
+
+        synchronized void put(String key, String value) {
+            if (map == null) {
+                map = new ConcurrentHashMap<>();
+            }
+            map.put(key, value);
+        }
+
+        Map<String, String> snapshot() {
+            Map<String, String> m = map;
+            return m == null || m.isEmpty() ? Map.of() : Map.copyOf(m);
+        }
+    }
+
     /** Returns the response attachments set so far by the call being served (a snapshot). */
     public Map<String, String> pendingResponseAttachments() {
-        return responseAttachments == null || responseAttachments.isEmpty() ? Map.of() : Map.copyOf(responseAttachments);
+        return responseAttachments == null ? Map.of() : responseAttachments.snapshot();
     }
 
     /** Restores the previous context when closed; not thread-safe, close on the thread that opened it. */

@@ -56,7 +56,7 @@ public final class ClusterInvoker {
         CompletableFuture<RpcResponse> result = new CompletableFuture<>();
         retryBudget.deposit();
         long deadline = System.nanoTime() + request.timeoutMillis() * 1_000_000;
-        attempt(request, 0, new ArrayList<>(2), deadline, result);
+        attempt(request, 0, List.of(), deadline, result);
         return result;
     }
 
@@ -69,7 +69,6 @@ public final class ClusterInvoker {
             finish(request, e, result);
             return;
         }
-        tried.add(endpoint);
         RpcRequest sent = attempt == 0 ? request
                 : request.withTimeoutMillis(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
         long start = System.nanoTime();
@@ -85,7 +84,11 @@ public final class ClusterInvoker {
                     && deadline - System.nanoTime() > 1_000_000 && mayRetry(request.method(), failure)
                     && retryBudget.tryWithdraw()) {
                 log.debug("Retrying {} after {} from {}", request.method(), failure.code(), endpoint.key());
-                attempt(request, attempt + 1, tried, deadline, result);
+                // Only a retried call needs to remember where it went.
+                List<Endpoint> triedSoFar = new ArrayList<>(tried.size() + 1);
+                triedSoFar.addAll(tried);
+                triedSoFar.add(endpoint);
+                attempt(request, attempt + 1, triedSoFar, deadline, result);
             } else {
                 finish(request, failure, result);
             }
