@@ -14,6 +14,10 @@ final class KryoContext {
     final ThrowableSerializer throwables;
     final BoundedInput input = new BoundedInput();
     final StreamOutput output = new StreamOutput();
+    /** Whether the context belongs to one thread rather than the shared pool; only that thread touches it. */
+    boolean threadBound;
+    /** Whether a body is being read or written with it right now. */
+    boolean inUse;
 
     KryoContext(Kryo kryo, ThrowableSerializer throwables) {
         this.kryo = kryo;

@@ -20,7 +20,9 @@ import java.util.Set;
  * allowlist before it is loaded.
  *
  * <p>Thread-safe: one instance serves every connection. Kryo instances, inputs and outputs are
- * pooled (at most {@link Builder#poolCapacity(int)} idle ones are kept), never created per call.
+ * never created per call: each thread that serializes keeps one context (buffers above 64 to 256 KiB are
+ * dropped after each body, so idle contexts stay small), and re-entrant use falls back to a pool
+ * keeping at most {@link Builder#poolCapacity(int)} idle ones.
  *
  * <p>Classes travel by name, except a fixed set of JDK types with built-in ids, so a provider and
  * a consumer started independently interoperate without registering classes. Allowed by default:
@@ -64,6 +66,7 @@ public final class KryoSerializer implements Serializer {
     private final TypeAllowlist allowlist;
     private final int maxDepth;
     private final Pool<KryoContext> pool;
+    private final ThreadLocal<KryoContext> perThread = new ThreadLocal<>();
 
     /** Creates a serializer with the default allowlist and limits. */
     public KryoSerializer() {
@@ -133,7 +136,7 @@ public final class KryoSerializer implements Serializer {
             throw new SerializationException("Got " + values.length + " arguments for "
                     + parameterTypes.length + " parameter types");
         }
-        KryoContext context = pool.obtain();
+        KryoContext context = obtain();
         boolean failed = true;
         try {
             StreamOutput output = context.output;
@@ -153,7 +156,7 @@ public final class KryoSerializer implements Serializer {
 
     @Override
     public Object[] readArguments(Type[] parameterTypes, InputStream in) {
-        KryoContext context = pool.obtain();
+        KryoContext context = obtain();
         boolean failed = true;
         try {
             BoundedInput input = load(context, in);
@@ -178,7 +181,7 @@ public final class KryoSerializer implements Serializer {
 
     @Override
     public void writeValue(Object value, Type declaredType, OutputStream out) {
-        KryoContext context = pool.obtain();
+        KryoContext context = obtain();
         boolean failed = true;
         try {
             StreamOutput output = context.output;
@@ -195,7 +198,7 @@ public final class KryoSerializer implements Serializer {
 
     @Override
     public Object readValue(Type declaredType, InputStream in) {
-        KryoContext context = pool.obtain();
+        KryoContext context = obtain();
         boolean failed = true;
         try {
             BoundedInput input = load(context, in);
@@ -223,7 +226,7 @@ public final class KryoSerializer implements Serializer {
     @Override
     public void writeException(Throwable exception, OutputStream out) {
         Objects.requireNonNull(exception, "exception");
-        KryoContext context = pool.obtain();
+        KryoContext context = obtain();
         boolean failed = true;
         try {
             StreamOutput output = context.output;
@@ -246,7 +249,7 @@ public final class KryoSerializer implements Serializer {
      */
     @Override
     public Throwable readException(InputStream in) {
-        KryoContext context = pool.obtain();
+        KryoContext context = obtain();
         boolean failed = true;
         try {
             BoundedInput input = load(context, in);
@@ -276,9 +279,34 @@ public final class KryoSerializer implements Serializer {
         }
     }
 
+    /**
+     * Returns this thread's context when it is free (no pool traffic on the hot path: business
+     * and I/O threads each keep one), else one from the shared pool.
+     */
+    private KryoContext obtain() {
+        KryoContext context = perThread.get();
+        if (context == null) {
+            context = pool.obtain();
+            context.threadBound = true;
+            perThread.set(context);
+        }
+        if (context.inUse) {
+            // Re-entered on the same thread (a serializer calling back in): use a pooled one.
+            KryoContext pooled = pool.obtain();
+            pooled.threadBound = false;
+            pooled.inUse = true;
+            return pooled;
+        }
+        context.inUse = true;
+        return context;
+    }
+
     private void release(KryoContext context, boolean failed) {
         context.reset(failed);
-        pool.free(context);
+        context.inUse = false;
+        if (!context.threadBound) {
+            pool.free(context);
+        }
     }
 
     /** Maps any failure to a SerializationException; the innermost one wins, since it names the refused class. */
