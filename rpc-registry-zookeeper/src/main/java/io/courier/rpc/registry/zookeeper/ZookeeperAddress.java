@@ -1,0 +1,233 @@
+package io.courier.rpc.registry.zookeeper;
+
+import org.apache.zookeeper.common.PathUtils;
+
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A parsed {@code zookeeper://host:port[,host:port...][/root][?param=value&...]} registry address.
+ *
+ * <p>Thread-safe (immutable). Parameters: {@code sessionTimeout} (default 15s),
+ * {@code connectionTimeout} (default 5s, at most the session timeout), {@code removalDelay}
+ * (default 1s, 0 to report removals at once) and {@code snapshot} (a file path, none by default).
+ * Durations are written {@code 500ms}, {@code 15s} or {@code 2m}.
+ *
+ * @param connectString ZooKeeper connect string, {@code host:port[,host:port...]}
+ * @param root absolute ZooKeeper path under which services are registered, e.g. {@code /courier}
+ * @param sessionTimeout the ZooKeeper session timeout requested
+ * @param connectionTimeout how long an operation waits for a connection before it fails
+ * @param removalDelay how long a removal of providers is held back in case they reappear
+ * @param snapshot file holding the last known providers, or {@code null} for none
+ */
+record ZookeeperAddress(String connectString, String root, Duration sessionTimeout, Duration connectionTimeout,
+        Duration removalDelay, Path snapshot) {
+
+    static final String SCHEME = "zookeeper";
+    static final String DEFAULT_ROOT = "/courier";
+    static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofSeconds(15);
+    static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(5);
+    static final Duration DEFAULT_REMOVAL_DELAY = Duration.ofSeconds(1);
+
+    private static final int DEFAULT_PORT = 2181;
+    private static final String SYNTAX = "zookeeper://host:port[,host:port...][/root]"
+            + "[?sessionTimeout=15s&connectionTimeout=5s&removalDelay=1s&snapshot=/path/file.json]";
+    private static final List<String> PARAMETERS =
+            List.of("sessionTimeout", "connectionTimeout", "removalDelay", "snapshot");
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m)");
+
+    ZookeeperAddress {
+        Objects.requireNonNull(connectString, "connectString");
+        Objects.requireNonNull(root, "root");
+        Objects.requireNonNull(sessionTimeout, "sessionTimeout");
+        Objects.requireNonNull(connectionTimeout, "connectionTimeout");
+        Objects.requireNonNull(removalDelay, "removalDelay");
+    }
+
+    /**
+     * Parses an address.
+     *
+     * @throws IllegalArgumentException naming the part that is wrong and what was expected
+     */
+    static ZookeeperAddress parse(URI address) {
+        Objects.requireNonNull(address, "address");
+        String text = address.toString();
+        if (!SCHEME.equalsIgnoreCase(address.getScheme())) {
+            throw invalid(text, "has the wrong scheme (expected: " + SCHEME + "://...)");
+        }
+        if (address.isOpaque()) {
+            throw invalid(text, "has no host (expected: " + SYNTAX + ")");
+        }
+        String connectString = parseHosts(text, address.getRawAuthority());
+        String root = parseRoot(text, address.getRawPath());
+        Map<String, String> params = parseQuery(text, address.getRawQuery());
+
+        Duration sessionTimeout = duration(text, params, "sessionTimeout", DEFAULT_SESSION_TIMEOUT);
+        Duration connectionTimeout = duration(text, params, "connectionTimeout", DEFAULT_CONNECTION_TIMEOUT);
+        Duration removalDelay = duration(text, params, "removalDelay", DEFAULT_REMOVAL_DELAY);
+        if (sessionTimeout.isZero()) {
+            throw invalid(text, "has sessionTimeout 0 (expected: sessionTimeout > 0, e.g. 15s)");
+        }
+        if (connectionTimeout.isZero()) {
+            throw invalid(text, "has connectionTimeout 0 (expected: connectionTimeout > 0, e.g. 5s)");
+        }
+        if (connectionTimeout.compareTo(sessionTimeout) > 0) {
+            throw invalid(text, "has connectionTimeout " + format(connectionTimeout)
+                    + " (expected: connectionTimeout <= sessionTimeout, " + format(sessionTimeout) + ")");
+        }
+        Path snapshot = null;
+        String snapshotParam = params.get("snapshot");
+        if (snapshotParam != null) {
+            try {
+                snapshot = Path.of(snapshotParam);
+            } catch (InvalidPathException e) {
+                throw invalid(text, "has snapshot '" + snapshotParam + "' (expected: snapshot as a file path; "
+                        + e.getReason() + ")");
+            }
+        }
+        return new ZookeeperAddress(connectString, root, sessionTimeout, connectionTimeout, removalDelay, snapshot);
+    }
+
+    /** Returns the address in its canonical form, with every parameter spelled out. */
+    @Override
+    public String toString() {
+        return SCHEME + "://" + connectString + root + "?sessionTimeout=" + format(sessionTimeout)
+                + "&connectionTimeout=" + format(connectionTimeout) + "&removalDelay=" + format(removalDelay)
+                + (snapshot == null ? "" : "&snapshot=" + snapshot);
+    }
+
+    private static String parseHosts(String text, String authority) {
+        if (authority == null || authority.isBlank()) {
+            throw invalid(text, "has no host (expected: " + SYNTAX + ")");
+        }
+        List<String> hosts = new ArrayList<>();
+        for (String part : authority.split(",", -1)) {
+            String hostPort = part.strip();
+            if (hostPort.isEmpty()) {
+                throw invalid(text, "has an empty host (expected: host:port[,host:port...])");
+            }
+            String host = hostPort;
+            int port = DEFAULT_PORT;
+            int colon = hostPort.lastIndexOf(':');
+            boolean bracketed = hostPort.startsWith("[");
+            if (colon > 0 && (!bracketed || colon > hostPort.indexOf(']'))) {
+                host = hostPort.substring(0, colon);
+                port = parsePort(text, hostPort, hostPort.substring(colon + 1));
+            }
+            if (host.isEmpty() || host.equals("[]") || host.contains("@")
+                    || (bracketed && !host.endsWith("]")) || (!bracketed && host.indexOf(':') >= 0)) {
+                throw invalid(text, "has a bad host in '" + hostPort + "' (expected: host:port, IPv6 in brackets)");
+            }
+            hosts.add(host + ":" + port);
+        }
+        return String.join(",", hosts);
+    }
+
+    private static int parsePort(String text, String hostPort, String port) {
+        try {
+            int value = Integer.parseInt(port);
+            if (value >= 1 && value <= 65535) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below with the whole host:port for context
+        }
+        throw invalid(text, "has a bad port in '" + hostPort + "' (expected: '" + hostPort
+                + "' to end in a port 1..65535)");
+    }
+
+    private static String parseRoot(String text, String rawPath) {
+        if (rawPath == null || rawPath.isEmpty() || rawPath.equals("/")) {
+            return DEFAULT_ROOT;
+        }
+        String root = decode(rawPath);
+        while (root.length() > 1 && root.endsWith("/")) {
+            root = root.substring(0, root.length() - 1);
+        }
+        try {
+            PathUtils.validatePath(root);
+        } catch (IllegalArgumentException e) {
+            throw invalid(text, "has an invalid root '" + root + "' (expected: a ZooKeeper path such as /courier; "
+                    + e.getMessage() + ")");
+        }
+        if (root.equals("/zookeeper") || root.startsWith("/zookeeper/")) {
+            throw invalid(text, "has root '" + root + "' (expected: a root outside /zookeeper, which ZooKeeper reserves)");
+        }
+        return root;
+    }
+
+    private static Map<String, String> parseQuery(String text, String rawQuery) {
+        Map<String, String> params = new LinkedHashMap<>();
+        if (rawQuery == null || rawQuery.isEmpty()) {
+            return params;
+        }
+        for (String pair : rawQuery.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String name = decode(eq < 0 ? pair : pair.substring(0, eq));
+            String value = eq < 0 ? "" : decode(pair.substring(eq + 1)).strip();
+            if (!PARAMETERS.contains(name)) {
+                throw invalid(text, "has unknown parameter '" + name + "' (expected: one of "
+                        + String.join(", ", PARAMETERS) + ")");
+            }
+            if (value.isEmpty()) {
+                throw invalid(text, "has " + name + " without a value (expected: " + name + "=value)");
+            }
+            if (params.putIfAbsent(name, value) != null) {
+                throw invalid(text, "has " + name + " twice (expected: each parameter once)");
+            }
+        }
+        return params;
+    }
+
+    private static Duration duration(String text, Map<String, String> params, String name, Duration fallback) {
+        String value = params.get(name);
+        if (value == null) {
+            return fallback;
+        }
+        Matcher m = DURATION.matcher(value.toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+            throw invalid(text, "has " + name + " '" + value + "' (expected: " + name
+                    + " as a duration such as 500ms, 15s or 2m)");
+        }
+        long amount = Long.parseLong(m.group(1));
+        Duration parsed = switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(amount);
+            case "s" -> Duration.ofSeconds(amount);
+            default -> Duration.ofMinutes(amount);
+        };
+        if (parsed.compareTo(Duration.ofHours(1)) > 0) {
+            throw invalid(text, "has " + name + " '" + value + "' (expected: " + name + " of at most 1 hour)");
+        }
+        return parsed;
+    }
+
+    /** Decodes %-escapes; unlike form decoding, leaves '+' alone, as URIs do. */
+    private static String decode(String raw) {
+        return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+
+    private static String format(Duration d) {
+        long ms = d.toMillis();
+        return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
+    }
+
+    private static IllegalArgumentException invalid(String address, String problem) {
+        // Worded like rpc-core's messages: "registry address: '...' <problem> (expected: ...)".
+        return new IllegalArgumentException("registry address: '" + address + "' " + problem);
+    }
+}

@@ -1,0 +1,363 @@
+package io.courier.rpc.registry.zookeeper;
+
+import io.courier.rpc.invoke.ServiceKey;
+import io.courier.rpc.registry.ProviderInstance;
+import io.courier.rpc.registry.Registry;
+import io.courier.rpc.registry.RegistryListener;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.state.ConnectionState;
+import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.apache.zookeeper.common.PathUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.io.IOException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A {@link Registry} on Apache ZooKeeper, through Curator.
+ *
+ * <p>Thread-safe. Create it with {@code Registries.create("zookeeper://...", classLoader)} or
+ * {@link #create(URI)}; the address is
+ * {@code zookeeper://host:port[,host:port...][/root][?sessionTimeout=15s&connectionTimeout=5s&removalDelay=1s&snapshot=/path/file.json]}.
+ *
+ * <h2>Layout</h2>
+ * <pre>
+ * /courier                                   root (the address path; default /courier)
+ *   /g1%2Fcom.acme.Greeter%3A1.0             service key group/interface:version, URL-encoded
+ *     /providers
+ *       /10.0.0.5:7070                       one EPHEMERAL node per provider of the service
+ * </pre>
+ * The parents are container nodes, which ZooKeeper removes once they are empty. A provider
+ * node's data is UTF-8 JSON: {@code {"weight":100,"tags":["canary"],"metadata":{"protocol":"1",
+ * "serialization":"kryo,json","startTime":"1764097200000"}}} — the {@link ProviderInstance}'s
+ * weight, tags and metadata (where the server puts serialization, protocol version and start
+ * time); the address is the node's name. Malformed nodes are skipped with a warning.
+ *
+ * <h2>Behaviour</h2>
+ * <ul>
+ *   <li>Neither creating the registry nor registering or subscribing waits for ZooKeeper: Curator
+ *       connects and creates nodes in the background, retrying until it can. The one wait is on
+ *       the first subscriptions of a registry with a snapshot file: they wait up to
+ *       {@code connectionTimeout} after creation for a first connection, to decide whether to fall
+ *       back on the snapshot.</li>
+ *   <li>A provider's node is tied to this registry's session. After a reconnection or a session
+ *       expiry Curator recreates it (and recreates it if someone deletes it); {@link #unregister}
+ *       and {@link #close} delete it at once; if the process dies, it goes when the session
+ *       expires ({@code sessionTimeout}).</li>
+ *   <li>A subscriber is told the full list once the service has been read, then on each change.
+ *       While ZooKeeper is unreachable it is told nothing, and keeps the last list: losing the
+ *       connection or the session never empties it. Removals are reported after
+ *       {@code removalDelay}, and not at all if the provider is back by then (as it is when its
+ *       session was replaced). Malformed nodes are skipped with a warning.</li>
+ *   <li>With {@code snapshot=file}, every list read from ZooKeeper is saved to that file; a
+ *       subscription made while ZooKeeper cannot be reached is first given the saved list.</li>
+ *   <li>Listeners are called on one thread per registry, one change at a time.</li>
+ *   <li>{@link #close} does not wait for an unreachable ZooKeeper: it closes the session, which
+ *       removes this registry's nodes at once when connected, or when it expires otherwise.</li>
+ * </ul>
+ */
+public final class ZookeeperRegistry implements Registry {
+
+    private static final Logger log = LoggerFactory.getLogger(ZookeeperRegistry.class);
+    private static final long NOTIFIER_DRAIN_MILLIS = 1000;
+
+    private final ZookeeperAddress address;
+    private final ZookeeperPaths paths;
+    private final ProviderNodeCodec codec;
+    private final ProviderSnapshot snapshot;
+    private final ScheduledThreadPoolExecutor notifier;
+    private final ExecutorService curatorCallbacks;
+    private final CuratorFramework client;
+    private final long createdNanos;
+    private volatile Thread notifierThread;
+
+    private final Object lock = new Object();
+    private final Map<String, ProviderNode> nodes = new HashMap<>();
+    private final Map<ServiceKey, ServiceWatch> watches = new HashMap<>();
+    private boolean closed;
+
+    ZookeeperRegistry(ZookeeperAddress address) {
+        this.address = address;
+        this.paths = new ZookeeperPaths(address.root());
+        this.codec = new ProviderNodeCodec(JsonMapper.builder().build());
+        this.snapshot = address.snapshot() == null ? null : ProviderSnapshot.load(address.snapshot(), codec);
+        this.notifier = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = daemon(r, "courier-zookeeper-notify");
+            notifierThread = t;
+            return t;
+        });
+        notifier.setRemoveOnCancelPolicy(true);
+        // Pending removal timers and reloads are moot once closed; shutdown should not wait for them.
+        notifier.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        // Curator never shuts down the executor it would create for these callbacks; this one is closed with us.
+        this.curatorCallbacks = Executors.newSingleThreadExecutor(r -> daemon(r, "courier-zookeeper-curator"));
+        try {
+            this.client = CuratorFrameworkFactory.builder()
+                    .connectString(address.connectString())
+                    .sessionTimeoutMs(Math.toIntExact(address.sessionTimeout().toMillis()))
+                    .connectionTimeoutMs(Math.toIntExact(address.connectionTimeout().toMillis()))
+                    .retryPolicy(new ExponentialBackoffRetry(200, 3, 2000))
+                    // Connect to the configured hosts only; an ensemble's own view of its members may
+                    // name addresses this process cannot reach (NAT, proxies).
+                    .ensembleTracker(false)
+                    .runSafeService(curatorCallbacks)
+                    .build();
+            client.getConnectionStateListenable().addListener((c, state) -> onConnectionState(state));
+            this.createdNanos = System.nanoTime();
+            client.start();
+        } catch (RuntimeException e) {
+            notifier.shutdownNow();
+            curatorCallbacks.shutdownNow();
+            throw e;
+        }
+        log.info("ZooKeeper registry {} started", address);
+    }
+
+    /**
+     * Creates a registry and starts connecting in the background.
+     *
+     * @throws IllegalArgumentException when the address is invalid
+     */
+    public static ZookeeperRegistry create(URI address) {
+        return new ZookeeperRegistry(ZookeeperAddress.parse(address));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Returns at once; the node is created in the background as soon as ZooKeeper can be reached.
+     * Registering the same service and address again with other details updates the node.
+     *
+     * @throws IllegalArgumentException when the address cannot name a ZooKeeper node
+     * @throws IllegalStateException when the registry is closed
+     */
+    @Override
+    public void register(ProviderInstance instance) {
+        Objects.requireNonNull(instance, "instance");
+        String path = providerPath(instance);
+        byte[] data = codec.encode(instance);
+        synchronized (lock) {
+            checkOpen();
+            ProviderNode existing = nodes.get(path);
+            if (existing != null) {
+                if (existing.instance().equals(instance)) {
+                    return;
+                }
+                if (update(existing, instance, data)) {
+                    log.info("Updated provider {} of {} at {}", instance.address(), instance.serviceKey(), path);
+                    return;
+                }
+                // Not created yet, so it cannot be updated: replace it.
+                closeNode(existing);
+            }
+            ProviderNode node = new ProviderNode(client, path, instance, data);
+            node.start();
+            nodes.put(path, node);
+        }
+        log.info("Registered provider {} of {} at {}", instance.address(), instance.serviceKey(), path);
+    }
+
+    /** {@inheritDoc} Returns at once; the node is deleted in the background. */
+    @Override
+    public void unregister(ProviderInstance instance) {
+        Objects.requireNonNull(instance, "instance");
+        ProviderNode node;
+        synchronized (lock) {
+            node = nodes.remove(paths.providerPath(instance));
+        }
+        if (node != null) {
+            closeNode(node);
+            log.info("Unregistered provider {} of {}", instance.address(), instance.serviceKey());
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The listener is called on this registry's notifier thread once the service has been read
+     * from ZooKeeper (or from the snapshot, see the class description), then on each change.
+     *
+     * @throws IllegalStateException when the registry is closed
+     */
+    @Override
+    public void subscribe(ServiceKey serviceKey, RegistryListener listener) {
+        Objects.requireNonNull(serviceKey, "serviceKey");
+        Objects.requireNonNull(listener, "listener");
+        ServiceWatch watch;
+        synchronized (lock) {
+            checkOpen();
+            watch = watches.get(serviceKey);
+            if (watch == null) {
+                watch = new ServiceWatch(serviceKey, paths.providersPath(serviceKey), client, codec, notifier,
+                        address.removalDelay(), snapshot == null ? (key, providers) -> { } : snapshot::update);
+                watches.put(serviceKey, watch);
+                watch.start();
+            }
+            if (!watch.addListener(listener)) {
+                return;
+            }
+        }
+        log.debug("Subscribed {} to {}", listener, serviceKey);
+        if (snapshot != null && !awaitFirstConnection()) {
+            watch.offerSnapshot(snapshot.providers(serviceKey));
+        }
+    }
+
+    @Override
+    public void unsubscribe(ServiceKey serviceKey, RegistryListener listener) {
+        synchronized (lock) {
+            ServiceWatch watch = watches.get(serviceKey);
+            if (watch == null) {
+                return;
+            }
+            watch.removeListener(listener);
+            if (watch.hasNoListeners()) {
+                watches.remove(serviceKey);
+                watch.close();
+            }
+        }
+    }
+
+    /**
+     * Withdraws every registered provider, stops every subscription and closes the ZooKeeper
+     * session; idempotent. Waits at most about a second for listeners still running, and does not
+     * wait for an unreachable ZooKeeper.
+     */
+    @Override
+    public void close() {
+        List<ProviderNode> closingNodes;
+        List<ServiceWatch> closingWatches;
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            closingNodes = new ArrayList<>(nodes.values());
+            closingWatches = new ArrayList<>(watches.values());
+            nodes.clear();
+            watches.clear();
+        }
+        closingWatches.forEach(ServiceWatch::close);
+        // Deletes are queued in the background; closing the session below removes whatever is left.
+        closingNodes.forEach(this::closeNode);
+        notifier.shutdown();
+        if (Thread.currentThread() != notifierThread) {
+            try {
+                if (!notifier.awaitTermination(NOTIFIER_DRAIN_MILLIS, TimeUnit.MILLISECONDS)) {
+                    log.warn("A registry listener is still running after {} ms; interrupting it", NOTIFIER_DRAIN_MILLIS);
+                    notifier.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                notifier.shutdownNow();
+                Thread.currentThread().interrupt();
+            }
+        }
+        client.close();
+        curatorCallbacks.shutdown();
+        log.info("ZooKeeper registry {} closed", address);
+    }
+
+    @Override
+    public String toString() {
+        return "ZookeeperRegistry[" + address + "]";
+    }
+
+    /** Returns the Curator client; for tests. */
+    CuratorFramework client() {
+        return client;
+    }
+
+    /** Returns the node layout; for tests. */
+    ZookeeperPaths paths() {
+        return paths;
+    }
+
+    private static Thread daemon(Runnable task, String name) {
+        Thread t = new Thread(task, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    private String providerPath(ProviderInstance instance) {
+        String path = paths.providerPath(instance);
+        try {
+            PathUtils.validatePath(path);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("provider address: '" + instance.address()
+                    + "' cannot name a ZooKeeper node (" + e.getMessage() + ")");
+        }
+        if (instance.host().isBlank() || instance.host().indexOf('/') >= 0) {
+            throw new IllegalArgumentException("provider host: '" + instance.host() + "' (expected: a host name or IP)");
+        }
+        return path;
+    }
+
+    private static boolean update(ProviderNode node, ProviderInstance instance, byte[] data) {
+        try {
+            return node.update(instance, data);
+        } catch (Exception e) {
+            log.debug("Could not update node of {} in place: {}", instance.address(), e.toString());
+            return false;
+        }
+    }
+
+    private void closeNode(ProviderNode node) {
+        try {
+            node.close();
+        } catch (IOException e) {
+            log.warn("Could not delete provider node of {}; it goes when the session ends",
+                    node.instance().address(), e);
+        }
+    }
+
+    /** Waits for a first connection, but no longer than connectionTimeout after creation. */
+    private boolean awaitFirstConnection() {
+        if (client.getZookeeperClient().isConnected()) {
+            return true;
+        }
+        long remaining = address.connectionTimeout().toNanos() - (System.nanoTime() - createdNanos);
+        if (remaining <= 0) {
+            return false;
+        }
+        try {
+            return client.blockUntilConnected(Math.toIntExact(TimeUnit.NANOSECONDS.toMillis(remaining) + 1),
+                    TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private void onConnectionState(ConnectionState state) {
+        switch (state) {
+            case CONNECTED -> log.info("Connected to ZooKeeper {}", address.connectString());
+            case RECONNECTED -> log.info("Reconnected to ZooKeeper {}; restoring registrations and watches",
+                    address.connectString());
+            case SUSPENDED -> log.warn("Lost the connection to ZooKeeper {}; keeping the last known providers"
+                    + " while reconnecting", address.connectString());
+            case LOST -> log.warn("ZooKeeper session at {} is lost; registrations will be recreated once"
+                    + " reconnected", address.connectString());
+            case READ_ONLY -> log.warn("Connected to ZooKeeper {} read-only; registrations wait for a"
+                    + " writable server", address.connectString());
+            default -> log.debug("ZooKeeper connection state {}", state);
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("ZooKeeper registry " + address + " is closed");
+        }
+    }
+}

@@ -1,0 +1,7 @@
+/**
+ * A registry on Apache ZooKeeper: providers announce themselves as ephemeral nodes under
+ * {@code /<root>/<service key>/providers/<host:port>}, consumers watch those nodes. See
+ * {@link io.courier.rpc.registry.zookeeper.ZookeeperRegistry} for the layout, the address syntax
+ * and the behaviour when ZooKeeper is unreachable.
+ */
+package io.courier.rpc.registry.zookeeper;
