@@ -36,6 +36,7 @@ public final class RpcContext {
     private static final ThreadLocal<Map<String, String>> LAST_RESPONSE = new ThreadLocal<>();
     private static final ThreadLocal<CompletableFuture<?>> LAST_FUTURE = new ThreadLocal<>();
     private static final RpcContext EMPTY = new RpcContext(Map.of(), Map.of(), 0, null, null);
+    private static final Scope CLEAR = CURRENT::remove;
 
     private final Map<String, String> outgoing;
     private final Map<String, String> incoming;
@@ -137,13 +138,8 @@ public final class RpcContext {
     public Scope makeCurrent() {
         RpcContext previous = CURRENT.get();
         CURRENT.set(this);
-        return () -> {
-            if (previous == null) {
-                CURRENT.remove();
-            } else {
-                CURRENT.set(previous);
-            }
-        };
+        // The common case, nothing bound before, needs no per-call scope object.
+        return previous == null ? CLEAR : () -> CURRENT.set(previous);
     }
 
     /** Returns a task that runs with this context bound, for handing work to another thread. */

@@ -69,6 +69,17 @@ final class HeaderCodec {
         return value;
     }
 
+    /** Reads a string that is likely to repeat across frames, through {@code cache}. */
+    static String readString(ByteBuf in, int limit, StringCache cache) {
+        int length = readLength(in, limit, 1);
+        if (length == 0) {
+            return "";
+        }
+        String value = cache.get(in, in.readerIndex(), length);
+        in.skipBytes(length);
+        return value;
+    }
+
     static void writeAttachments(ByteBuf out, Map<String, String> attachments) {
         if (attachments == null || attachments.isEmpty()) {
             out.writeByte(0);

@@ -19,6 +19,8 @@ import java.util.Map;
 @ChannelHandler.Sharable
 public final class RpcMessageDecoder extends MessageToMessageDecoder<ByteBuf> {
 
+    private final StringCache strings = new StringCache();
+
     /** Creates a decoder; one instance may serve every channel. */
     public RpcMessageDecoder() {
         super(ByteBuf.class);
@@ -29,8 +31,8 @@ public final class RpcMessageDecoder extends MessageToMessageDecoder<ByteBuf> {
         out.add(decode(frame));
     }
 
-    /** Decodes one whole frame; the caller keeps ownership of {@code frame}. Visible for tests. */
-    static Object decode(ByteBuf frame) {
+    /** Decodes one whole frame; the caller keeps ownership of {@code frame}. */
+    Object decode(ByteBuf frame) {
         int base = frame.readerIndex();
         byte typeByte = frame.getByte(base + RpcFrame.TYPE_OFFSET);
         byte flags = frame.getByte(base + RpcFrame.FLAGS_OFFSET);
@@ -49,9 +51,9 @@ public final class RpcMessageDecoder extends MessageToMessageDecoder<ByteBuf> {
             frame.readerIndex(headerStart);
             switch (type) {
                 case REQUEST -> {
-                    String serviceKey = HeaderCodec.readString(frame, headerEnd);
-                    String method = HeaderCodec.readString(frame, headerEnd);
-                    String descriptor = HeaderCodec.readString(frame, headerEnd);
+                    String serviceKey = HeaderCodec.readString(frame, headerEnd, strings);
+                    String method = HeaderCodec.readString(frame, headerEnd, strings);
+                    String descriptor = HeaderCodec.readString(frame, headerEnd, strings);
                     long timeout = HeaderCodec.readVarLong(frame, headerEnd);
                     Map<String, String> attachments = HeaderCodec.readAttachments(frame, headerEnd);
                     checkConsumed(frame, headerEnd);
