@@ -32,6 +32,12 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RpcContext {
 
+    /**
+     * Attachment with which one call asks for providers carrying a tag (gray release),
+     * overriding its reference's tag: {@code RpcContext.withAttachment(RpcContext.TAG_ATTACHMENT, "canary")}.
+     */
+    public static final String TAG_ATTACHMENT = "courier.tag";
+
     private static final ThreadLocal<RpcContext> CURRENT = new ThreadLocal<>();
     private static final ThreadLocal<Map<String, String>> LAST_RESPONSE = new ThreadLocal<>();
     private static final ThreadLocal<CompletableFuture<?>> LAST_FUTURE = new ThreadLocal<>();

@@ -13,7 +13,7 @@ import java.util.List;
 final class TagRouter {
 
     /** Attachment with which a single call asks for a tag, overriding the reference's. */
-    static final String TAG_ATTACHMENT = "courier.tag";
+    static final String TAG_ATTACHMENT = io.courier.rpc.RpcContext.TAG_ATTACHMENT;
 
     private final boolean fallbackToUntagged;
 

@@ -35,7 +35,7 @@ public final class ConcurrencyLimiter implements AdmissionControl {
     public RpcException tryAdmit(MethodMetadata method) {
         LimitRules<Integer> current = rules;
         // Every call is counted, limited or not, so a limit added at runtime starts from the truth.
-        AtomicInteger perMethod = counter(method.interfaceName() + "#" + method.name());
+        AtomicInteger perMethod = counter(method.qualifiedName());
         AtomicInteger perService = counter(method.interfaceName());
         int methodCount = perMethod.incrementAndGet();
         int serviceCount = perService.incrementAndGet();
@@ -53,13 +53,13 @@ public final class ConcurrencyLimiter implements AdmissionControl {
 
     @Override
     public void onComplete(MethodMetadata method) {
-        counter(method.interfaceName() + "#" + method.name()).decrementAndGet();
+        counter(method.qualifiedName()).decrementAndGet();
         counter(method.interfaceName()).decrementAndGet();
     }
 
     /** Returns the calls of a method in flight. */
     public int inFlight(MethodMetadata method) {
-        AtomicInteger counter = inFlight.get(method.interfaceName() + "#" + method.name());
+        AtomicInteger counter = inFlight.get(method.qualifiedName());
         return counter == null ? 0 : counter.get();
     }
 

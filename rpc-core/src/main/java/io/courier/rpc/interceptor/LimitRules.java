@@ -41,7 +41,7 @@ public final class LimitRules<L> {
     /** Returns the limit for a method, or {@code null} when it is unlimited. */
     public L limitFor(MethodMetadata method) {
         if (!methods.isEmpty()) {
-            L limit = methods.get(method.interfaceName() + "#" + method.name());
+            L limit = methods.get(method.qualifiedName());
             if (limit != null) {
                 return limit;
             }
@@ -51,7 +51,7 @@ public final class LimitRules<L> {
 
     /** Returns the limit set on the method itself, or {@code null}. */
     public L methodLimit(MethodMetadata method) {
-        return methods.isEmpty() ? null : methods.get(method.interfaceName() + "#" + method.name());
+        return methods.isEmpty() ? null : methods.get(method.qualifiedName());
     }
 
     /** Returns the limit set on the method's service, or {@code null}. */
@@ -61,7 +61,7 @@ public final class LimitRules<L> {
 
     /** Returns the key a method's limit is counted under: the method's when it has its own, else the service's. */
     String bucketKey(MethodMetadata method) {
-        String methodKey = method.interfaceName() + "#" + method.name();
+        String methodKey = method.qualifiedName();
         return methods.containsKey(methodKey) ? methodKey : method.interfaceName();
     }
 

@@ -18,6 +18,7 @@ public final class MethodMetadata {
     private final Method method;
     private final ServiceKey key;
     private final String serviceKey;
+    private final String qualifiedName;
     private final MethodSignature signature;
     private final Type[] parameterTypes;
     private final Type valueType;
@@ -32,6 +33,7 @@ public final class MethodMetadata {
         this.method = method;
         this.key = key;
         this.serviceKey = key.toString();
+        this.qualifiedName = key.interfaceName() + "#" + method.getName();
         this.signature = MethodSignature.of(method);
         this.parameterTypes = method.getGenericParameterTypes();
         this.returnKind = ReturnKind.of(method);
@@ -88,6 +90,11 @@ public final class MethodMetadata {
     /** Returns the fully qualified name of the service interface. */
     public String interfaceName() {
         return key.interfaceName();
+    }
+
+    /** Returns {@code interface#method}, the key limits and logs use. */
+    public String qualifiedName() {
+        return qualifiedName;
     }
 
     /** Returns the wire form of the service key. */

@@ -8,15 +8,20 @@ import java.util.List;
 
 /**
  * A registry without a server: every service is provided by a fixed list of addresses, written
- * {@code direct://host:port[,host:port…]}. Registering does nothing.
+ * {@code direct://host:port[,host:port…]}; an address may carry routing tags, as in
+ * {@code direct://127.0.0.1:7070,canary@127.0.0.1:7071} (several tags joined by {@code +}).
+ * Registering does nothing.
  *
  * <p>Thread-safe (immutable).
  */
 public final class DirectRegistry implements Registry {
 
-    private final List<String[]> addresses;
+    private record Address(String host, int port, java.util.Set<String> tags) {
+    }
 
-    private DirectRegistry(List<String[]> addresses) {
+    private final List<Address> addresses;
+
+    private DirectRegistry(List<Address> addresses) {
         this.addresses = addresses;
     }
 
@@ -30,16 +35,27 @@ public final class DirectRegistry implements Registry {
         if (list.startsWith("direct://")) {
             list = list.substring("direct://".length());
         }
-        List<String[]> parsed = new ArrayList<>();
+        List<Address> parsed = new ArrayList<>();
         for (String part : list.split(",")) {
             String hostPort = part.strip();
             if (hostPort.isEmpty()) {
                 continue;
             }
+            java.util.Set<String> tags = java.util.Set.of();
+            int at = hostPort.indexOf('@');
+            if (at >= 0) {
+                tags = new java.util.LinkedHashSet<>();
+                for (String tag : hostPort.substring(0, at).split("\\+")) {
+                    if (!tag.isBlank()) {
+                        tags.add(tag.strip());
+                    }
+                }
+                hostPort = hostPort.substring(at + 1);
+            }
             int colon = hostPort.lastIndexOf(':');
             if (colon <= 0 || colon == hostPort.length() - 1) {
                 throw new IllegalArgumentException("registry address: '" + address
-                        + "' (expected: direct://host:port[,host:port...])");
+                        + "' (expected: direct://[tag@]host:port[,[tag@]host:port...])");
             }
             String host = hostPort.substring(0, colon);
             if (host.startsWith("[") && host.endsWith("]")) {
@@ -50,7 +66,7 @@ public final class DirectRegistry implements Registry {
                 if (port < 1 || port > 65535) {
                     throw new NumberFormatException();
                 }
-                parsed.add(new String[] {host, String.valueOf(port)});
+                parsed.add(new Address(host, port, java.util.Set.copyOf(tags)));
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("registry address: '" + address + "' has a bad port in '"
                         + hostPort + "'");
@@ -58,7 +74,7 @@ public final class DirectRegistry implements Registry {
         }
         if (parsed.isEmpty()) {
             throw new IllegalArgumentException("registry address: '" + address
-                    + "' (expected: direct://host:port[,host:port...])");
+                    + "' (expected: direct://[tag@]host:port[,[tag@]host:port...])");
         }
         return new DirectRegistry(List.copyOf(parsed));
     }
@@ -66,8 +82,8 @@ public final class DirectRegistry implements Registry {
     /** Returns the providers this registry reports for any service. */
     public List<ProviderInstance> providers(ServiceKey serviceKey) {
         List<ProviderInstance> providers = new ArrayList<>();
-        for (String[] a : addresses) {
-            providers.add(ProviderInstance.of(serviceKey, a[0], Integer.parseInt(a[1])));
+        for (Address a : addresses) {
+            providers.add(new ProviderInstance(serviceKey, a.host(), a.port(), 100, a.tags(), java.util.Map.of()));
         }
         return List.copyOf(providers);
     }

@@ -39,6 +39,7 @@ final class ServerCall implements Runnable {
     private final AdmissionControl[] admissions;
     private final long budgetMillis;
     private final long deadlineNanos;
+    private boolean admissionsReleased;
 
     ServerCall(Channel channel, RequestMessage request, MethodInvoker invoker, Serializer serializer,
             ResponseSender sender, InFlightCalls inFlight, AdmissionControl[] admissions, long receivedNanos) {
@@ -96,6 +97,9 @@ final class ServerCall implements Runnable {
         }
         RpcContext served = context;
         outcome.whenComplete((response, error) -> {
+            // Free the limiters' slots before answering, so a caller that sends its next call as
+            // soon as it has the answer never finds its own previous call still counted.
+            releaseAdmissions();
             try {
                 if (error != null) {
                     answerFailure(error instanceof CompletionException && error.getCause() != null
@@ -115,7 +119,15 @@ final class ServerCall implements Runnable {
     }
 
     private void finish() {
+        releaseAdmissions();
         inFlight.end();
+    }
+
+    private void releaseAdmissions() {
+        if (admissionsReleased) {
+            return;
+        }
+        admissionsReleased = true;
         for (int i = admissions.length - 1; i >= 0; i--) {
             admissions[i].onComplete(invoker.metadata());
         }

@@ -32,13 +32,13 @@ import java.lang.annotation.Target;
  * <li>{@code courier.rpc.services.<interface>.methods.<method>.timeout} (a single method),</li>
  * <li>{@code @RpcMethod(timeoutMillis = ...)} on the interface method,</li>
  * <li>{@code courier.rpc.services.<interface>.*} (timeout, retries, version, group, address,
- *     load balancer, check),</li>
+ *     load balancer, cluster, tag, check),</li>
  * <li>this annotation,</li>
  * <li>{@code courier.rpc.consumer.*} and {@code courier.rpc.registry.address}.</li>
  * </ol>
  *
- * <p>Asynchronous calls are declared on the interface, by returning {@code CompletableFuture};
- * there is no {@code async} switch here (it needs a call context the core does not offer yet).
+ * <p>Asynchronous calls are declared on the interface, by returning {@code CompletableFuture}, or
+ * here with {@link #async()} for an interface whose methods return plain values.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
@@ -71,4 +71,28 @@ public @interface RpcReference {
      * {@code host:port}, several separated by commas, optionally prefixed with {@code direct://}.
      */
     String address() default "";
+
+    /**
+     * What a failed call does: {@code failover} (try another provider when that is safe),
+     * {@code failfast} (report the failure at once) or {@code failsafe} (log it and return
+     * {@code null}, zero or {@code false}); empty to use {@code courier.rpc.consumer.cluster}.
+     */
+    String cluster() default "";
+
+    /**
+     * Provider tag calls ask for, e.g. {@code canary}, to reach only the providers started with
+     * {@code courier.rpc.server.tags} containing it; empty to use {@code courier.rpc.consumer.tag}.
+     */
+    String tag() default "";
+
+    /**
+     * Whether methods with a plain return type return at once, with {@code null}, zero or
+     * {@code false}, leaving the call's future in {@code RpcContext.lastFuture()}:
+     * <pre>{@code
+     * users.get(42);                                          // returns null at once
+     * CompletableFuture<User> user = RpcContext.lastFuture();
+     * }</pre>
+     * A setting of the code that calls rather than of the deployment, so there is no property for it.
+     */
+    boolean async() default false;
 }

@@ -24,11 +24,10 @@ import java.lang.annotation.Target;
  * context is refreshed and stops first when it closes: it stops accepting calls, lets in-flight
  * calls finish within {@code courier.rpc.server.shutdown-grace}, then closes its connections.
  *
- * <p>Version, group and weight can be overridden per interface in {@code application.yml}
- * ({@code courier.rpc.services.<interface>.version}, {@code .group}, {@code .weight}); the
- * property wins over the annotation. The bean must be thread-safe: Courier calls it from many
- * business threads at once. Provider-side timeouts are not configurable yet; a consumer sets its
- * own with {@link RpcReference#timeout()} or {@code courier.rpc.services.<interface>.timeout}.
+ * <p>Version, group, weight and timeout can be overridden per interface in {@code application.yml}
+ * ({@code courier.rpc.services.<interface>.version}, {@code .group}, {@code .weight},
+ * {@code .timeout}); the property wins over the annotation. The bean must be thread-safe: Courier
+ * calls it from many business threads at once.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
@@ -57,4 +56,12 @@ public @interface RpcService {
 
     /** Load-balancing weight advertised for this provider, from 0 to 10 000. */
     int weight() default 100;
+
+    /**
+     * Longest a call may run on this provider, for example {@code 2s}; empty (the default) for no
+     * limit beyond the caller's own timeout. It caps each call's deadline: a call still queued
+     * past it is not run, and calls the method makes to other services get only the time left.
+     * {@code ${...}} placeholders are resolved.
+     */
+    String timeout() default "";
 }

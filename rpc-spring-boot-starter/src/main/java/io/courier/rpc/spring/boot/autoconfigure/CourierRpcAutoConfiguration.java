@@ -3,6 +3,7 @@ package io.courier.rpc.spring.boot.autoconfigure;
 import io.courier.rpc.RpcClient;
 import io.courier.rpc.RpcServer;
 import io.courier.rpc.config.ServiceConfig;
+import io.courier.rpc.interceptor.AccessLogInterceptor;
 import io.courier.rpc.interceptor.AdmissionControl;
 import io.courier.rpc.interceptor.ClientInterceptor;
 import io.courier.rpc.interceptor.ServerInterceptor;
@@ -24,6 +25,8 @@ import org.springframework.boot.context.properties.source.ConfigurationPropertyS
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
 import org.springframework.core.io.ResourceLoader;
 
@@ -42,6 +45,12 @@ import java.util.concurrent.ExecutorService;
  * {@link ServerInterceptor}, {@link AdmissionControl} and {@link ClientInterceptor} beans join
  * the chains in {@link org.springframework.core.annotation.Order} order (the first outermost);
  * {@link RpcServerCustomizer} and {@link RpcClientCustomizer} beans adjust the builders last.
+ *
+ * <p>The limits of {@link CourierRpcLimits} come before the beans: the server's rate limit, then
+ * its concurrency limit, are its first admission controls, and the client's rate limit is the
+ * innermost interceptor, so that every other interceptor sees the calls it refuses. The access log,
+ * when enabled, is a {@link ServerInterceptor} bean ordered {@value #ACCESS_LOG_ORDER}, just
+ * inside the observation interceptors of {@link CourierRpcObservationAutoConfiguration}.
  */
 @AutoConfiguration
 @ConditionalOnClass(RpcServer.class)
@@ -50,6 +59,9 @@ public final class CourierRpcAutoConfiguration {
 
     /** Name of the optional {@link ExecutorService} bean that runs service methods. */
     public static final String EXECUTOR_BEAN_NAME = "courierRpcExecutor";
+
+    /** Order of the access log interceptor: inside the observation, outside interceptor beans without an order. */
+    public static final int ACCESS_LOG_ORDER = Ordered.HIGHEST_PRECEDENCE + 100;
 
     @Bean
     static RpcReferenceAnnotationBeanPostProcessor courierRpcReferenceAnnotationBeanPostProcessor() {
@@ -70,15 +82,21 @@ public final class CourierRpcAutoConfiguration {
     }
 
     @Bean
+    CourierRpcLimits courierRpcLimits(Environment environment, ResourceLoader resourceLoader) {
+        return new CourierRpcLimits(environment, resourceLoader.getClassLoader());
+    }
+
+    @Bean
     @ConditionalOnMissingBean
     RpcClient courierRpcClient(CourierRpcProperties properties, Serializer serializer,
-            ObjectProvider<Registry> registry, ObjectProvider<ClientInterceptor> interceptors,
+            ObjectProvider<Registry> registry, ObjectProvider<ClientInterceptor> interceptors, CourierRpcLimits limits,
             ObjectProvider<RpcClientCustomizer> customizers) {
         RpcClient.Builder builder = RpcClient.builder()
                 .options(PropertyMapping.clientOptions(properties.getConsumer()))
                 .serializer(serializer);
         registry.ifAvailable(builder::registry);
         interceptors.orderedStream().forEach(builder::interceptor);
+        builder.interceptor(limits.consumerRateLimiter());
         customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
         return builder.build();
     }
@@ -96,6 +114,17 @@ public final class CourierRpcAutoConfiguration {
         return new RpcReferenceFactory(client, properties, overrides, environment, registry.getIfAvailable() != null);
     }
 
+    /** Re-reads the limits when Spring Cloud reports changed properties. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = LimitsRefreshListener.ENVIRONMENT_CHANGE_EVENT)
+    static class LimitsRefreshConfiguration {
+
+        @Bean
+        LimitsRefreshListener courierRpcLimitsRefreshListener(ObjectProvider<CourierRpcLimits> limits) {
+            return new LimitsRefreshListener(limits);
+        }
+    }
+
     /** The provider side, present when the application has {@link RpcService} beans. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnBooleanProperty(name = "courier.rpc.server.enabled", matchIfMissing = true)
@@ -108,7 +137,7 @@ public final class CourierRpcAutoConfiguration {
                 ServiceOverrides overrides, Environment environment, ObjectProvider<Serializer> serializers,
                 ObjectProvider<Registry> registry, @Qualifier(EXECUTOR_BEAN_NAME) ObjectProvider<ExecutorService> executor,
                 ObjectProvider<ServerInterceptor> interceptors, ObjectProvider<AdmissionControl> admissionControls,
-                ObjectProvider<RpcServerCustomizer> customizers) {
+                CourierRpcLimits limits, ObjectProvider<RpcServerCustomizer> customizers) {
             CourierRpcProperties.Server server = properties.getServer();
             RpcServer.Builder builder = RpcServer.builder()
                     .options(PropertyMapping.serverOptions(server))
@@ -117,12 +146,15 @@ public final class CourierRpcAutoConfiguration {
                 builder.advertisedHost(server.getAdvertisedHost());
             }
             registry.ifAvailable(builder::registry);
-            for (ServiceConfig<?> service : new RpcServiceBeans(beanFactory, overrides, environment).configs()) {
-                builder.service(service);
-            }
+            List<ServiceConfig<?>> services = new RpcServiceBeans(beanFactory, overrides, environment).configs();
+            services.forEach(builder::service);
+            limits.exported(services);
             acceptedSerializers(properties, serializers).forEach(builder::serializer);
             executor.ifAvailable(builder::executor);
             interceptors.orderedStream().forEach(builder::interceptor);
+            // Rate first: refusing there is cheapest and leaves the concurrency counts alone.
+            builder.admissionControl(limits.serverRateLimiter());
+            builder.admissionControl(limits.serverConcurrencyLimiter());
             admissionControls.orderedStream().forEach(builder::admissionControl);
             customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
             return builder.build();
@@ -132,6 +164,18 @@ public final class CourierRpcAutoConfiguration {
         @ConditionalOnMissingBean
         CourierRpcServerLifecycle courierRpcServerLifecycle(RpcServer server) {
             return new CourierRpcServerLifecycle(server);
+        }
+
+        @Bean
+        @Order(ACCESS_LOG_ORDER)
+        @ConditionalOnMissingBean
+        @ConditionalOnBooleanProperty("courier.rpc.access-log.enabled")
+        AccessLogInterceptor courierAccessLogInterceptor(CourierRpcProperties properties) {
+            CourierRpcProperties.AccessLog accessLog = properties.getAccessLog();
+            AccessLogInterceptor[] interceptor = new AccessLogInterceptor[1];
+            PropertyMapping.set(PropertyMapping.PREFIX + "access-log.sample-rate", accessLog.getSampleRate(),
+                    () -> interceptor[0] = new AccessLogInterceptor(accessLog.getSampleRate(), accessLog.isLogArguments()));
+            return interceptor[0];
         }
 
         /**

@@ -5,17 +5,21 @@ import io.courier.rpc.RpcServer;
 import io.courier.rpc.config.ReferenceConfig;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * The {@code courier} Actuator endpoint: what this application exports (services, address,
- * connected consumers) and what it calls (references, their providers and connections).
+ * connected consumers), what it calls (references, their routing tables and connections), and
+ * the rate and concurrency limits in force. Its write operation ({@code POST /actuator/courier})
+ * re-reads the limits from the environment, see {@link CourierRpcLimits#refresh()}.
  *
  * <p>Thread-safe; every read takes a fresh snapshot.
  */
@@ -24,23 +28,42 @@ public class CourierRpcEndpoint {
 
     private final RpcServer server;
     private final RpcReferenceFactory references;
+    private final CourierRpcLimits limits;
 
     /**
      * Creates the endpoint.
      *
      * @param server the server, or {@code null} when this application exports nothing
      * @param references the reference factory, or {@code null} when there is no client
+     * @param limits the limits, or {@code null} when they are not configured by Courier's auto-configuration
      */
-    public CourierRpcEndpoint(RpcServer server, RpcReferenceFactory references) {
+    public CourierRpcEndpoint(RpcServer server, RpcReferenceFactory references, CourierRpcLimits limits) {
         this.server = server;
         this.references = references;
+        this.limits = limits;
     }
 
-    /** Returns a snapshot of the server and the consumers. */
+    /** Returns a snapshot of the server, the consumers and the limits. */
     @ReadOperation
     public CourierDescriptor courier() {
         return new CourierDescriptor(server == null ? null : server(server),
-                references == null ? List.of() : consumers(references));
+                references == null ? List.of() : consumers(references), limits == null ? null : limits.limits());
+    }
+
+    /**
+     * Re-reads the rate and concurrency limits from the environment and puts them in force. A
+     * bad value changes nothing and is reported in {@code error}.
+     */
+    @WriteOperation
+    public LimitsRefresh refreshLimits() {
+        if (limits == null) {
+            return new LimitsRefresh(false, "Courier's limits are not configured in this application", null);
+        }
+        try {
+            return new LimitsRefresh(true, null, limits.refresh());
+        } catch (RuntimeException e) {
+            return new LimitsRefresh(false, e.getMessage(), limits.limits());
+        }
     }
 
     private static ServerDescriptor server(RpcServer server) {
@@ -73,7 +96,8 @@ public class CourierRpcEndpoint {
             config.methodTimeouts().forEach((method, timeout) -> methodTimeouts.put(method, timeout.toString()));
             consumers.add(new ConsumerDescriptor(key, targets, routed,
                     String.valueOf(config.timeout() != null ? config.timeout() : client.options().requestTimeout()),
-                    methodTimeouts, config.retries(), config.loadBalancer(), List.copyOf(e.getValue())));
+                    methodTimeouts, config.retries(), config.loadBalancer(), config.cluster().name().toLowerCase(Locale.ROOT),
+                    config.tag(), config.fallbackToUntagged(), config.async(), List.copyOf(e.getValue())));
         }
         return consumers;
     }
@@ -87,8 +111,20 @@ public class CourierRpcEndpoint {
      *
      * @param server the server, {@code null} when nothing is exported
      * @param consumers the references this application calls
+     * @param limits the rate and concurrency limits in force
      */
-    public record CourierDescriptor(ServerDescriptor server, List<ConsumerDescriptor> consumers) {
+    public record CourierDescriptor(ServerDescriptor server, List<ConsumerDescriptor> consumers,
+            CourierRpcLimits.Limits limits) {
+    }
+
+    /**
+     * The outcome of refreshing the limits.
+     *
+     * @param refreshed whether the limits were re-read and put in force
+     * @param error why they were not, {@code null} when they were
+     * @param limits the limits in force afterwards
+     */
+    public record LimitsRefresh(boolean refreshed, String error, CourierRpcLimits.Limits limits) {
     }
 
     /**
@@ -114,9 +150,14 @@ public class CourierRpcEndpoint {
      * @param methodTimeouts per-method timeouts from configuration
      * @param retries how many other providers a failed call may try
      * @param loadBalancer the load balancer name
+     * @param cluster what a failed call does: failover, failfast or failsafe
+     * @param tag the provider tag calls ask for, empty for none
+     * @param fallbackToUntagged whether a tag no provider carries falls back to untagged providers
+     * @param async whether plain methods return at once, leaving their future in {@code RpcContext.lastFuture()}
      * @param injectionPoints where the proxy is injected
      */
     public record ConsumerDescriptor(String service, Map<String, Integer> targets, List<String> routes, String timeout,
-            Map<String, String> methodTimeouts, int retries, String loadBalancer, List<String> injectionPoints) {
+            Map<String, String> methodTimeouts, int retries, String loadBalancer, String cluster, String tag,
+            boolean fallbackToUntagged, boolean async, List<String> injectionPoints) {
     }
 }

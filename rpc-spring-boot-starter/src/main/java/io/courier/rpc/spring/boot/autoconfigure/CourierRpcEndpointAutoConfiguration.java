@@ -20,7 +20,8 @@ public final class CourierRpcEndpointAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnAvailableEndpoint
-    CourierRpcEndpoint courierRpcEndpoint(ObjectProvider<RpcServer> server, ObjectProvider<RpcReferenceFactory> references) {
-        return new CourierRpcEndpoint(server.getIfAvailable(), references.getIfAvailable());
+    CourierRpcEndpoint courierRpcEndpoint(ObjectProvider<RpcServer> server, ObjectProvider<RpcReferenceFactory> references,
+            ObjectProvider<CourierRpcLimits> limits) {
+        return new CourierRpcEndpoint(server.getIfAvailable(), references.getIfAvailable(), limits.getIfAvailable());
     }
 }

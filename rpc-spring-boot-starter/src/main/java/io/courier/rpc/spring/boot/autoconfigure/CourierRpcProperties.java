@@ -13,7 +13,9 @@ import java.util.Map;
  * Configuration properties of Courier RPC, bound from {@code courier.rpc.*}.
  *
  * <p>Not thread-safe: bound once at startup, then only read. Values are checked when the server
- * and client are built, and a bad one fails startup naming the property.
+ * and client are built, and a bad one fails startup naming the property. The rate and
+ * concurrency limits are the exception: {@link CourierRpcLimits} binds them afresh from the
+ * environment whenever it is refreshed.
  */
 @ConfigurationProperties("courier.rpc")
 public class CourierRpcProperties {
@@ -25,6 +27,10 @@ public class CourierRpcProperties {
     private final Serialization serialization = new Serialization();
 
     private final Registry registry = new Registry();
+
+    private final AccessLog accessLog = new AccessLog();
+
+    private final Observation observation = new Observation();
 
     /**
      * Overrides per service interface, keyed by fully qualified name in brackets
@@ -46,6 +52,14 @@ public class CourierRpcProperties {
 
     public Registry getRegistry() {
         return this.registry;
+    }
+
+    public AccessLog getAccessLog() {
+        return this.accessLog;
+    }
+
+    public Observation getObservation() {
+        return this.observation;
     }
 
     public Map<String, Service> getServices() {
@@ -91,6 +105,18 @@ public class CourierRpcProperties {
 
         /** Tags announced to the registry with every exported service, e.g. canary, for routing by tag. */
         private List<String> tags = new ArrayList<>();
+
+        /**
+         * Token-bucket limits of calls this server accepts, per service interface (keyed like
+         * courier.rpc.services) and per method; calls above them are answered RATE_LIMITED.
+         */
+        private Map<String, ServiceRateLimit> rateLimits = new LinkedHashMap<>();
+
+        /**
+         * Limits of calls this server runs at once, per service interface (keyed like
+         * courier.rpc.services) and per method; calls above them are answered SERVER_BUSY.
+         */
+        private Map<String, ServiceConcurrencyLimit> concurrencyLimits = new LinkedHashMap<>();
 
         public boolean isEnabled() {
             return this.enabled;
@@ -179,6 +205,22 @@ public class CourierRpcProperties {
         public void setTags(List<String> tags) {
             this.tags = tags;
         }
+
+        public Map<String, ServiceRateLimit> getRateLimits() {
+            return this.rateLimits;
+        }
+
+        public void setRateLimits(Map<String, ServiceRateLimit> rateLimits) {
+            this.rateLimits = rateLimits;
+        }
+
+        public Map<String, ServiceConcurrencyLimit> getConcurrencyLimits() {
+            return this.concurrencyLimits;
+        }
+
+        public void setConcurrencyLimits(Map<String, ServiceConcurrencyLimit> concurrencyLimits) {
+            this.concurrencyLimits = concurrencyLimits;
+        }
     }
 
     /** Consumer side: defaults of every {@code @RpcReference} and the client they share. */
@@ -201,6 +243,21 @@ public class CourierRpcProperties {
 
         /** Load balancer choosing among providers: random, round-robin, least-active, consistent-hash or adaptive. */
         private String loadBalancer = "round-robin";
+
+        /** What a failed call does: failover (retry another provider when safe), failfast or failsafe (return null). */
+        private String cluster = "failover";
+
+        /** Provider tag calls ask for, e.g. canary; calls without a tag go to untagged providers. */
+        private String tag;
+
+        /** Whether a call asking for a tag no provider carries goes to untagged providers instead of failing. */
+        private boolean fallbackToUntagged = true;
+
+        /**
+         * Token-bucket limits of calls this application sends, per service interface (keyed like
+         * courier.rpc.services) and per method; calls above them fail with RATE_LIMITED unsent.
+         */
+        private Map<String, ServiceRateLimit> rateLimits = new LinkedHashMap<>();
 
         /** Number of client I/O event-loop threads; 0 lets Netty choose. */
         private int ioThreads = 0;
@@ -266,6 +323,38 @@ public class CourierRpcProperties {
 
         public void setLoadBalancer(String loadBalancer) {
             this.loadBalancer = loadBalancer;
+        }
+
+        public String getCluster() {
+            return this.cluster;
+        }
+
+        public void setCluster(String cluster) {
+            this.cluster = cluster;
+        }
+
+        public String getTag() {
+            return this.tag;
+        }
+
+        public void setTag(String tag) {
+            this.tag = tag;
+        }
+
+        public boolean isFallbackToUntagged() {
+            return this.fallbackToUntagged;
+        }
+
+        public void setFallbackToUntagged(boolean fallbackToUntagged) {
+            this.fallbackToUntagged = fallbackToUntagged;
+        }
+
+        public Map<String, ServiceRateLimit> getRateLimits() {
+            return this.rateLimits;
+        }
+
+        public void setRateLimits(Map<String, ServiceRateLimit> rateLimits) {
+            this.rateLimits = rateLimits;
         }
 
         public int getIoThreads() {
@@ -357,7 +446,10 @@ public class CourierRpcProperties {
     /** Where consumers find providers. */
     public static class Registry {
 
-        /** Where references find providers and servers announce theirs: direct://host:port[,host:port...], or several separated by semicolons. */
+        /**
+         * Where references find providers and servers announce theirs: direct://host:port[,host:port...],
+         * zookeeper://host:port (with rpc-registry-zookeeper), or several separated by semicolons.
+         */
         private String address;
 
         public String getAddress() {
@@ -381,7 +473,10 @@ public class CourierRpcProperties {
         /** Load-balancing weight advertised when exported, overriding @RpcService(weight). */
         private Integer weight;
 
-        /** Call timeout of every method without its own, overriding @RpcReference(timeout). */
+        /**
+         * Call timeout of every method without its own, overriding @RpcReference(timeout); when
+         * exported, also the longest a call may run, overriding @RpcService(timeout).
+         */
         private Duration timeout;
 
         /** Retries of calls to this service, overriding @RpcReference(retries). */
@@ -395,6 +490,15 @@ public class CourierRpcProperties {
 
         /** Whether startup fails unless a provider of this service answers, overriding courier.rpc.consumer.check. */
         private Boolean check;
+
+        /** What a failed call to this service does, overriding @RpcReference(cluster) and courier.rpc.consumer.cluster. */
+        private String cluster;
+
+        /** Provider tag calls to this service ask for, overriding @RpcReference(tag) and courier.rpc.consumer.tag. */
+        private String tag;
+
+        /** Whether a call asking for a tag no provider of this service carries goes to untagged providers. */
+        private Boolean fallbackToUntagged;
 
         /** Overrides per method of this service, keyed by method name (all overloads). */
         private Map<String, Method> methods = new LinkedHashMap<>();
@@ -463,6 +567,30 @@ public class CourierRpcProperties {
             this.check = check;
         }
 
+        public String getCluster() {
+            return this.cluster;
+        }
+
+        public void setCluster(String cluster) {
+            this.cluster = cluster;
+        }
+
+        public String getTag() {
+            return this.tag;
+        }
+
+        public void setTag(String tag) {
+            this.tag = tag;
+        }
+
+        public Boolean getFallbackToUntagged() {
+            return this.fallbackToUntagged;
+        }
+
+        public void setFallbackToUntagged(Boolean fallbackToUntagged) {
+            this.fallbackToUntagged = fallbackToUntagged;
+        }
+
         public Map<String, Method> getMethods() {
             return this.methods;
         }
@@ -495,6 +623,132 @@ public class CourierRpcProperties {
 
         public void setLoadBalancer(String loadBalancer) {
             this.loadBalancer = loadBalancer;
+        }
+    }
+
+    /** Access log of the calls a server serves, one line each on the io.courier.rpc.access logger. */
+    public static class AccessLog {
+
+        /** Whether to log every call this application's server serves. */
+        private boolean enabled = false;
+
+        /** Fraction of calls logged, from 0 to 1, chosen at random. */
+        private double sampleRate = 1.0;
+
+        /** Whether lines include argument values, which may hold personal data. */
+        private boolean logArguments = false;
+
+        public boolean isEnabled() {
+            return this.enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public double getSampleRate() {
+            return this.sampleRate;
+        }
+
+        public void setSampleRate(double sampleRate) {
+            this.sampleRate = sampleRate;
+        }
+
+        public boolean isLogArguments() {
+            return this.logArguments;
+        }
+
+        public void setLogArguments(boolean logArguments) {
+            this.logArguments = logArguments;
+        }
+    }
+
+    /** Metrics and tracing through Micrometer's Observation API. */
+    public static class Observation {
+
+        /** Whether calls are observed (timers and spans) when the application has an ObservationRegistry bean. */
+        private boolean enabled = true;
+
+        public boolean isEnabled() {
+            return this.enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+    }
+
+    /** A token-bucket limit of one method: a sustained rate and a burst. */
+    public static class MethodRateLimit {
+
+        /** Calls per second allowed on average, e.g. 100 or 0.5. */
+        private Double rate;
+
+        /** Calls allowed at once after a quiet period (bucket size); by default the rate rounded up. */
+        private Integer burst;
+
+        public Double getRate() {
+            return this.rate;
+        }
+
+        public void setRate(Double rate) {
+            this.rate = rate;
+        }
+
+        public Integer getBurst() {
+            return this.burst;
+        }
+
+        public void setBurst(Integer burst) {
+            this.burst = burst;
+        }
+    }
+
+    /** A token-bucket limit of one service interface, shared by its methods without their own. */
+    public static class ServiceRateLimit extends MethodRateLimit {
+
+        /** Limits of single methods (all overloads), keyed by method name; each has its own bucket. */
+        private Map<String, MethodRateLimit> methods = new LinkedHashMap<>();
+
+        public Map<String, MethodRateLimit> getMethods() {
+            return this.methods;
+        }
+
+        public void setMethods(Map<String, MethodRateLimit> methods) {
+            this.methods = methods;
+        }
+    }
+
+    /** A concurrency limit of one method. */
+    public static class MethodConcurrencyLimit {
+
+        /** Largest number of calls running at once. */
+        private Integer max;
+
+        public Integer getMax() {
+            return this.max;
+        }
+
+        public void setMax(Integer max) {
+            this.max = max;
+        }
+    }
+
+    /**
+     * A concurrency limit of one service interface: a call to a method without a limit of its own
+     * is refused while the calls of the service in flight (every method) are at the maximum.
+     */
+    public static class ServiceConcurrencyLimit extends MethodConcurrencyLimit {
+
+        /** Limits of single methods (all overloads), keyed by method name. */
+        private Map<String, MethodConcurrencyLimit> methods = new LinkedHashMap<>();
+
+        public Map<String, MethodConcurrencyLimit> getMethods() {
+            return this.methods;
+        }
+
+        public void setMethods(Map<String, MethodConcurrencyLimit> methods) {
+            this.methods = methods;
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.courier.rpc.spring.boot.autoconfigure;
 
+import io.courier.rpc.cluster.ClusterMode;
 import io.courier.rpc.cluster.LoadBalancers;
 import io.courier.rpc.config.ClientOptions;
 import io.courier.rpc.config.ReferenceConfig;
@@ -73,7 +74,19 @@ final class PropertyMapping {
         set(p + "retries", consumer.getRetries(),
                 () -> ReferenceConfig.builder(Runnable.class).retries(consumer.getRetries()));
         loadBalancer(p + "load-balancer", consumer.getLoadBalancer());
+        cluster(p + "cluster", consumer.getCluster());
         return b.build();
+    }
+
+    /** Parses a cluster mode name: failover, failfast or failsafe, in any case, dashes allowed. */
+    static ClusterMode cluster(String property, String name) {
+        String normalized = name == null ? "" : name.strip().toLowerCase(Locale.ROOT).replace("-", "").replace("_", "");
+        return switch (normalized) {
+            case "failover" -> ClusterMode.FAILOVER;
+            case "failfast" -> ClusterMode.FAILFAST;
+            case "failsafe" -> ClusterMode.FAILSAFE;
+            default -> throw invalid(property, name, "failover, failfast or failsafe");
+        };
     }
 
     /** Checks a load balancer name against the core's balancers; returns it stripped. */

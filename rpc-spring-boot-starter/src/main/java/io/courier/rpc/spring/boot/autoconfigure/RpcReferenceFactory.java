@@ -163,6 +163,24 @@ public final class RpcReferenceFactory {
         } else {
             b.loadBalancer(consumer.getLoadBalancer().strip());
         }
+        if (service.getCluster() != null) {
+            b.cluster(PropertyMapping.cluster(prefix + ".cluster", service.getCluster()));
+        } else if (!annotation.cluster().isEmpty()) {
+            String cluster = resolve(annotation.cluster());
+            annotated(where, "cluster", cluster, () -> b.cluster(PropertyMapping.cluster("cluster", cluster)));
+        } else {
+            b.cluster(PropertyMapping.cluster(PropertyMapping.PREFIX + "consumer.cluster", consumer.getCluster()));
+        }
+        if (service.getTag() != null) {
+            b.tag(service.getTag());
+        } else if (!annotation.tag().isEmpty()) {
+            b.tag(resolve(annotation.tag()));
+        } else {
+            b.tag(consumer.getTag());
+        }
+        b.fallbackToUntagged(service.getFallbackToUntagged() != null ? service.getFallbackToUntagged()
+                : consumer.isFallbackToUntagged());
+        b.async(annotation.async());
         b.check(service.getCheck() != null ? service.getCheck() : consumer.isCheck());
 
         try {

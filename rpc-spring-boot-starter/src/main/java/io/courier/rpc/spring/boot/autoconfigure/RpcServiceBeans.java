@@ -5,9 +5,11 @@ import io.courier.rpc.invoke.ServiceKey;
 import io.courier.rpc.spring.RpcService;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.boot.convert.DurationStyle;
 import org.springframework.core.env.PropertyResolver;
 import org.springframework.util.ClassUtils;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,8 +20,8 @@ import static io.courier.rpc.spring.boot.autoconfigure.PropertyMapping.set;
 
 /**
  * Finds the {@link RpcService} beans of an application and describes each as a {@link ServiceConfig}:
- * the exported interface, and version, group and weight from the annotation or, when set, from
- * {@code courier.rpc.services.<interface>.*}.
+ * the exported interface, and version, group, weight and timeout from the annotation or, when
+ * set, from {@code courier.rpc.services.<interface>.*}.
  *
  * <p>Not thread-safe; used once, while the server bean is created.
  */
@@ -71,11 +73,32 @@ final class RpcServiceBeans {
             } else {
                 b.weight(annotation.weight());
             }
+            if (service.getTimeout() != null) {
+                set(prefix + ".timeout", service.getTimeout(), () -> b.timeout(service.getTimeout()));
+            } else if (!annotation.timeout().isEmpty()) {
+                b.timeout(timeout(beanName, serviceInterface, resolve(annotation.timeout())));
+            }
             return b.build();
         } catch (IllegalArgumentException e) {
             throw new CourierRpcStartupException("@RpcService bean '" + beanName + "' (" + serviceInterface.getName()
                     + "): " + e.getMessage(), "Fix the annotation's attributes or " + prefix + " in application.yml.", e);
         }
+    }
+
+    private static Duration timeout(String beanName, Class<?> serviceInterface, String value) {
+        Duration timeout;
+        try {
+            timeout = DurationStyle.detectAndParse(value);
+        } catch (IllegalArgumentException e) {
+            throw new CourierRpcStartupException("@RpcService bean '" + beanName + "' (" + serviceInterface.getName()
+                    + "): timeout = " + value + " (expected: a duration such as 500ms or 2s)",
+                    "Fix the annotation's timeout attribute.", e);
+        }
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new CourierRpcStartupException("@RpcService bean '" + beanName + "' (" + serviceInterface.getName()
+                    + "): timeout = " + value + " (expected: > 0)", "Fix the annotation's timeout attribute.", null);
+        }
+        return timeout;
     }
 
     private static Class<?> serviceInterface(String beanName, Class<?> type, RpcService annotation) {

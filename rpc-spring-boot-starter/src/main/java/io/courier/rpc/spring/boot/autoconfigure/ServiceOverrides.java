@@ -30,15 +30,15 @@ final class ServiceOverrides {
 
     /** Settings of a service entry, in uniform form (lower case, no dashes). */
     private static final Set<String> SETTINGS = Set.of("version", "group", "weight", "timeout", "retries",
-            "loadbalancer", "address", "check", "methods");
+            "loadbalancer", "address", "check", "cluster", "tag", "fallbacktountagged", "methods");
 
     /** Settings of a method entry, in uniform form. */
     private static final Set<String> METHOD_SETTINGS = Set.of("timeout", "loadbalancer");
 
     private static final String EXPECTED = "courier.rpc.services[<fully qualified interface>].<setting> or "
             + "courier.rpc.services.<SimpleName>.<setting>, setting being version, group, weight, timeout, retries, "
-            + "load-balancer, address, check, methods.<method>.timeout or methods.<method>.load-balancer; in YAML write a qualified key in quoted "
-            + "brackets: \"[com.acme.UserService]\":";
+            + "load-balancer, address, check, cluster, tag, fallback-to-untagged, methods.<method>.timeout or "
+            + "methods.<method>.load-balancer; in YAML write a qualified key in quoted brackets: \"[com.acme.UserService]\":";
 
     private final Map<String, CourierRpcProperties.Service> services;
 
@@ -109,7 +109,7 @@ final class ServiceOverrides {
     }
 
     /** Returns a property name as the user wrote it (toString() gives the lower-case canonical form). */
-    private static String original(ConfigurationPropertyName name) {
+    static String original(ConfigurationPropertyName name) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < name.getNumberOfElements(); i++) {
             String element = name.getElement(i, Form.ORIGINAL);

@@ -1,5 +1,6 @@
 package io.courier.rpc.spring.boot.autoconfigure;
 
+import io.courier.rpc.cluster.LoadBalancers;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.json.JsonParserFactory;
 
@@ -35,18 +36,33 @@ class ConfigurationMetadataTests {
                 "courier.rpc.server.max-frame-size", "courier.rpc.server.shutdown-grace",
                 "courier.rpc.serialization.type", "courier.rpc.serialization.allowed-classes",
                 "courier.rpc.consumer.timeout", "courier.rpc.consumer.retries", "courier.rpc.consumer.connections",
-                "courier.rpc.consumer.check", "courier.rpc.registry.address", "courier.rpc.services");
+                "courier.rpc.consumer.check", "courier.rpc.registry.address", "courier.rpc.services",
+                "courier.rpc.consumer.cluster", "courier.rpc.consumer.tag", "courier.rpc.consumer.fallback-to-untagged",
+                "courier.rpc.server.rate-limits", "courier.rpc.server.concurrency-limits",
+                "courier.rpc.consumer.rate-limits", "courier.rpc.access-log.enabled", "courier.rpc.access-log.sample-rate",
+                "courier.rpc.access-log.log-arguments", "courier.rpc.observation.enabled");
     }
 
     @Test
     void serializationTypeHasValueHints() throws IOException {
+        assertThat(hintValues("courier.rpc.serialization.type")).containsExactly("kryo", "json");
+    }
+
+    @Test
+    void loadBalancerAndClusterHaveValueHints() throws IOException {
+        assertThat(hintValues("courier.rpc.consumer.load-balancer"))
+                .containsExactlyInAnyOrderElementsOf(LoadBalancers.NAMES);
+        assertThat(hintValues("courier.rpc.consumer.cluster")).containsExactly("failover", "failfast", "failsafe");
+    }
+
+    private List<Object> hintValues(String property) throws IOException {
         List<Object> values = new ArrayList<>();
         for (Map<String, Object> hint : entries(read("META-INF/spring-configuration-metadata.json"), "hints")) {
-            if ("courier.rpc.serialization.type".equals(hint.get("name"))) {
+            if (property.equals(hint.get("name"))) {
                 entries(hint, "values").forEach(v -> values.add(v.get("value")));
             }
         }
-        assertThat(values).containsExactly("kryo", "json");
+        return values;
     }
 
     @Test
@@ -55,6 +71,7 @@ class ConfigurationMetadataTests {
                 "META-INF/spring/org.springframework.boot.autoconfigure.AutoConfiguration.imports")) {
             assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).contains(
                     CourierRpcAutoConfiguration.class.getName(),
+                    CourierRpcObservationAutoConfiguration.class.getName(),
                     CourierRpcHealthContributorAutoConfiguration.class.getName(),
                     CourierRpcEndpointAutoConfiguration.class.getName());
         }

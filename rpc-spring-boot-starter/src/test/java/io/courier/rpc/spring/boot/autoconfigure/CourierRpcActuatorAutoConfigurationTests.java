@@ -12,6 +12,8 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 
+import java.util.Map;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Conditions of the {@code courier} health indicator and Actuator endpoint. */
@@ -66,6 +68,22 @@ class CourierRpcActuatorAutoConfigurationTests {
                     assertThat(d.server().running()).isTrue();
                     assertThat(d.server().services()).containsOnlyKeys(EchoService.class.getName());
                     assertThat(d.consumers()).isEmpty();
+                    assertThat(d.limits().serverRateLimits()).isEmpty();
+                });
+    }
+
+    @Test
+    void endpointShowsAndRefreshesLimits() {
+        runner.withUserConfiguration(EchoProvider.class).withPropertyValues(
+                "management.endpoints.web.exposure.include=courier",
+                "courier.rpc.server.concurrency-limits.EchoService.max=8").run(context -> {
+                    CourierRpcEndpoint endpoint = context.getBean(CourierRpcEndpoint.class);
+                    assertThat(endpoint.courier().limits().serverConcurrencyLimits())
+                            .containsExactly(Map.entry(EchoService.class.getName(), 8));
+                    CourierRpcEndpoint.LimitsRefresh refresh = endpoint.refreshLimits();
+                    assertThat(refresh.refreshed()).isTrue();
+                    assertThat(refresh.error()).isNull();
+                    assertThat(refresh.limits()).isEqualTo(endpoint.courier().limits());
                 });
     }
 

@@ -5,10 +5,13 @@ import io.courier.rpc.RpcServer;
 import io.courier.rpc.config.ClientOptions;
 import io.courier.rpc.config.ReferenceConfig;
 import io.courier.rpc.config.ServerOptions;
+import io.courier.rpc.interceptor.AccessLogInterceptor;
 import io.courier.rpc.interceptor.AdmissionControl;
 import io.courier.rpc.interceptor.ClientInterceptor;
 import io.courier.rpc.interceptor.ServerInterceptor;
 import io.courier.rpc.invoke.ServiceKey;
+import io.courier.rpc.observation.ObservationClientInterceptor;
+import io.courier.rpc.observation.ObservationServerInterceptor;
 import io.courier.rpc.registry.ProviderInstance;
 import io.courier.rpc.registry.Registry;
 import io.courier.rpc.registry.RegistryListener;
@@ -16,6 +19,7 @@ import io.courier.rpc.serialization.Serializer;
 import io.courier.rpc.serialization.json.JsonSerializer;
 import io.courier.rpc.serialization.kryo.KryoSerializer;
 import io.courier.rpc.spring.RpcService;
+import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
@@ -45,6 +49,9 @@ class CourierRpcAutoConfigurationTests {
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(CourierRpcAutoConfiguration.class))
             .withPropertyValues("courier.rpc.server.host=127.0.0.1", "courier.rpc.server.port=0");
+
+    private final ApplicationContextRunner observed = runner
+            .withConfiguration(AutoConfigurations.of(CourierRpcObservationAutoConfiguration.class));
 
     // ---- conditions -------------------------------------------------------------------------
 
@@ -359,7 +366,7 @@ class CourierRpcAutoConfigurationTests {
     void malformedRegistryAddressFails() {
         assertFailsWith(runner.withPropertyValues("courier.rpc.registry.address=direct://127.0.0.1"),
                 "courier.rpc.registry.address",
-                "courier.rpc.registry.address: direct://127.0.0.1 (expected: direct://host:port[,host:port...])");
+                "courier.rpc.registry.address: direct://127.0.0.1 (expected: direct://[tag@]host:port[,[tag@]host:port...])");
     }
 
     @Test
@@ -472,6 +479,119 @@ class CourierRpcAutoConfigurationTests {
         }
     }
 
+    // ---- provider timeouts ------------------------------------------------------------------
+
+    @Test
+    void noServiceTimeoutByDefault() {
+        runner.withUserConfiguration(EchoProvider.class)
+                .run(context -> assertThat(context.getBean(RpcServer.class).services().get(0).timeout()).isNull());
+    }
+
+    @Test
+    void serviceTimeoutFromAnnotationWithPlaceholder() {
+        runner.withUserConfiguration(TimedProvider.class).withPropertyValues("echo.timeout=2s").run(context -> assertThat(
+                context.getBean(RpcServer.class).services().get(0).timeout()).isEqualTo(Duration.ofSeconds(2)));
+    }
+
+    @Test
+    void serviceTimeoutPropertyWinsOverAnnotation() {
+        runner.withUserConfiguration(TimedProvider.class)
+                .withPropertyValues("echo.timeout=2s", "courier.rpc.services.EchoService.timeout=700ms")
+                .run(context -> assertThat(context.getBean(RpcServer.class).services().get(0).timeout())
+                        .isEqualTo(Duration.ofMillis(700)));
+    }
+
+    @Test
+    void serviceTimeoutCapsTheCallersDeadline() {
+        runner.withUserConfiguration(TimedProvider.class).withPropertyValues("echo.timeout=300ms").run(context -> {
+            RpcServer server = context.getBean(RpcServer.class);
+            try (RpcClient client = RpcClient.builder().build()) {
+                EchoService echo = client.reference(ReferenceConfig.builder(EchoService.class)
+                        .address("127.0.0.1:" + server.address().getPort()).timeout(Duration.ofSeconds(10)).build());
+                assertThat(echo.remainingMillis()).isBetween(0L, 300L);
+            }
+        });
+    }
+
+    @Test
+    void badServiceTimeoutAnnotationFails() {
+        runner.withUserConfiguration(TimedProvider.class).withPropertyValues("echo.timeout=soon").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(RpcReferenceInjectionTests.find(context.getStartupFailure(), CourierRpcStartupException.class))
+                    .hasMessageContaining("@RpcService bean")
+                    .hasMessageContaining("(" + EchoService.class.getName() + "): timeout = soon (expected: a duration");
+        });
+        runner.withUserConfiguration(TimedProvider.class).withPropertyValues("echo.timeout=0s").run(context -> assertThat(
+                RpcReferenceInjectionTests.find(context.getStartupFailure(), CourierRpcStartupException.class))
+                .hasMessageContaining("timeout = 0s (expected: > 0)"));
+    }
+
+    // ---- access log and observation ---------------------------------------------------------
+
+    @Test
+    void accessLogOnlyWhenEnabled() {
+        runner.withUserConfiguration(EchoProvider.class)
+                .run(context -> assertThat(context).doesNotHaveBean(AccessLogInterceptor.class));
+        runner.withUserConfiguration(EchoProvider.class).withPropertyValues("courier.rpc.access-log.enabled=true",
+                "courier.rpc.access-log.sample-rate=0.5", "courier.rpc.access-log.log-arguments=true")
+                .run(context -> assertThat(context).hasSingleBean(AccessLogInterceptor.class));
+        // A consumer-only application serves nothing to log.
+        runner.withPropertyValues("courier.rpc.access-log.enabled=true")
+                .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(AccessLogInterceptor.class));
+    }
+
+    @Test
+    void badAccessLogSampleRateFails() {
+        assertFailsWith(runner.withUserConfiguration(EchoProvider.class).withPropertyValues(
+                "courier.rpc.access-log.enabled=true", "courier.rpc.access-log.sample-rate=1.5"),
+                "courier.rpc.access-log.sample-rate", "courier.rpc.access-log.sample-rate: 1.5 (expected: 0..1)");
+    }
+
+    @Test
+    void observationInterceptorsWhenThereIsAnObservationRegistry() {
+        observed.withBean(ObservationRegistry.class, ObservationRegistry::create).run(context -> {
+            assertThat(context).hasSingleBean(ObservationServerInterceptor.class)
+                    .hasSingleBean(ObservationClientInterceptor.class);
+        });
+    }
+
+    @Test
+    void noObservationWithoutRegistryBean() {
+        observed.run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(ObservationServerInterceptor.class)
+                .doesNotHaveBean(ObservationClientInterceptor.class));
+    }
+
+    @Test
+    void observationCanBeDisabled() {
+        observed.withBean(ObservationRegistry.class, ObservationRegistry::create)
+                .withPropertyValues("courier.rpc.observation.enabled=false")
+                .run(context -> assertThat(context).doesNotHaveBean(ObservationServerInterceptor.class)
+                        .doesNotHaveBean(ObservationClientInterceptor.class));
+    }
+
+    @Test
+    void noObservationWithoutMicrometer() {
+        observed.withClassLoader(new FilteredClassLoader(ObservationRegistry.class))
+                .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(ObservationClientInterceptor.class));
+    }
+
+    @Test
+    void userObservationInterceptorReplacesDefault() {
+        ObservationClientInterceptor mine = new ObservationClientInterceptor(ObservationRegistry.NOOP);
+        observed.withBean(ObservationRegistry.class, ObservationRegistry::create)
+                .withBean(ObservationClientInterceptor.class, () -> mine)
+                .run(context -> assertThat(context).getBean(ObservationClientInterceptor.class).isSameAs(mine));
+    }
+
+    // ---- consumer routing defaults -----------------------------------------------------------
+
+    @Test
+    void unknownClusterFails() {
+        assertFailsWith(runner.withPropertyValues("courier.rpc.consumer.cluster=fastest"),
+                "courier.rpc.consumer.cluster",
+                "courier.rpc.consumer.cluster: fastest (expected: failover, failfast or failsafe)");
+    }
+
     private static void assertFailsWith(ApplicationContextRunner runner, String property, String message) {
         runner.run(context -> {
             assertThat(context).hasFailed();
@@ -503,6 +623,15 @@ class CourierRpcAutoConfigurationTests {
 
     @RpcService(version = "1.1", group = "${echo.group}")
     static class VersionedEcho extends Echo {
+    }
+
+    @RpcService(timeout = "${echo.timeout}")
+    static class TimedEcho extends Echo {
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @Import(TimedEcho.class)
+    static class TimedProvider {
     }
 
     @Configuration(proxyBeanMethods = false)

@@ -1,5 +1,6 @@
 package io.courier.rpc.spring.boot.autoconfigure;
 
+import io.courier.rpc.RpcContext;
 import io.courier.rpc.RpcServer;
 import io.courier.rpc.spring.RpcService;
 import org.springframework.beans.factory.DisposableBean;
@@ -9,12 +10,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** Test implementation; records one-way calls and can hold calls until released. */
 @RpcService
 public class Echo implements EchoService, DisposableBean {
 
     final List<String> recorded = new CopyOnWriteArrayList<>();
+    /** Calls of {@link #echo} that reached this bean. */
+    final AtomicInteger echoes = new AtomicInteger();
     final CountDownLatch release = new CountDownLatch(1);
     /** Set by a test to learn whether the server still ran when this bean was destroyed. */
     volatile RpcServer server;
@@ -30,6 +34,7 @@ public class Echo implements EchoService, DisposableBean {
 
     @Override
     public String echo(String text) {
+        echoes.incrementAndGet();
         return "echo:" + text;
     }
 
@@ -69,5 +74,10 @@ public class Echo implements EchoService, DisposableBean {
     @Override
     public String annotated() {
         return "annotated";
+    }
+
+    @Override
+    public long remainingMillis() {
+        return RpcContext.current().remainingMillis();
     }
 }

@@ -25,4 +25,7 @@ public interface EchoService {
 
     @RpcMethod(timeoutMillis = 1234)
     String annotated();
+
+    /** Returns the milliseconds the provider has left to answer, from the call's deadline. */
+    long remainingMillis();
 }

@@ -81,6 +81,9 @@ class ProviderConsumerIntegrationTests {
                 assertThat(c.targets()).containsEntry("127.0.0.1:" + server.address().getPort(), 1);
                 assertThat(c.routes()).singleElement().asString().contains("127.0.0.1:" + server.address().getPort());
                 assertThat(c.timeout()).isEqualTo("PT5S");
+                assertThat(c.cluster()).isEqualTo("failover");
+                assertThat(c.tag()).isEmpty();
+                assertThat(c.async()).isFalse();
                 assertThat(c.injectionPoints()).singleElement().asString().contains("field 'echo'");
             });
 

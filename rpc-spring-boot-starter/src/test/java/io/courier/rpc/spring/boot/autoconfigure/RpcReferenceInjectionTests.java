@@ -1,6 +1,8 @@
 package io.courier.rpc.spring.boot.autoconfigure;
 
+import io.courier.rpc.RpcContext;
 import io.courier.rpc.RpcServer;
+import io.courier.rpc.cluster.ClusterMode;
 import io.courier.rpc.config.ReferenceConfig;
 import io.courier.rpc.config.ServerOptions;
 import io.courier.rpc.invoke.ServiceKey;
@@ -28,6 +30,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -317,6 +320,86 @@ class RpcReferenceInjectionTests {
                 .run(context -> assertThat(context).hasNotFailed());
     }
 
+    @Test
+    void asyncReferenceReturnsAtOnceAndLeavesTheFuture() {
+        runner.withUserConfiguration(AsyncClient.class, FieldClient.class).run(context -> {
+            EchoService async = context.getBean(AsyncClient.class).echo;
+            assertThat(async).isNotSameAs(context.getBean(FieldClient.class).echo);
+            assertThat(async.echo("later")).isNull();
+            CompletableFuture<String> future = RpcContext.lastFuture();
+            assertThat(future).succeedsWithin(Duration.ofSeconds(5)).isEqualTo("echo:later");
+            assertThat(context.getBean(FieldClient.class).echo.echo("now")).isEqualTo("echo:now");
+        });
+    }
+
+    @Test
+    void routingDefaultsComeFromConsumerProperties() {
+        runner.withUserConfiguration(FieldClient.class).run(context -> {
+            ReferenceConfig<?> config = onlyReference(context.getBean(RpcReferenceFactory.class));
+            assertThat(config.cluster()).isEqualTo(ClusterMode.FAILOVER);
+            assertThat(config.tag()).isEmpty();
+            assertThat(config.fallbackToUntagged()).isTrue();
+            assertThat(config.async()).isFalse();
+        });
+        runner.withUserConfiguration(FieldClient.class).withPropertyValues("courier.rpc.consumer.cluster=FailFast",
+                "courier.rpc.consumer.tag=canary", "courier.rpc.consumer.fallback-to-untagged=false").run(context -> {
+                    ReferenceConfig<?> config = onlyReference(context.getBean(RpcReferenceFactory.class));
+                    assertThat(config.cluster()).isEqualTo(ClusterMode.FAILFAST);
+                    assertThat(config.tag()).isEqualTo("canary");
+                    assertThat(config.fallbackToUntagged()).isFalse();
+                });
+    }
+
+    @Test
+    void routingAnnotationWinsOverConsumerPropertiesAndServicePropertiesWinOverIt() {
+        runner.withUserConfiguration(CanaryClient.class).withPropertyValues("courier.rpc.consumer.cluster=failfast",
+                "courier.rpc.consumer.tag=blue").run(context -> {
+                    ReferenceConfig<?> config = onlyReference(context.getBean(RpcReferenceFactory.class));
+                    assertThat(config.cluster()).isEqualTo(ClusterMode.FAILSAFE);
+                    assertThat(config.tag()).isEqualTo("canary");
+                });
+        runner.withUserConfiguration(CanaryClient.class).withPropertyValues("courier.rpc.services.EchoService.cluster=failover",
+                "courier.rpc.services.EchoService.tag=green", "courier.rpc.services.EchoService.fallback-to-untagged=false")
+                .run(context -> {
+                    ReferenceConfig<?> config = onlyReference(context.getBean(RpcReferenceFactory.class));
+                    assertThat(config.cluster()).isEqualTo(ClusterMode.FAILOVER);
+                    assertThat(config.tag()).isEqualTo("green");
+                    assertThat(config.fallbackToUntagged()).isFalse();
+                });
+    }
+
+    @Test
+    void failsafeReferenceReturnsADefaultWhenTheCallFails() throws IOException {
+        runner.withUserConfiguration(FailsafeClient.class).withPropertyValues("dead.address=127.0.0.1:" + freePort())
+                .run(context -> {
+                    EchoService echo = context.getBean(FailsafeClient.class).echo;
+                    assertThat(echo.echo("nobody listens")).isNull();
+                    assertThat(echo.remainingMillis()).isZero();
+                });
+    }
+
+    @Test
+    void unknownAnnotationClusterFails() {
+        runner.withUserConfiguration(BadClusterClient.class).run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(find(context.getStartupFailure(), CourierRpcStartupException.class))
+                    .hasMessageContaining("@RpcReference field 'echo' of " + BadClusterClient.class.getName())
+                    .hasMessageContaining("cluster = sometimes (expected: failover, failfast or failsafe)");
+        });
+    }
+
+    @Test
+    void unknownServiceClusterFails() {
+        runner.withUserConfiguration(FieldClient.class).withPropertyValues("courier.rpc.services.EchoService.cluster=never")
+                .run(context -> {
+                    assertThat(context).hasFailed();
+                    assertThat(context.getStartupFailure()).rootCause()
+                            .isInstanceOf(InvalidConfigurationPropertyValueException.class)
+                            .hasMessageContaining("courier.rpc.services.EchoService.cluster: never "
+                                    + "(expected: failover, failfast or failsafe)");
+                });
+    }
+
     private static ReferenceConfig<?> onlyReference(RpcReferenceFactory factory) {
         Map<ReferenceConfig<?>, Set<String>> points = factory.injectionPoints();
         assertThat(points).hasSize(1);
@@ -405,6 +488,30 @@ class RpcReferenceInjectionTests {
     @Component
     static class RandomClient {
         @RpcReference(loadBalancer = "fastest")
+        EchoService echo;
+    }
+
+    @Component
+    static class AsyncClient {
+        @RpcReference(async = true)
+        EchoService echo;
+    }
+
+    @Component
+    static class CanaryClient {
+        @RpcReference(cluster = "failsafe", tag = "${echo.tag:canary}", retries = 0)
+        EchoService echo;
+    }
+
+    @Component
+    static class FailsafeClient {
+        @RpcReference(cluster = "failsafe", address = "${dead.address}", retries = 0, timeout = "2s")
+        EchoService echo;
+    }
+
+    @Component
+    static class BadClusterClient {
+        @RpcReference(cluster = "sometimes")
         EchoService echo;
     }
 

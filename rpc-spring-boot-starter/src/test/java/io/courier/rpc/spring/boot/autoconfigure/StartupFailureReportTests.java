@@ -31,6 +31,15 @@ class StartupFailureReportTests {
     }
 
     @Test
+    void rateLimitOfAServiceNotExportedIsReported(CapturedOutput output) {
+        assertThatException().isThrownBy(() -> run(TestApplications.Provider.class,
+                "courier.rpc.server.rate-limits.UserService.rate=5"));
+        assertThat(output).contains("APPLICATION FAILED TO START")
+                .contains("courier.rpc.server.rate-limits.UserService: UserService (expected: a service this "
+                        + "application exports: EchoService or [" + EchoService.class.getName() + "])");
+    }
+
+    @Test
     void missingAddressIsReportedWithAnAction(CapturedOutput output) {
         assertThatException().isThrownBy(() -> run(TestApplications.Consumer.class));
         assertThat(output).contains("APPLICATION FAILED TO START")
