@@ -447,8 +447,9 @@ public class CourierRpcProperties {
     public static class Registry {
 
         /**
-         * Where references find providers and servers announce theirs: direct://host:port[,host:port...],
-         * zookeeper://host:port (with rpc-registry-zookeeper), or several separated by semicolons.
+         * Where references find providers and servers announce theirs: direct://[tag@]host:port[,[tag@]host:port...]
+         * (tags such as canary@10.0.0.7:7070 route gray releases), zookeeper://host:port (with
+         * rpc-registry-zookeeper), or several separated by semicolons.
          */
         private String address;
 
