@@ -1,0 +1,169 @@
+package io.courier.rpc.benchmark.courier;
+
+import io.courier.rpc.RpcClient;
+import io.courier.rpc.RpcServer;
+import io.courier.rpc.benchmark.AsyncUserService;
+import io.courier.rpc.benchmark.FixedUserService;
+import io.courier.rpc.benchmark.UserService;
+import io.courier.rpc.benchmark.contender.ClientAdapter;
+import io.courier.rpc.benchmark.contender.Contender;
+import io.courier.rpc.config.ReferenceConfig;
+import io.courier.rpc.config.ServerOptions;
+import io.courier.rpc.serialization.kryo.KryoSerializer;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Courier through its plain-Java API with Kryo and default options: a JDK proxy of
+ * {@link UserService} for blocking calls and one of {@link AsyncUserService} for asynchronous
+ * ones, both over the client's single multiplexed connection.
+ *
+ * <p>The Spring Boot starter is not a separate contender: it builds the same {@link RpcServer} and
+ * {@link RpcClient} with the same defaults, so the call path is identical.
+ *
+ * <p>Thread-safe (stateless).
+ */
+public final class CourierContender implements Contender {
+
+    /** Timeout of every call, the same for each contender that has one. */
+    static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
+
+    private final boolean inline;
+
+    /** The contender as users get it: default options. */
+    public CourierContender() {
+        this(false);
+    }
+
+    private CourierContender(boolean inline) {
+        this.inline = inline;
+    }
+
+    /**
+     * A diagnostic variant, not one of the default contenders: the server runs service methods on
+     * its I/O thread and the client completes futures on its I/O thread (both through the public
+     * {@code executor} and {@code callbackExecutor} builder options), which shows what the two
+     * thread hops of the default configuration cost. Safe here only because neither the service
+     * nor the load generator's callbacks block.
+     */
+    public static CourierContender inline() {
+        return new CourierContender(true);
+    }
+
+    @Override
+    public String name() {
+        return inline ? "courier-inline" : "courier";
+    }
+
+    @Override
+    public String description() {
+        return inline
+                ? "Courier as `courier`, but service methods and future completions run on the I/O threads (diagnostic)"
+                : "Courier 0.1.0-SNAPSHOT, plain API, Kryo, default options (server: 200 business threads)";
+    }
+
+    @Override
+    public RunningServer startServer(String host, int port) {
+        UserService service = new FixedUserService();
+        RpcServer.Builder builder = RpcServer.builder()
+                .options(ServerOptions.builder().host(host).port(port).build())
+                .serializer(KryoSerializer.ofDefaults())
+                .service(UserService.class, service)
+                .service(AsyncUserService.class, AsyncUserService.over(service));
+        ExecutorService sameThread = inline ? new SameThreadExecutor() : null;
+        if (sameThread != null) {
+            builder.executor(sameThread);
+        }
+        RpcServer server = builder.build().start();
+        return new RunningServer() {
+            @Override
+            public int port() {
+                return server.address().getPort();
+            }
+
+            @Override
+            public void close() {
+                server.close();
+                if (sameThread != null) {
+                    sameThread.shutdown();
+                }
+            }
+        };
+    }
+
+    @Override
+    public ClientAdapter connect(String host, int port) {
+        RpcClient.Builder builder = RpcClient.builder().serializer(KryoSerializer.ofDefaults());
+        if (inline) {
+            builder.callbackExecutor(Runnable::run);
+        }
+        RpcClient client = builder.build();
+        try {
+            String address = host + ":" + port;
+            UserService sync = client.reference(ReferenceConfig.builder(UserService.class)
+                    .address(address).timeout(CALL_TIMEOUT).check(true).build());
+            AsyncUserService async = client.reference(ReferenceConfig.builder(AsyncUserService.class)
+                    .address(address).timeout(CALL_TIMEOUT).check(true).build());
+            return new ClientAdapter() {
+                @Override
+                public UserService sync() {
+                    return sync;
+                }
+
+                @Override
+                public AsyncUserService async() {
+                    return async;
+                }
+
+                @Override
+                public void close() {
+                    client.close();
+                }
+            };
+        } catch (RuntimeException e) {
+            client.close();
+            throw e;
+        }
+    }
+
+    /** Runs each task on the submitting thread. Thread-safe. */
+    private static final class SameThreadExecutor extends AbstractExecutorService {
+
+        private volatile boolean shutdown;
+
+        @Override
+        public void execute(Runnable command) {
+            command.run();
+        }
+
+        @Override
+        public void shutdown() {
+            shutdown = true;
+        }
+
+        @Override
+        public List<Runnable> shutdownNow() {
+            shutdown = true;
+            return List.of();
+        }
+
+        @Override
+        public boolean isShutdown() {
+            return shutdown;
+        }
+
+        @Override
+        public boolean isTerminated() {
+            return shutdown;
+        }
+
+        @Override
+        public boolean awaitTermination(long timeout, TimeUnit unit) {
+            return true;
+        }
+    }
+}

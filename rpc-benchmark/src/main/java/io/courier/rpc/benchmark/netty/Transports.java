@@ -1,0 +1,44 @@
+package io.courier.rpc.benchmark.netty;
+
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+
+/**
+ * Picks the transport the way Courier does: native epoll when available (and not disabled with
+ * {@code -Dcourier.rpc.transport.nio=true}), NIO otherwise.
+ *
+ * <p>Stateless and thread-safe.
+ */
+final class Transports {
+
+    private Transports() {
+    }
+
+    static boolean epoll() {
+        return Epoll.isAvailable() && !Boolean.getBoolean("courier.rpc.transport.nio");
+    }
+
+    static EventLoopGroup group(int threads, String name) {
+        IoHandlerFactory factory = epoll() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(name, true), factory);
+    }
+
+    static Class<? extends Channel> channelClass() {
+        return epoll() ? EpollSocketChannel.class : NioSocketChannel.class;
+    }
+
+    static Class<? extends ServerChannel> serverChannelClass() {
+        return epoll() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    }
+}
