@@ -12,8 +12,8 @@ import io.courier.rpc.serialization.Serializer;
 import io.courier.rpc.serialization.Serializers;
 import io.courier.rpc.serialization.json.JsonSerializer;
 import io.courier.rpc.serialization.kryo.KryoSerializer;
+import io.courier.rpc.transport.BusinessExecutor;
 import io.courier.rpc.transport.ServerTransport;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,11 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -231,13 +227,7 @@ public final class RpcServer implements AutoCloseable {
     }
 
     private static ExecutorService newBusinessExecutor(ServerOptions options) {
-        BlockingQueue<Runnable> queue = options.queueSize() == 0
-                ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(options.queueSize());
-        ThreadPoolExecutor executor = new ThreadPoolExecutor(options.workerThreads(), options.workerThreads(),
-                60, TimeUnit.SECONDS, queue, new DefaultThreadFactory("courier-server-worker", true),
-                new ThreadPoolExecutor.AbortPolicy());
-        executor.allowCoreThreadTimeOut(true);
-        return executor;
+        return BusinessExecutor.create(options.workerThreads(), options.queueSize());
     }
 
     /** Builds an {@link RpcServer}; not thread-safe. */

@@ -84,7 +84,19 @@ public final class FrameWriter {
      */
     public ByteBuf response(ByteBufAllocator alloc, long requestId, byte serializationId, RpcErrorCode status,
             Map<String, String> attachments, String errorClass, String errorMessage, BodyWriter body) {
-        ByteBuf buf = alloc.ioBuffer(INITIAL_CAPACITY, maxFrameSize);
+        return response(alloc, requestId, serializationId, status, attachments, errorClass, errorMessage, body,
+                INITIAL_CAPACITY);
+    }
+
+    /**
+     * Encodes a response frame into a buffer of {@code sizeHint} bytes to start with, so that
+     * large bodies are not copied while the buffer grows.
+     *
+     * @throws RpcException with {@link RpcErrorCode#INTERNAL} when the frame would exceed the maximum
+     */
+    public ByteBuf response(ByteBufAllocator alloc, long requestId, byte serializationId, RpcErrorCode status,
+            Map<String, String> attachments, String errorClass, String errorMessage, BodyWriter body, int sizeHint) {
+        ByteBuf buf = alloc.ioBuffer(Math.max(INITIAL_CAPACITY, Math.min(sizeHint, maxFrameSize)), maxFrameSize);
         try {
             writeFixed(buf, MessageType.RESPONSE, 0, serializationId, status.code(), requestId);
             int headerStart = buf.writerIndex();

@@ -36,11 +36,12 @@ final class ResponseSender {
 
     /** Answers with a return value, or with an error if the value cannot be encoded. */
     void value(Channel channel, long requestId, Serializer serializer, Object value, Type valueType,
-            Map<String, String> attachments) {
+            Map<String, String> attachments, ResponseSizeHint sizeHint) {
         ByteBuf frame;
         try {
             frame = writer.response(channel.alloc(), requestId, serializer.id(), RpcErrorCode.OK, attachments, "", "",
-                    out -> serializer.writeValue(value, valueType, out));
+                    out -> serializer.writeValue(value, valueType, out), sizeHint.get());
+            sizeHint.record(frame.readableBytes());
         } catch (RpcException e) {
             log.warn("Cannot encode the result of request {} on {}: {}", requestId, channel, e.getMessage());
             error(channel, requestId, serializer.id(), e.code(), e.getMessage());

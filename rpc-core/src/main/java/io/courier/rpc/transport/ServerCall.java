@@ -37,12 +37,15 @@ final class ServerCall implements Runnable {
     private final ResponseSender sender;
     private final InFlightCalls inFlight;
     private final AdmissionControl[] admissions;
+    private final ResponseSizeHint sizeHint;
     private final long budgetMillis;
     private final long deadlineNanos;
     private boolean admissionsReleased;
 
     ServerCall(Channel channel, RequestMessage request, MethodInvoker invoker, Serializer serializer,
-            ResponseSender sender, InFlightCalls inFlight, AdmissionControl[] admissions, long receivedNanos) {
+            ResponseSender sender, InFlightCalls inFlight, AdmissionControl[] admissions, ResponseSizeHint sizeHint,
+            long receivedNanos) {
+        this.sizeHint = sizeHint;
         this.channel = channel;
         this.request = request;
         this.invoker = invoker;
@@ -108,7 +111,7 @@ final class ServerCall implements Runnable {
                     answerException(response.exception(), attachments(response, served));
                 } else if (!request.isOneWay()) {
                     sender.value(channel, request.requestId(), serializer, response.value(),
-                            invoker.metadata().valueType(), attachments(response, served));
+                            invoker.metadata().valueType(), attachments(response, served), sizeHint);
                 }
             } catch (RuntimeException e) {
                 log.error("Cannot answer request {} on {}", request.requestId(), channel, e);

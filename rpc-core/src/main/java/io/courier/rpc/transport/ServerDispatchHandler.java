@@ -49,6 +49,7 @@ final class ServerDispatchHandler extends ChannelInboundHandlerAdapter {
     private final ChannelGroup channels;
     private final ProtocolWarnings warnings;
     private final AdmissionControl[] admissions;
+    private final java.util.Map<MethodInvoker, ResponseSizeHint> sizeHints = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean shuttingDown;
 
     ServerDispatchHandler(InvokerTable invokers, Serializers serializers, Executor executor, FrameWriter writer,
@@ -129,7 +130,7 @@ final class ServerDispatchHandler extends ChannelInboundHandlerAdapter {
             inFlight.begin();
             try {
                 executor.execute(new ServerCall(channel, request, invoker, serializer, sender, inFlight, admissions,
-                        receivedNanos));
+                        sizeHints.computeIfAbsent(invoker, i -> new ResponseSizeHint()), receivedNanos));
                 handedOff = true;
             } catch (RejectedExecutionException e) {
                 inFlight.end();
