@@ -66,7 +66,7 @@ public final class ServerOptions {
         return ioThreads;
     }
 
-    /** Returns the number of business threads that run service methods. */
+    /** Returns the most business threads that run service methods at once; threads start only when all are busy. */
     public int workerThreads() {
         return workerThreads;
     }
@@ -146,7 +146,7 @@ public final class ServerOptions {
             return this;
         }
 
-        /** Sets the number of business threads (default 200). */
+        /** Sets the most business threads (default 200). */
         public Builder workerThreads(int workerThreads) {
             this.workerThreads = Require.atLeast("workerThreads", workerThreads, 1);
             return this;

@@ -85,7 +85,7 @@ public class CourierRpcProperties {
         /** Number of I/O event-loop threads; 0 lets Netty choose (twice the cores). */
         private int ioThreads = 0;
 
-        /** Number of business threads that run service methods. */
+        /** Most business threads that run service methods at once; a thread starts only when all are busy. */
         private int workerThreads = 200;
 
         /** Number of calls that may wait for a business thread before callers get SERVER_BUSY. */
