@@ -22,4 +22,24 @@ public interface ClientAdapter extends AutoCloseable {
     /** Closes the connection and the client's threads. */
     @Override
     void close();
+
+    /** Returns an adapter over two views that runs {@code closer} on {@link #close()}. */
+    static ClientAdapter of(UserService sync, AsyncUserService async, Runnable closer) {
+        return new ClientAdapter() {
+            @Override
+            public UserService sync() {
+                return sync;
+            }
+
+            @Override
+            public AsyncUserService async() {
+                return async;
+            }
+
+            @Override
+            public void close() {
+                closer.run();
+            }
+        };
+    }
 }

@@ -108,22 +108,7 @@ public final class CourierContender implements Contender {
                     .address(address).timeout(CALL_TIMEOUT).check(true).build());
             AsyncUserService async = client.reference(ReferenceConfig.builder(AsyncUserService.class)
                     .address(address).timeout(CALL_TIMEOUT).check(true).build());
-            return new ClientAdapter() {
-                @Override
-                public UserService sync() {
-                    return sync;
-                }
-
-                @Override
-                public AsyncUserService async() {
-                    return async;
-                }
-
-                @Override
-                public void close() {
-                    client.close();
-                }
-            };
+            return ClientAdapter.of(sync, async, client::close);
         } catch (RuntimeException e) {
             client.close();
             throw e;

@@ -115,23 +115,10 @@ public final class DubboContender implements Contender {
                     .start();
             UserService sync = syncRef.get();
             AsyncUserService async = asyncRef.get();
-            return new ClientAdapter() {
-                @Override
-                public UserService sync() {
-                    return sync;
-                }
-
-                @Override
-                public AsyncUserService async() {
-                    return async;
-                }
-
-                @Override
-                public void close() {
-                    bootstrap.stop();
-                    framework.destroy();
-                }
-            };
+            return ClientAdapter.of(sync, async, () -> {
+                bootstrap.stop();
+                framework.destroy();
+            });
         } catch (RuntimeException e) {
             framework.destroy();
             throw e;

@@ -94,30 +94,17 @@ public final class GrpcContender implements Contender {
         }
         UserService sync = new BlockingClient(UserGrpcServiceGrpc.newBlockingStub(channel));
         AsyncUserService async = new AsyncClient(UserGrpcServiceGrpc.newStub(channel));
-        return new ClientAdapter() {
-            @Override
-            public UserService sync() {
-                return sync;
-            }
-
-            @Override
-            public AsyncUserService async() {
-                return async;
-            }
-
-            @Override
-            public void close() {
-                channel.shutdown();
-                try {
-                    if (!channel.awaitTermination(5, TimeUnit.SECONDS)) {
-                        channel.shutdownNow();
-                    }
-                } catch (InterruptedException e) {
+        return ClientAdapter.of(sync, async, () -> {
+            channel.shutdown();
+            try {
+                if (!channel.awaitTermination(5, TimeUnit.SECONDS)) {
                     channel.shutdownNow();
-                    Thread.currentThread().interrupt();
                 }
+            } catch (InterruptedException e) {
+                channel.shutdownNow();
+                Thread.currentThread().interrupt();
             }
-        };
+        });
     }
 
     private static void awaitReady(ManagedChannel channel) throws InterruptedException {

@@ -105,22 +105,7 @@ public final class RawNettyContender implements Contender {
     public ClientAdapter connect(String host, int port) throws InterruptedException {
         RawNettyClient client = RawNettyClient.connect(host, port, batchFlushes);
         UserService sync = new Blocking(client);
-        return new ClientAdapter() {
-            @Override
-            public UserService sync() {
-                return sync;
-            }
-
-            @Override
-            public AsyncUserService async() {
-                return client;
-            }
-
-            @Override
-            public void close() {
-                client.close();
-            }
-        };
+        return ClientAdapter.of(sync, client, client::close);
     }
 
     /** Blocking calls: the asynchronous call, joined. */

@@ -5,21 +5,14 @@ import io.courier.rpc.registry.ProviderInstance;
 import io.courier.rpc.registry.Registries;
 import io.courier.rpc.registry.Registry;
 import io.courier.rpc.registry.zookeeper.ZookeeperTestSupport.RecordingListener;
-import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.test.TestingServer;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.data.Stat;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,39 +26,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** Registering, subscribing and the node layout, against one shared ZooKeeper server. */
-class ZookeeperRegistryTest {
+class ZookeeperRegistryTest extends SharedServerTestBase {
 
     private static final String FAST = "sessionTimeout=3s&connectionTimeout=2s&removalDelay=200ms";
-
-    private static TestingServer server;
-    private static CuratorFramework inspector;
-
-    private final List<AutoCloseable> closeables = new ArrayList<>();
-    private String root;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = ZookeeperTestSupport.server(true);
-        inspector = ZookeeperTestSupport.inspector(server.getConnectString());
-    }
-
-    @AfterAll
-    static void stopServer() throws Exception {
-        inspector.close();
-        server.close();
-    }
-
-    @BeforeEach
-    void pickRoot() {
-        root = ZookeeperTestSupport.uniqueRoot();
-    }
-
-    @AfterEach
-    void closeRegistries() throws Exception {
-        for (AutoCloseable c : closeables) {
-            c.close();
-        }
-    }
 
     private ZookeeperRegistry registry(String params) {
         ZookeeperRegistry registry = ZookeeperTestSupport.registry(server.getConnectString(), root, params);

@@ -2,20 +2,13 @@ package io.courier.rpc.registry.zookeeper;
 
 import io.courier.rpc.registry.ProviderInstance;
 import io.courier.rpc.registry.zookeeper.ZookeeperTestSupport.RecordingListener;
-import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.test.KillSession;
-import org.apache.curator.test.TestingServer;
 import org.apache.zookeeper.data.Stat;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 import static io.courier.rpc.registry.zookeeper.ZookeeperTestSupport.GREETER;
@@ -25,40 +18,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** Session expiry of providers and consumers, against one shared ZooKeeper server. */
-class ZookeeperSessionTest {
+class ZookeeperSessionTest extends SharedServerTestBase {
 
     /** Two seconds: the shortest that keeps a session alive comfortably with 500 ms ticks. */
     private static final String SHORT_SESSION = "sessionTimeout=2s&connectionTimeout=1s";
-
-    private static TestingServer server;
-    private static CuratorFramework inspector;
-
-    private final List<AutoCloseable> closeables = new ArrayList<>();
-    private String root;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = ZookeeperTestSupport.server(true);
-        inspector = ZookeeperTestSupport.inspector(server.getConnectString());
-    }
-
-    @AfterAll
-    static void stopServer() throws Exception {
-        inspector.close();
-        server.close();
-    }
-
-    @BeforeEach
-    void pickRoot() {
-        root = ZookeeperTestSupport.uniqueRoot();
-    }
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (AutoCloseable c : closeables) {
-            c.close();
-        }
-    }
 
     private ZookeeperRegistry registry(String connectString, String params) {
         ZookeeperRegistry registry = ZookeeperTestSupport.registry(connectString, root, params);
