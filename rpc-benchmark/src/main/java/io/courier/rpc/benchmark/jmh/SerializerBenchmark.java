@@ -3,6 +3,7 @@ package io.courier.rpc.benchmark.jmh;
 import com.alibaba.com.caucho.hessian.io.Hessian2Input;
 import com.alibaba.com.caucho.hessian.io.Hessian2Output;
 import io.courier.rpc.benchmark.FixedUserService;
+import io.courier.rpc.benchmark.Page;
 import io.courier.rpc.benchmark.User;
 import io.courier.rpc.benchmark.UserService;
 import io.courier.rpc.benchmark.grpc.ProtoMapper;
@@ -28,6 +29,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.lang.reflect.Type;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -48,15 +50,19 @@ public class SerializerBenchmark {
 
     private KryoSerializer kryo;
     private User user;
+    private Page<User> page;
+    private Type pageType;
     private ByteBuf buffer;
     private ByteArrayOutputStream bytes;
 
     @Setup
-    public void setUp() {
+    public void setUp() throws NoSuchMethodException {
         kryo = KryoSerializer.ofDefaults();
         kryo.allowTypesOf(UserService.class);
         user = new FixedUserService().getUser(7);
-        buffer = PooledByteBufAllocator.DEFAULT.directBuffer(1024);
+        page = new FixedUserService().listUser(3);
+        pageType = UserService.class.getMethod("listUser", int.class).getGenericReturnType();
+        buffer = PooledByteBufAllocator.DEFAULT.directBuffer(16 * 1024);
         bytes = new ByteArrayOutputStream(1024);
     }
 
@@ -77,6 +83,20 @@ public class SerializerBenchmark {
         buffer.clear();
         UserCodec.writeUser(buffer, user);
         return UserCodec.readUser(buffer);
+    }
+
+    @Benchmark
+    public Object kryoPageBody() {
+        buffer.clear();
+        kryo.writeValue(page, pageType, new ByteBufOutputStream(buffer));
+        return kryo.readValue(pageType, new ByteBufInputStream(buffer));
+    }
+
+    @Benchmark
+    public Object handCodedPageBody() {
+        buffer.clear();
+        UserCodec.writePage(buffer, page);
+        return UserCodec.readPage(buffer);
     }
 
     @Benchmark

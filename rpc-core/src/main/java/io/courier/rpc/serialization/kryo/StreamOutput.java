@@ -5,6 +5,7 @@ import com.esotericsoftware.kryo.io.Output;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 
 /**
  * A Kryo {@link Output} with a small reused buffer that drains into the caller's stream.
@@ -18,6 +19,8 @@ final class StreamOutput extends Output {
 
     private static final int BUFFER_SIZE = 4 * 1024;
     private static final int MAX_RETAINED_SIZE = 64 * 1024;
+    /** Longest ASCII string Kryo writes without a length, the last byte carrying the end mark. */
+    private static final int MAX_MARKED_ASCII = 32;
 
     StreamOutput() {
         super(BUFFER_SIZE, -1);
@@ -40,6 +43,49 @@ final class StreamOutput extends Output {
         if (capacity > MAX_RETAINED_SIZE) {
             setBuffer(new byte[BUFFER_SIZE], -1);
         }
+    }
+
+    /**
+     * Writes exactly the bytes Kryo's own {@code writeString} writes, about twice as fast: the
+     * JDK's vectorized encoder produces the bytes, which are then copied in bulk instead of char
+     * by char. The JDK's UTF-8 is Kryo's as long as the string holds no surrogate (Kryo encodes
+     * each surrogate as a char of its own, the JDK a pair as four bytes and a lone one as
+     * {@code '?'}); strings that might, and strings too long for the buffer, take Kryo's own path.
+     */
+    @Override
+    public void writeString(String value) {
+        int length = value == null ? 0 : value.length();
+        long worstCase = 5L + 3L * length;
+        if (length == 0 || worstCase > capacity) {
+            super.writeString(value);
+            return;
+        }
+        byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+        boolean ascii = utf8.length == length;
+        if (!ascii && mayHoldSurrogates(utf8)) {
+            super.writeString(value);
+            return;
+        }
+        require((int) worstCase);
+        if (ascii && length > 1 && length <= MAX_MARKED_ASCII) {
+            System.arraycopy(utf8, 0, buffer, position, length);
+            position += length;
+            buffer[position - 1] |= (byte) 0x80;
+            return;
+        }
+        writeVarIntFlag(true, length + 1, true);
+        System.arraycopy(utf8, 0, buffer, position, utf8.length);
+        position += utf8.length;
+    }
+
+    /** Whether the JDK's UTF-8 holds a four-byte sequence (a surrogate pair) or a {@code '?'} (maybe a lone surrogate). */
+    private static boolean mayHoldSurrogates(byte[] utf8) {
+        for (byte b : utf8) {
+            if (b == '?' || (b & 0xF8) == 0xF0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
