@@ -12,8 +12,8 @@ import io.courier.rpc.registry.ProviderInstance;
 import io.courier.rpc.registry.Registry;
 import io.courier.rpc.serialization.Serializer;
 import io.courier.rpc.serialization.kryo.KryoSerializer;
+import io.courier.rpc.transport.BusinessExecutor;
 import io.courier.rpc.transport.ClientTransport;
-import io.netty.util.concurrent.DefaultThreadFactory;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -26,8 +26,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -71,9 +69,7 @@ public final class RpcClient implements AutoCloseable {
         this.transport = new ClientTransport(options, serializer);
         if (b.callbackExecutor == null) {
             int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
-            ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
-                    new LinkedBlockingQueue<>(65_536), new DefaultThreadFactory("courier-client-callback", true));
-            pool.allowCoreThreadTimeOut(true);
+            ExecutorService pool = BusinessExecutor.create("courier-client-callback", threads, 65_536);
             this.ownedCallbackExecutor = pool;
             this.callbackExecutor = pool;
         } else {
