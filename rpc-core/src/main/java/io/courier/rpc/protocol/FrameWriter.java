@@ -3,7 +3,6 @@ package io.courier.rpc.protocol;
 import io.courier.rpc.RpcException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufOutputStream;
 
 import java.io.OutputStream;
 import java.util.Map;
@@ -12,7 +11,8 @@ import java.util.Map;
  * Encodes Courier frames into pooled buffers, writing the body straight into the frame buffer
  * (no intermediate byte arrays).
  *
- * <p>Thread-safe (immutable). Frames are encoded on the calling thread, so serialization errors
+ * <p>Thread-safe: each thread writes bodies through a stream of its own that is reused from
+ * frame to frame. Frames are encoded on the calling thread, so serialization errors
  * reach the caller directly instead of surfacing on an event loop. A frame larger than the
  * maximum is never sent: its buffer is released and an {@link RpcException} is thrown.
  */
@@ -32,6 +32,7 @@ public final class FrameWriter {
     private static final int INITIAL_CAPACITY = 256;
 
     private final int maxFrameSize;
+    private final ThreadLocal<BodyOutputStream> bodyStreams = ThreadLocal.withInitial(BodyOutputStream::new);
 
     /** Creates a writer refusing frames larger than {@code maxFrameSize} bytes. */
     public FrameWriter(int maxFrameSize) {
@@ -134,11 +135,24 @@ public final class FrameWriter {
                 .writeZero(8); // header and body lengths, set by finish()
     }
 
+    private void writeBody(ByteBuf buf, BodyWriter body) {
+        BodyOutputStream out = bodyStreams.get();
+        if (out.inUse()) {
+            out = new BodyOutputStream();
+        }
+        out.target(buf);
+        try {
+            body.writeTo(out);
+        } finally {
+            out.target(null);
+        }
+    }
+
     private void finish(ByteBuf buf, int headerStart, BodyWriter body, RpcErrorCode tooLarge, String what) {
         int bodyStart = buf.writerIndex();
         if (body != BodyWriter.EMPTY) {
             try {
-                body.writeTo(new ByteBufOutputStream(buf));
+                writeBody(buf, body);
             } catch (RuntimeException e) {
                 // The buffer's max capacity is the frame limit, so an oversized body fails
                 // while it is written instead of after gigabytes were buffered.

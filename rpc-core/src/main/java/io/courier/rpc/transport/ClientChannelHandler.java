@@ -12,7 +12,6 @@ import io.courier.rpc.protocol.ResponseMessage;
 import io.courier.rpc.protocol.RpcErrorCode;
 import io.courier.rpc.serialization.Serializer;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufInputStream;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -43,6 +42,8 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(ClientChannelHandler.class);
 
     private final Map<Long, PendingCall> pending = new ConcurrentHashMap<>();
+    /** Reused for every body read on this connection's event loop. */
+    private final BodyInputStream bodies = new BodyInputStream();
     private final AtomicLong ids = new AtomicLong();
     private final FrameWriter writer;
     private final Serializer serializer;
@@ -164,8 +165,7 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter {
         RpcErrorCode status = response.status();
         try {
             if (status == RpcErrorCode.OK) {
-                Object value = readBody(response) ? serializer.readValue(call.valueType,
-                        new ByteBufInputStream(response.content())) : null;
+                Object value = readBody(response) ? readValue(call, response.content()) : null;
                 call.future.complete(RpcResponse.ofValue(value, response.attachments()));
             } else if (status == RpcErrorCode.APPLICATION_ERROR) {
                 call.future.complete(RpcResponse.ofException(remoteException(response), response.attachments()));
@@ -177,6 +177,12 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter {
         } catch (RuntimeException e) {
             call.future.completeExceptionally(new RpcException(RpcErrorCode.SERIALIZATION,
                     "Cannot decode the response: " + e, e));
+        }
+    }
+
+    private Object readValue(PendingCall call, ByteBuf body) {
+        try (BodyInputStream in = bodies.open(body)) {
+            return serializer.readValue(call.valueType, in);
         }
     }
 
@@ -192,7 +198,10 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter {
         String className = response.errorClass();
         if (response.content().isReadable() && response.serializationId() == serializer.id()) {
             try {
-                Throwable t = serializer.readException(new ByteBufInputStream(response.content()));
+                Throwable t;
+                try (BodyInputStream in = bodies.open(response.content())) {
+                    t = serializer.readException(in);
+                }
                 if (t != null) {
                     return t;
                 }
