@@ -66,7 +66,6 @@ public final class RpcClient implements AutoCloseable {
         this.registry = b.registry;
         this.retryBudget = b.retryBudget == null ? RetryBudget.ofDefaults() : b.retryBudget;
         this.serializer = b.serializer == null ? KryoSerializer.ofDefaults() : b.serializer;
-        this.transport = new ClientTransport(options, serializer);
         if (b.callbackExecutor == null) {
             int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
             ExecutorService pool = BusinessExecutor.create("courier-client-callback", threads, 65_536);
@@ -76,6 +75,8 @@ public final class RpcClient implements AutoCloseable {
             this.ownedCallbackExecutor = null;
             this.callbackExecutor = b.callbackExecutor;
         }
+        // Large responses for future-returning calls are decoded where their completions run.
+        this.transport = new ClientTransport(options, serializer, callbackExecutor);
     }
 
     /** Returns a builder. */

@@ -10,6 +10,7 @@ import io.courier.rpc.invoke.ReturnKind;
 import io.courier.rpc.invoke.RpcRequest;
 import io.courier.rpc.invoke.RpcResponse;
 import io.courier.rpc.protocol.RpcErrorCode;
+import io.courier.rpc.transport.BusinessExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -133,6 +134,11 @@ final class ReferenceInvocationHandler implements InvocationHandler {
                     }
                 }
             };
+            if (callbackExecutor instanceof BusinessExecutor pool && pool.ownsCurrentThread()) {
+                // Completed on a callback thread already (a large body decoded there): no second hop.
+                completion.run();
+                return;
+            }
             try {
                 callbackExecutor.execute(completion);
             } catch (RejectedExecutionException e) {

@@ -117,6 +117,11 @@ public final class BusinessExecutor extends AbstractExecutorService {
         return pool.awaitTermination(timeout, unit);
     }
 
+    /** Whether the calling thread is one of this pool's workers. */
+    public boolean ownsCurrentThread() {
+        return Thread.currentThread() instanceof Worker worker && worker.getPool() == pool;
+    }
+
     /** Calls running or waiting. */
     int acceptedCount() {
         return accepted.get();

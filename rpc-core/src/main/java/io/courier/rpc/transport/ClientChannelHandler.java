@@ -2,6 +2,7 @@ package io.courier.rpc.transport;
 
 import io.courier.rpc.RpcException;
 import io.courier.rpc.invoke.MethodMetadata;
+import io.courier.rpc.invoke.ReturnKind;
 import io.courier.rpc.invoke.RpcRequest;
 import io.courier.rpc.invoke.RpcResponse;
 import io.courier.rpc.protocol.FrameWriter;
@@ -26,6 +27,8 @@ import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -40,6 +43,12 @@ import java.util.concurrent.atomic.AtomicLong;
 final class ClientChannelHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(ClientChannelHandler.class);
+    /**
+     * Response bodies at least this large are decoded on the decode executor rather than on the
+     * event loop when the caller takes the result as a future: a big body then never holds up the
+     * other responses on the connection, and the completion that follows runs there anyway.
+     */
+    static final int OFFLOAD_BODY_BYTES = 2048;
 
     private final Map<Long, PendingCall> pending = new ConcurrentHashMap<>();
     /** Reused for every body read on this connection's event loop. */
@@ -50,10 +59,13 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter {
     private final Timer timer;
     private final int maxPendingCalls;
     private final ProtocolWarnings warnings;
+    private final Executor decodeExecutor;
     private volatile Channel channel;
 
+    /** @param decodeExecutor where large bodies for asynchronous callers are decoded; null decodes all on the event loop */
     ClientChannelHandler(FrameWriter writer, Serializer serializer, Timer timer, int maxPendingCalls,
-            ProtocolWarnings warnings) {
+            ProtocolWarnings warnings, Executor decodeExecutor) {
+        this.decodeExecutor = decodeExecutor;
         this.writer = writer;
         this.serializer = serializer;
         this.timer = timer;
@@ -106,7 +118,7 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter {
             });
             return future;
         }
-        PendingCall call = new PendingCall(future, method.valueType());
+        PendingCall call = new PendingCall(future, method.valueType(), method.returnKind() == ReturnKind.FUTURE);
         pending.put(id, call);
         call.timeout = timer.newTimeout(t -> {
             if (pending.remove(id, call)) {
@@ -165,23 +177,54 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter {
         RpcErrorCode status = response.status();
         try {
             if (status == RpcErrorCode.OK) {
-                Object value = readBody(response) ? readValue(call, response.content()) : null;
+                boolean hasBody = readBody(response);
+                if (hasBody && shouldOffload(call, response.content()) && offload(call, response)) {
+                    return;
+                }
+                Object value = hasBody ? readValue(call, response.content(), bodies) : null;
                 call.future.complete(RpcResponse.ofValue(value, response.attachments()));
             } else if (status == RpcErrorCode.APPLICATION_ERROR) {
                 call.future.complete(RpcResponse.ofException(remoteException(response), response.attachments()));
             } else {
                 call.future.completeExceptionally(new RpcException(status, response.errorMessage()));
             }
-        } catch (RpcException e) {
-            call.future.completeExceptionally(e);
         } catch (RuntimeException e) {
-            call.future.completeExceptionally(new RpcException(RpcErrorCode.SERIALIZATION,
-                    "Cannot decode the response: " + e, e));
+            failDecoding(call, e);
         }
     }
 
-    private Object readValue(PendingCall call, ByteBuf body) {
-        try (BodyInputStream in = bodies.open(body)) {
+    private boolean shouldOffload(PendingCall call, ByteBuf body) {
+        return decodeExecutor != null && call.asyncCaller && body.readableBytes() >= OFFLOAD_BODY_BYTES;
+    }
+
+    /** Hands the body to the decode executor; false (body untouched) when the executor refuses it. */
+    private boolean offload(PendingCall call, ResponseMessage response) {
+        ByteBuf body = response.content().retain();
+        Map<String, String> attachments = response.attachments();
+        try {
+            decodeExecutor.execute(() -> {
+                try {
+                    call.future.complete(RpcResponse.ofValue(readValue(call, body, new BodyInputStream()), attachments));
+                } catch (RuntimeException e) {
+                    failDecoding(call, e);
+                } finally {
+                    body.release();
+                }
+            });
+            return true;
+        } catch (RejectedExecutionException e) {
+            body.release();
+            return false;
+        }
+    }
+
+    private static void failDecoding(PendingCall call, RuntimeException e) {
+        call.future.completeExceptionally(e instanceof RpcException ? e
+                : new RpcException(RpcErrorCode.SERIALIZATION, "Cannot decode the response: " + e, e));
+    }
+
+    private Object readValue(PendingCall call, ByteBuf body, BodyInputStream streams) {
+        try (BodyInputStream in = streams.open(body)) {
             return serializer.readValue(call.valueType, in);
         }
     }

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -46,8 +47,19 @@ public final class ClientTransport implements AutoCloseable {
     private final Map<InetSocketAddress, ConnectionPool> pools = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    /** Creates a transport; no connection is opened until a call or {@link #connect} needs one. */
+    /** Creates a transport that decodes every response on its event loops. */
     public ClientTransport(ClientOptions options, Serializer serializer) {
+        this(options, serializer, null);
+    }
+
+    /**
+     * Creates a transport; no connection is opened until a call or {@link #connect} needs one.
+     *
+     * @param decodeExecutor where response bodies of 2 KiB or more are decoded for callers that
+     *        take the result as a future (their completions run there next); null decodes every
+     *        response on the event loop
+     */
+    public ClientTransport(ClientOptions options, Serializer serializer, Executor decodeExecutor) {
         this.options = options;
         this.loops = EventLoops.create(options.ioThreads(), "courier-client-io");
         this.timer = new HashedWheelTimer(new DefaultThreadFactory("courier-client-timer", true), 10,
@@ -74,7 +86,7 @@ public final class ClientTransport implements AutoCloseable {
                                 .addLast("idle", new IdleStateHandler(heartbeatMillis * 3, 0, heartbeatMillis,
                                         TimeUnit.MILLISECONDS))
                                 .addLast("calls", new ClientChannelHandler(writer, serializer, timer,
-                                        options.maxPendingCalls(), warnings));
+                                        options.maxPendingCalls(), warnings, decodeExecutor));
                     }
                 });
     }

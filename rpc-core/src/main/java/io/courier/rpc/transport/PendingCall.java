@@ -16,11 +16,14 @@ final class PendingCall {
 
     final CompletableFuture<RpcResponse> future;
     final Type valueType;
+    /** Whether the caller takes the result as a future rather than blocking for it. */
+    final boolean asyncCaller;
     volatile Timeout timeout;
 
-    PendingCall(CompletableFuture<RpcResponse> future, Type valueType) {
+    PendingCall(CompletableFuture<RpcResponse> future, Type valueType, boolean asyncCaller) {
         this.future = future;
         this.valueType = valueType;
+        this.asyncCaller = asyncCaller;
     }
 
     void cancelTimeout() {

@@ -25,6 +25,9 @@ public interface EchoService {
 
     CompletableFuture<String> echoAsync(String text);
 
+    /** Answers {@code text} after about {@code millis}, from another thread. */
+    CompletableFuture<String> echoLaterAsync(String text, long millis);
+
     String slow(long millis);
 
     @RpcMethod(oneWay = true)

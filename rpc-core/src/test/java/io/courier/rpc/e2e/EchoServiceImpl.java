@@ -64,6 +64,11 @@ class EchoServiceImpl implements EchoService {
     }
 
     @Override
+    public CompletableFuture<String> echoLaterAsync(String text, long millis) {
+        return CompletableFuture.supplyAsync(() -> slow(millis)).thenApply(slept -> text);
+    }
+
+    @Override
     public String slow(long millis) {
         slowCalls.incrementAndGet();
         try {

@@ -11,6 +11,8 @@ import io.courier.rpc.e2e.EchoService.ItemNotFoundException;
 import io.courier.rpc.invoke.MethodMetadata;
 import io.courier.rpc.invoke.RpcRequest;
 import io.courier.rpc.protocol.RpcErrorCode;
+import io.courier.rpc.serialization.SerializationException;
+import io.courier.rpc.serialization.Serializer;
 import io.courier.rpc.serialization.kryo.KryoSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -104,6 +106,115 @@ class EndToEndTest {
         CompletableFuture<String> thread = future.thenApply(v -> Thread.currentThread().getName());
         assertThat(future.get(5, TimeUnit.SECONDS)).isEqualTo("async:x");
         assertThat(thread.get(5, TimeUnit.SECONDS)).doesNotContain("courier-client-io");
+    }
+
+    @Test
+    void largeAsyncResponsesAreDecodedOnCallbackThreadsAndSmallOnesOnTheEventLoop() throws Exception {
+        ReadWatcher watcher = new ReadWatcher(KryoSerializer.ofDefaults(), false);
+        try (RpcClient watched = RpcClient.builder().serializer(watcher).build()) {
+            EchoService e = watched.reference(ServerClientFixture.reference(server.address()).build());
+            String big = "x".repeat(8 * 1024); // well above the 2 KiB bodies decoded off the event loop
+            List<CompletableFuture<String>> many = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                many.add(e.echoAsync(big + i));
+            }
+            for (int i = 0; i < many.size(); i++) {
+                assertThat(many.get(i).get(10, TimeUnit.SECONDS)).isEqualTo("async:" + big + i);
+            }
+            assertThat(e.echoAsync("small").get(5, TimeUnit.SECONDS)).isEqualTo("async:small");
+            assertThat(e.echo(big)).isEqualTo(big);
+
+            // Futures: read where their completions run. The blocking call: read where it arrives.
+            assertThat(watcher.longReads).hasSize(201);
+            assertThat(watcher.longReads).filteredOn(t -> t.startsWith("courier-client-callback-")).hasSize(200);
+            assertThat(watcher.longReads).filteredOn(t -> t.startsWith("courier-client-io-")).hasSize(1);
+            assertThat(watcher.shortReads).singleElement().asString().startsWith("courier-client-io-");
+        }
+    }
+
+    @Test
+    void largeAsyncResponseThatCannotBeDecodedFailsTheFuture() {
+        try (RpcClient refusing = RpcClient.builder().serializer(new ReadWatcher(KryoSerializer.ofDefaults(), true)).build()) {
+            EchoService e = refusing.reference(ServerClientFixture.reference(server.address()).build());
+            String big = "x".repeat(8 * 1024);
+
+            assertThat(e.echoAsync(big))
+                    .failsWithin(Duration.ofSeconds(5))
+                    .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                    .havingCause()
+                    .isInstanceOfSatisfying(RpcException.class,
+                            ex -> assertThat(ex.code()).isEqualTo(RpcErrorCode.SERIALIZATION));
+            assertThat(e.echo("alive")).isEqualTo("alive");
+        }
+    }
+
+    /** Delegates to Kryo, noting which threads read values, and refuses long ones when told to. */
+    private static final class ReadWatcher implements Serializer {
+
+        final List<String> longReads = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final List<String> shortReads = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final Serializer kryo;
+        private final boolean refuseLong;
+
+        ReadWatcher(Serializer kryo, boolean refuseLong) {
+            this.kryo = kryo;
+            this.refuseLong = refuseLong;
+        }
+
+        @Override
+        public byte id() {
+            return kryo.id();
+        }
+
+        @Override
+        public String name() {
+            return kryo.name();
+        }
+
+        @Override
+        public void allowTypesOf(Class<?> serviceInterface) {
+            kryo.allowTypesOf(serviceInterface);
+        }
+
+        @Override
+        public void writeArguments(Object[] arguments, java.lang.reflect.Type[] parameterTypes, java.io.OutputStream out) {
+            kryo.writeArguments(arguments, parameterTypes, out);
+        }
+
+        @Override
+        public Object[] readArguments(java.lang.reflect.Type[] parameterTypes, java.io.InputStream in) {
+            return kryo.readArguments(parameterTypes, in);
+        }
+
+        @Override
+        public void writeValue(Object value, java.lang.reflect.Type declaredType, java.io.OutputStream out) {
+            kryo.writeValue(value, declaredType, out);
+        }
+
+        @Override
+        public Object readValue(java.lang.reflect.Type declaredType, java.io.InputStream in) {
+            boolean isLong;
+            try {
+                isLong = in.available() > 1024;
+            } catch (java.io.IOException ex) {
+                throw new java.io.UncheckedIOException(ex);
+            }
+            (isLong ? longReads : shortReads).add(Thread.currentThread().getName());
+            if (isLong && refuseLong) {
+                throw new SerializationException("Refused a long value in this test");
+            }
+            return kryo.readValue(declaredType, in);
+        }
+
+        @Override
+        public void writeException(Throwable exception, java.io.OutputStream out) {
+            kryo.writeException(exception, out);
+        }
+
+        @Override
+        public Throwable readException(java.io.InputStream in) {
+            return kryo.readException(in);
+        }
     }
 
     @Test
