@@ -1,6 +1,5 @@
 package io.courier.rpc.benchmark.jmh;
 
-import io.courier.rpc.benchmark.FixedUserService;
 import io.courier.rpc.benchmark.Page;
 import io.courier.rpc.benchmark.User;
 import io.courier.rpc.benchmark.UserService;
@@ -70,17 +69,16 @@ public class CodecBenchmark {
     private long requestId;
 
     @Setup
-    public void setUp() throws NoSuchMethodException {
-        kryo = KryoSerializer.ofDefaults();
-        kryo.allowTypesOf(UserService.class);
+    public void setUp() {
+        Payloads payloads = new Payloads();
+        kryo = payloads.kryo;
+        user = payloads.user;
+        page = payloads.page;
+        pageType = payloads.pageType;
         writer = new FrameWriter(RpcFrame.DEFAULT_MAX_FRAME_SIZE);
         courier = new EmbeddedChannel(new RpcFrameDecoder(RpcFrame.DEFAULT_MAX_FRAME_SIZE, new ProtocolWarnings()),
                 new RpcMessageDecoder());
         raw = new EmbeddedChannel(new RawFrameDecoder());
-        FixedUserService service = new FixedUserService();
-        user = service.getUser(7);
-        page = service.listUser(3);
-        pageType = UserService.class.getMethod("listUser", int.class).getGenericReturnType();
     }
 
     @TearDown

@@ -2,10 +2,8 @@ package io.courier.rpc.benchmark.jmh;
 
 import com.alibaba.com.caucho.hessian.io.Hessian2Input;
 import com.alibaba.com.caucho.hessian.io.Hessian2Output;
-import io.courier.rpc.benchmark.FixedUserService;
 import io.courier.rpc.benchmark.Page;
 import io.courier.rpc.benchmark.User;
-import io.courier.rpc.benchmark.UserService;
 import io.courier.rpc.benchmark.grpc.ProtoMapper;
 import io.courier.rpc.benchmark.grpc.proto.UserProto;
 import io.courier.rpc.benchmark.netty.UserCodec;
@@ -56,12 +54,12 @@ public class SerializerBenchmark {
     private ByteArrayOutputStream bytes;
 
     @Setup
-    public void setUp() throws NoSuchMethodException {
-        kryo = KryoSerializer.ofDefaults();
-        kryo.allowTypesOf(UserService.class);
-        user = new FixedUserService().getUser(7);
-        page = new FixedUserService().listUser(3);
-        pageType = UserService.class.getMethod("listUser", int.class).getGenericReturnType();
+    public void setUp() {
+        Payloads payloads = new Payloads();
+        kryo = payloads.kryo;
+        user = payloads.user;
+        page = payloads.page;
+        pageType = payloads.pageType;
         buffer = PooledByteBufAllocator.DEFAULT.directBuffer(16 * 1024);
         bytes = new ByteArrayOutputStream(1024);
     }

@@ -196,7 +196,7 @@ public final class CourierRpcLimits implements SmartInitializingSingleton {
         List<Entry<RateLimit>> entries = new ArrayList<>();
         services.forEach((key, service) -> {
             String property = property(prefix, key);
-            checkKey(property, key);
+            PropertyMapping.checkServiceKey(property, key, classLoader);
             RateLimit limit = rate(property, service);
             if (limit != null) {
                 entries.add(new Entry<>(property, key, null, limit));
@@ -233,7 +233,7 @@ public final class CourierRpcLimits implements SmartInitializingSingleton {
         List<Entry<Integer>> entries = new ArrayList<>();
         services.forEach((key, service) -> {
             String property = property(SERVER_CONCURRENCY_LIMITS, key);
-            checkKey(property, key);
+            PropertyMapping.checkServiceKey(property, key, classLoader);
             if (service.getMax() != null) {
                 entries.add(new Entry<>(property, key, null, max(property, service.getMax())));
             }
@@ -252,22 +252,6 @@ public final class CourierRpcLimits implements SmartInitializingSingleton {
             throw invalid(property + ".max", max, ">= 1");
         }
         return max;
-    }
-
-    /** A fully qualified key must name an interface; a simple one is matched later. */
-    private void checkKey(String property, String key) {
-        if (key.indexOf('.') < 0) {
-            return;
-        }
-        Class<?> type;
-        try {
-            type = ClassUtils.forName(key, classLoader);
-        } catch (ClassNotFoundException | LinkageError e) {
-            throw invalid(property, key, "the fully qualified name of a service interface on the classpath");
-        }
-        if (!type.isInterface()) {
-            throw invalid(property, key, "an interface");
-        }
     }
 
     /** Fails on a property under {@code prefix} that no limit setting binds, instead of ignoring it. */

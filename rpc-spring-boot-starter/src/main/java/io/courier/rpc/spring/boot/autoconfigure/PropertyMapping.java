@@ -11,6 +11,7 @@ import io.courier.rpc.serialization.Serializer;
 import io.courier.rpc.serialization.json.JsonSerializer;
 import io.courier.rpc.serialization.kryo.KryoSerializer;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.util.ClassUtils;
 import org.springframework.util.unit.DataSize;
 
 import java.net.InetSocketAddress;
@@ -185,6 +186,25 @@ final class PropertyMapping {
     static InvalidConfigurationPropertyValueException invalid(String property, Object value, String expected) {
         return new InvalidConfigurationPropertyValueException(property, value,
                 property + ": " + value + " (expected: " + expected + ")");
+    }
+
+    /**
+     * Checks the key of a per-service setting: a simple name is matched against interfaces later,
+     * a fully qualified one must name an interface on the classpath.
+     */
+    static void checkServiceKey(String property, String key, ClassLoader classLoader) {
+        if (key.indexOf('.') < 0) {
+            return;
+        }
+        Class<?> type;
+        try {
+            type = ClassUtils.forName(key, classLoader);
+        } catch (ClassNotFoundException | LinkageError e) {
+            throw invalid(property, key, "the fully qualified name of a service interface on the classpath");
+        }
+        if (!type.isInterface()) {
+            throw invalid(property, key, "an interface");
+        }
     }
 
     private static String reason(String property, Object value, RuntimeException e) {

@@ -6,12 +6,10 @@ import org.springframework.boot.context.properties.source.ConfigurationPropertyS
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
-import org.springframework.util.ClassUtils;
 
 import java.util.Map;
 import java.util.Set;
 
-import static io.courier.rpc.spring.boot.autoconfigure.PropertyMapping.invalid;
 
 /**
  * The {@code courier.rpc.services.*} entries, looked up by service interface: an entry keyed by
@@ -45,7 +43,8 @@ final class ServiceOverrides {
     ServiceOverrides(Map<String, CourierRpcProperties.Service> services, ClassLoader classLoader,
             Iterable<ConfigurationPropertySource> sources) {
         this.services = Map.copyOf(services);
-        this.services.keySet().forEach(key -> checkKey(key, classLoader));
+        this.services.keySet().forEach(key -> PropertyMapping.checkServiceKey(
+                PropertyMapping.PREFIX + "services[" + key + "]", key, classLoader));
         sources.forEach(this::checkNames);
     }
 
@@ -64,22 +63,6 @@ final class ServiceOverrides {
                 && services.containsKey(serviceInterface.getSimpleName());
         return PropertyMapping.PREFIX + "services" + (simple ? "." + serviceInterface.getSimpleName()
                 : "[" + serviceInterface.getName() + "]");
-    }
-
-    private static void checkKey(String key, ClassLoader classLoader) {
-        if (key.indexOf('.') < 0) {
-            return;
-        }
-        String property = PropertyMapping.PREFIX + "services[" + key + "]";
-        Class<?> type;
-        try {
-            type = ClassUtils.forName(key, classLoader);
-        } catch (ClassNotFoundException | LinkageError e) {
-            throw invalid(property, key, "the fully qualified name of a service interface on the classpath");
-        }
-        if (!type.isInterface()) {
-            throw invalid(property, key, "an interface");
-        }
     }
 
     private void checkNames(ConfigurationPropertySource source) {
