@@ -12,7 +12,6 @@ import io.courier.rpc.registry.ProviderInstance;
 import io.courier.rpc.registry.Registry;
 import io.courier.rpc.serialization.Serializer;
 import io.courier.rpc.serialization.kryo.KryoSerializer;
-import io.courier.rpc.transport.BusinessExecutor;
 import io.courier.rpc.transport.ClientTransport;
 
 import java.net.InetSocketAddress;
@@ -75,8 +74,7 @@ public final class RpcClient implements AutoCloseable {
             this.ownedCallbackExecutor = null;
             this.callbackExecutor = b.callbackExecutor;
         }
-        // Large responses for future-returning calls are decoded where their completions run.
-        this.transport = new ClientTransport(options, serializer, callbackExecutor);
+        this.transport = new ClientTransport(options, serializer);
     }
 
     /** Returns a builder. */
@@ -142,7 +140,7 @@ public final class RpcClient implements AutoCloseable {
                 throw e;
             }
         }
-        ClusterInvoker invoker = new ClusterInvoker(transport, directory, config, retryBudget);
+        ClusterInvoker invoker = new ClusterInvoker(transport::send, directory, config.clusterPolicy(), retryBudget);
         return ProxyFactory.create(config, invoker::invoke, interceptors, options.requestTimeout(), callbackExecutor,
                 source == null ? directory.addresses().toString() : "registry");
     }

@@ -1,13 +1,20 @@
 package io.courier.rpc;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.net.SocketAddress;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -38,6 +45,7 @@ public final class RpcContext {
      */
     public static final String TAG_ATTACHMENT = "courier.tag";
 
+    private static final Logger log = LoggerFactory.getLogger(RpcContext.class);
     private static final ThreadLocal<RpcContext> CURRENT = new ThreadLocal<>();
     private static final ThreadLocal<Map<String, String>> LAST_RESPONSE = new ThreadLocal<>();
     private static final ThreadLocal<CompletableFuture<?>> LAST_FUTURE = new ThreadLocal<>();
@@ -48,15 +56,15 @@ public final class RpcContext {
     private final Map<String, String> incoming;
     private final long deadlineNanos;
     private final SocketAddress remoteAddress;
-    private final ResponseAttachments responseAttachments;
+    private final ServedCall served;
 
     private RpcContext(Map<String, String> outgoing, Map<String, String> incoming, long deadlineNanos,
-            SocketAddress remoteAddress, ResponseAttachments responseAttachments) {
+            SocketAddress remoteAddress, ServedCall served) {
         this.outgoing = outgoing;
         this.incoming = incoming;
         this.deadlineNanos = deadlineNanos;
         this.remoteAddress = remoteAddress;
-        this.responseAttachments = responseAttachments;
+        this.served = served;
     }
 
     /** Returns the context of this thread; an empty context when none is bound. */
@@ -78,7 +86,7 @@ public final class RpcContext {
         Map<String, String> merged = new HashMap<>(current.outgoing);
         merged.putAll(attachments);
         return new RpcContext(Collections.unmodifiableMap(merged), current.incoming, current.deadlineNanos,
-                current.remoteAddress, current.responseAttachments).makeCurrent();
+                current.remoteAddress, current.served).makeCurrent();
     }
 
     /**
@@ -87,9 +95,17 @@ public final class RpcContext {
      *
      * @param incoming the caller's attachments, an unmodifiable map
      * @param deadlineNanos the {@link System#nanoTime()} deadline, 0 for none
+     * @param scheduler runs cancellation listeners when the deadline passes; {@code null} when
+     *        the deadline only shows in {@link #isCancelled()}
      */
+    public static RpcContext forServerCall(Map<String, String> incoming, long deadlineNanos, SocketAddress remote,
+            ScheduledExecutorService scheduler) {
+        return new RpcContext(Map.of(), incoming, deadlineNanos, remote, new ServedCall(scheduler));
+    }
+
+    /** Creates the context of a call being served whose deadline is not watched; see the four-argument form. */
     public static RpcContext forServerCall(Map<String, String> incoming, long deadlineNanos, SocketAddress remote) {
-        return new RpcContext(Map.of(), incoming, deadlineNanos, remote, new ResponseAttachments());
+        return forServerCall(incoming, deadlineNanos, remote, null);
     }
 
     /**
@@ -201,9 +217,43 @@ public final class RpcContext {
         return remoteAddress;
     }
 
+    /**
+     * Whether the call being served was cancelled: its caller gave up (cancelled, timed out or
+     * disconnected), or its deadline passed. A long-running service method may check this and
+     * stop early; calls it makes to other services fail at once with
+     * {@link io.courier.rpc.protocol.RpcErrorCode#CANCELLED}. Always {@code false} on the consumer side.
+     */
+    public boolean isCancelled() {
+        return served != null
+                && (served.cancelled || deadlineNanos != 0 && System.nanoTime() - deadlineNanos >= 0);
+    }
+
+    /**
+     * Runs {@code listener} once when the call being served is cancelled or its deadline passes,
+     * or at once if that has already happened. Listeners run on the thread that cancels (an I/O
+     * thread or a timer), so they must be quick and must not block: signal the work to stop
+     * rather than doing cleanup there. Nothing is interrupted by force.
+     *
+     * @throws IllegalStateException outside a served call
+     */
+    public void addCancellationListener(Runnable listener) {
+        Objects.requireNonNull(listener, "listener");
+        if (served == null) {
+            throw new IllegalStateException("Cancellation listeners can only be added while serving a call");
+        }
+        served.addListener(listener, deadlineNanos);
+    }
+
+    /** Framework use: marks the call being served cancelled and runs its cancellation listeners. */
+    public void cancel() {
+        if (served != null) {
+            served.cancel();
+        }
+    }
+
     /** Whether this is the context of a call being served. */
     public boolean isServerCall() {
-        return responseAttachments != null;
+        return served != null;
     }
 
     /**
@@ -212,16 +262,76 @@ public final class RpcContext {
      * @throws IllegalStateException outside a served call
      */
     public void setResponseAttachment(String key, String value) {
-        if (responseAttachments == null) {
+        if (served == null) {
             throw new IllegalStateException("Response attachments can only be set while serving a call");
         }
-        responseAttachments.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+        served.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
     }
 
-    /** Response attachments of a served call; the map is created only when one is set. */
-    private static final class ResponseAttachments {
+    /**
+     * The mutable part of a served call's context: response attachments and cancellation. The
+     * map and the listener list are created only when first needed.
+     */
+    private static final class ServedCall {
 
+        private final ScheduledExecutorService scheduler;
         private volatile Map<String, String> map;
+        private volatile boolean cancelled;
+        private List<Runnable> listeners;
+        private boolean deadlineWatched;
+
+        ServedCall(ScheduledExecutorService scheduler) {
+            this.scheduler = scheduler;
+        }
+
+        void addListener(Runnable listener, long deadlineNanos) {
+            synchronized (this) {
+                if (!cancelled) {
+                    if (listeners == null) {
+                        listeners = new ArrayList<>(2);
+                    }
+                    listeners.add(listener);
+                    watchDeadline(deadlineNanos);
+                    return;
+                }
+            }
+            listener.run();
+        }
+
+        /** Cancels when the deadline passes; scheduled only once a listener cares. Holds the monitor. */
+        private void watchDeadline(long deadlineNanos) {
+            if (deadlineWatched || deadlineNanos == 0 || scheduler == null) {
+                return;
+            }
+            deadlineWatched = true;
+            try {
+                scheduler.schedule(this::cancel, Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException e) {
+                // The server is closing; its connections close next, which cancels the call.
+                deadlineWatched = false;
+            }
+        }
+
+        void cancel() {
+            List<Runnable> toRun;
+            synchronized (this) {
+                if (cancelled) {
+                    return;
+                }
+                cancelled = true;
+                toRun = listeners;
+                listeners = null;
+            }
+            if (toRun != null) {
+                for (Runnable listener : toRun) {
+                    try {
+                        listener.run();
+                    } catch (RuntimeException e) {
+                        log.warn("Cancellation listener failed", e);
+                    }
+                }
+            }
+        }
 
         synchronized void put(String key, String value) {
             if (map == null) {
@@ -238,7 +348,7 @@ public final class RpcContext {
 
     /** Returns the response attachments set so far by the call being served (a snapshot). */
     public Map<String, String> pendingResponseAttachments() {
-        return responseAttachments == null ? Map.of() : responseAttachments.snapshot();
+        return served == null ? Map.of() : served.snapshot();
     }
 
     /** Restores the previous context when closed; not thread-safe, close on the thread that opened it. */

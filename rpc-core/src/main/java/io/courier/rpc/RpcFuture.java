@@ -21,10 +21,24 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class RpcFuture<T> extends CompletableFuture<T> {
 
+    private static final Runnable NOTHING = () -> { };
+
+    private final Runnable onCancel;
     private volatile Map<String, String> responseAttachments = Map.of();
 
-    /** Creates an incomplete future; framework use. */
+    /** Creates an incomplete future that nothing else hears a cancel of; framework use. */
     public RpcFuture() {
+        this(NOTHING);
+    }
+
+    /**
+     * Creates an incomplete future; framework use.
+     *
+     * @param onCancel runs when {@link #cancel(boolean)} cancels this future: gives up the call
+     *        (frees its pending slot and tells the provider)
+     */
+    public RpcFuture(Runnable onCancel) {
+        this.onCancel = java.util.Objects.requireNonNull(onCancel, "onCancel");
     }
 
     /** Returns the provider's response attachments; empty until the call completed with a response. */
@@ -35,6 +49,20 @@ public final class RpcFuture<T> extends CompletableFuture<T> {
     /** Records the response attachments; framework use, before completing the future. */
     public void responseAttachments(Map<String, String> attachments) {
         this.responseAttachments = attachments == null ? Map.of() : attachments;
+    }
+
+    /**
+     * Cancels this future and the call behind it: the consumer frees the call's pending slot at
+     * once and asks the provider to skip the call, or to mark it cancelled if it is running
+     * ({@link RpcContext#isCancelled()} there). Whether the call ran is then unknown.
+     */
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+        boolean cancelled = super.cancel(mayInterruptIfRunning);
+        if (cancelled) {
+            onCancel.run();
+        }
+        return cancelled;
     }
 
     @Override

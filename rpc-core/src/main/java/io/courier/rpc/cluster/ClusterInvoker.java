@@ -1,13 +1,11 @@
 package io.courier.rpc.cluster;
 
 import io.courier.rpc.RpcException;
-import io.courier.rpc.config.ReferenceConfig;
 import io.courier.rpc.invoke.DefaultValues;
 import io.courier.rpc.invoke.MethodMetadata;
 import io.courier.rpc.invoke.RpcRequest;
 import io.courier.rpc.invoke.RpcResponse;
 import io.courier.rpc.protocol.RpcErrorCode;
-import io.courier.rpc.transport.ClientTransport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +15,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
 
 /**
  * Sends a reference's calls to its providers: routes by tag and health, picks an endpoint with
@@ -29,21 +26,20 @@ public final class ClusterInvoker {
 
     private static final Logger log = LoggerFactory.getLogger(ClusterInvoker.class);
 
-    private final ClientTransport transport;
+    private final CallSender sender;
     private final Directory directory;
-    private final ReferenceConfig<?> reference;
+    private final ClusterPolicy policy;
     private final RetryBudget retryBudget;
     private final TagRouter router;
     private final Map<String, LoadBalancer> balancers = new ConcurrentHashMap<>();
 
     /** Creates an invoker for one reference. */
-    public ClusterInvoker(ClientTransport transport, Directory directory, ReferenceConfig<?> reference,
-            RetryBudget retryBudget) {
-        this.transport = transport;
+    public ClusterInvoker(CallSender sender, Directory directory, ClusterPolicy policy, RetryBudget retryBudget) {
+        this.sender = sender;
         this.directory = directory;
-        this.reference = reference;
+        this.policy = policy;
         this.retryBudget = retryBudget;
-        this.router = new TagRouter(reference.fallbackToUntagged());
+        this.router = new TagRouter(policy.fallbackToUntagged());
     }
 
     /** Returns the routing table. */
@@ -73,14 +69,14 @@ public final class ClusterInvoker {
                 : request.withTimeoutMillis(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
         long start = System.nanoTime();
         endpoint.callStarted();
-        transport.send(endpoint.address(), sent).whenComplete((response, error) -> {
+        sender.send(endpoint.address(), sent).whenComplete((response, error) -> {
             RpcException failure = error == null ? null : asRpcException(error);
             endpoint.callEnded(System.nanoTime() - start, failure == null || !unreachable(failure));
             if (failure == null) {
                 result.complete(response);
                 return;
             }
-            if (reference.cluster() == ClusterMode.FAILOVER && attempt < reference.retries()
+            if (policy.mode() == ClusterMode.FAILOVER && attempt < policy.retries() && !request.isCancelled()
                     && deadline - System.nanoTime() > 1_000_000 && mayRetry(request.method(), failure)
                     && retryBudget.tryWithdraw()) {
                 log.debug("Retrying {} after {} from {}", request.method(), failure.code(), endpoint.key());
@@ -100,7 +96,7 @@ public final class ClusterInvoker {
         if (all.isEmpty()) {
             throw new RpcException(RpcErrorCode.NO_PROVIDER, "No provider of " + directory.serviceKey() + " is known");
         }
-        String tag = request.attachments().getOrDefault(TagRouter.TAG_ATTACHMENT, reference.tag());
+        String tag = request.attachments().getOrDefault(TagRouter.TAG_ATTACHMENT, policy.tag());
         List<Endpoint> routed = router.route(all, tag);
         if (routed.isEmpty()) {
             throw new RpcException(RpcErrorCode.NO_PROVIDER, "No provider of " + directory.serviceKey()
@@ -141,14 +137,14 @@ public final class ClusterInvoker {
     private LoadBalancer balancer(MethodMetadata method) {
         LoadBalancer lb = balancers.get(method.name());
         if (lb == null) {
-            Supplier<LoadBalancer> factory = LoadBalancers.factory(reference.loadBalancerFor(method.name()));
-            lb = balancers.computeIfAbsent(method.name(), n -> factory.get());
+            LoadBalancerFactory factory = policy.loadBalancerFor(method.name());
+            lb = balancers.computeIfAbsent(method.name(), n -> factory.create());
         }
         return lb;
     }
 
     private void finish(RpcRequest request, RpcException failure, CompletableFuture<RpcResponse> result) {
-        if (reference.cluster() == ClusterMode.FAILSAFE) {
+        if (policy.mode() == ClusterMode.FAILSAFE) {
             log.warn("Call {} failed ({}: {}); returning a default value (fail-safe)", request.method(),
                     failure.code(), failure.getMessage());
             result.complete(RpcResponse.ofValue(DefaultValues.of(request.method().method().getReturnType()), null));

@@ -1,52 +1,56 @@
 package io.courier.rpc.cluster;
 
-import java.util.List;
-import java.util.Locale;
-import java.util.function.Supplier;
-
 /**
- * Creates load balancers by name: {@value #RANDOM}, {@value #ROUND_ROBIN}, {@value #LEAST_ACTIVE},
- * {@value #CONSISTENT_HASH} and {@value #ADAPTIVE}.
+ * The built-in load-balancing strategies.
  *
- * <p>Thread-safe (stateless).
+ * <p>Thread-safe (immutable). Spring Boot binds these from properties with relaxed names, so
+ * {@code load-balancer: round-robin}, {@code roundrobin} and {@code ROUND_ROBIN} all select
+ * {@link #ROUND_ROBIN}.
  */
-public final class LoadBalancers {
+public enum LoadBalancers implements LoadBalancerFactory {
 
     /** Weighted random. */
-    public static final String RANDOM = "random";
+    RANDOM {
+        @Override
+        public LoadBalancer create() {
+            return new RandomLoadBalancer();
+        }
+    },
+
     /** Smooth weighted round robin (the default). */
-    public static final String ROUND_ROBIN = "round-robin";
+    ROUND_ROBIN {
+        @Override
+        public LoadBalancer create() {
+            return new RoundRobinLoadBalancer();
+        }
+    },
+
     /** Fewest calls in flight, ties broken by weighted random. */
-    public static final String LEAST_ACTIVE = "least-active";
+    LEAST_ACTIVE {
+        @Override
+        public LoadBalancer create() {
+            return new LeastActiveLoadBalancer();
+        }
+    },
+
     /** Consistent hash of the arguments chosen with {@code @RpcMethod(hashArguments)}, on a ring of virtual nodes. */
-    public static final String CONSISTENT_HASH = "consistent-hash";
+    CONSISTENT_HASH {
+        @Override
+        public LoadBalancer create() {
+            return new ConsistentHashLoadBalancer();
+        }
+    },
+
     /** Power of two random choices on latency (EWMA) times calls in flight. */
-    public static final String ADAPTIVE = "adaptive";
+    ADAPTIVE {
+        @Override
+        public LoadBalancer create() {
+            return new AdaptiveLoadBalancer();
+        }
+    };
 
-    /** Every built-in name. */
-    public static final List<String> NAMES = List.of(RANDOM, ROUND_ROBIN, LEAST_ACTIVE, CONSISTENT_HASH, ADAPTIVE);
-
-    private LoadBalancers() {
-    }
-
-    /**
-     * Returns a supplier of fresh balancers for a name.
-     *
-     * @throws IllegalArgumentException for an unknown name, listing the known ones
-     */
-    public static Supplier<LoadBalancer> factory(String name) {
-        return switch (name.strip().toLowerCase(Locale.ROOT)) {
-            case RANDOM -> RandomLoadBalancer::new;
-            case ROUND_ROBIN, "roundrobin" -> RoundRobinLoadBalancer::new;
-            case LEAST_ACTIVE, "leastactive" -> LeastActiveLoadBalancer::new;
-            case CONSISTENT_HASH, "consistenthash" -> ConsistentHashLoadBalancer::new;
-            case ADAPTIVE, "p2c" -> AdaptiveLoadBalancer::new;
-            default -> throw new IllegalArgumentException("loadBalancer: '" + name + "' (expected one of " + NAMES + ")");
-        };
-    }
-
-    /** Returns a new balancer for a name. */
-    public static LoadBalancer create(String name) {
-        return factory(name).get();
+    /** Returns the name used in properties and logs, e.g. {@code round-robin}. */
+    public String propertyName() {
+        return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
     }
 }

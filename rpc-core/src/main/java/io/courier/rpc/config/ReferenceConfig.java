@@ -1,9 +1,13 @@
 package io.courier.rpc.config;
 
+import io.courier.rpc.RpcMethod;
 import io.courier.rpc.cluster.ClusterMode;
+import io.courier.rpc.cluster.ClusterPolicy;
+import io.courier.rpc.cluster.LoadBalancerFactory;
 import io.courier.rpc.cluster.LoadBalancers;
 import io.courier.rpc.invoke.ServiceKey;
 
+import java.lang.reflect.Method;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,8 +36,8 @@ public final class ReferenceConfig<T> {
     private final Duration timeout;
     private final Map<String, Duration> methodTimeouts;
     private final int retries;
-    private final String loadBalancer;
-    private final Map<String, String> methodLoadBalancers;
+    private final LoadBalancerFactory loadBalancer;
+    private final Map<String, LoadBalancerFactory> methodLoadBalancers;
     private final ClusterMode cluster;
     private final String tag;
     private final boolean fallbackToUntagged;
@@ -102,19 +106,43 @@ public final class ReferenceConfig<T> {
         return retries;
     }
 
-    /** Returns the name of the load balancer choosing among addresses. */
-    public String loadBalancer() {
+    /** Returns the load balancer choosing among addresses. */
+    public LoadBalancerFactory loadBalancer() {
         return loadBalancer;
     }
 
-    /** Returns the load balancer names of methods that do not use {@link #loadBalancer()}. */
-    public Map<String, String> methodLoadBalancers() {
+    /** Returns the load balancers of methods that do not use {@link #loadBalancer()}, by method name. */
+    public Map<String, LoadBalancerFactory> methodLoadBalancers() {
         return methodLoadBalancers;
     }
 
-    /** Returns the load balancer name for a method. */
-    public String loadBalancerFor(String methodName) {
+    /** Returns the load balancer for a method. */
+    public LoadBalancerFactory loadBalancerFor(String methodName) {
         return methodLoadBalancers.getOrDefault(methodName, loadBalancer);
+    }
+
+    /** Returns the routing and failure policy of this reference's calls. */
+    public ClusterPolicy clusterPolicy() {
+        return new ClusterPolicy(cluster, retries, tag, fallbackToUntagged, loadBalancer, methodLoadBalancers);
+    }
+
+    /**
+     * Resolves the timeout of a method of the interface, most specific first: this reference's
+     * {@link #methodTimeouts() method timeout}, {@link RpcMethod#timeoutMillis()} on the method,
+     * this reference's {@link #timeout()}, then {@code clientDefault}.
+     *
+     * @return the timeout in milliseconds, at least 1
+     */
+    public long timeoutMillis(Method method, Duration clientDefault) {
+        Duration resolved = methodTimeouts.get(method.getName());
+        RpcMethod annotation = method.getAnnotation(RpcMethod.class);
+        if (resolved == null && annotation != null && annotation.timeoutMillis() > 0) {
+            resolved = Duration.ofMillis(annotation.timeoutMillis());
+        }
+        if (resolved == null) {
+            resolved = timeout != null ? timeout : clientDefault;
+        }
+        return Math.max(1, resolved.toMillis());
     }
 
     /** Returns what to do when a call fails. */
@@ -187,8 +215,8 @@ public final class ReferenceConfig<T> {
         private Duration timeout;
         private final Map<String, Duration> methodTimeouts = new LinkedHashMap<>();
         private int retries = 2;
-        private String loadBalancer = LoadBalancers.ROUND_ROBIN;
-        private final Map<String, String> methodLoadBalancers = new LinkedHashMap<>();
+        private LoadBalancerFactory loadBalancer = LoadBalancers.ROUND_ROBIN;
+        private final Map<String, LoadBalancerFactory> methodLoadBalancers = new LinkedHashMap<>();
         private ClusterMode cluster = ClusterMode.FAILOVER;
         private String tag = "";
         private boolean fallbackToUntagged = true;
@@ -249,19 +277,16 @@ public final class ReferenceConfig<T> {
             return this;
         }
 
-        /** Sets the load balancer by name (default {@code round-robin}); see {@link LoadBalancers}. */
-        public Builder<T> loadBalancer(String loadBalancer) {
-            Objects.requireNonNull(loadBalancer, "loadBalancer");
-            LoadBalancers.factory(loadBalancer);
-            this.loadBalancer = loadBalancer.strip();
+        /** Sets the load balancer (default {@link LoadBalancers#ROUND_ROBIN}). */
+        public Builder<T> loadBalancer(LoadBalancerFactory loadBalancer) {
+            this.loadBalancer = Objects.requireNonNull(loadBalancer, "loadBalancer");
             return this;
         }
 
-        /** Sets the load balancer of one method (all overloads) by name. */
-        public Builder<T> methodLoadBalancer(String methodName, String loadBalancer) {
+        /** Sets the load balancer of one method (all overloads). */
+        public Builder<T> methodLoadBalancer(String methodName, LoadBalancerFactory loadBalancer) {
             Objects.requireNonNull(methodName, "methodName");
-            LoadBalancers.factory(loadBalancer);
-            methodLoadBalancers.put(methodName, loadBalancer.strip());
+            methodLoadBalancers.put(methodName, Objects.requireNonNull(loadBalancer, "loadBalancer"));
             return this;
         }
 

@@ -1,11 +1,9 @@
 package io.courier.rpc.invoke;
 
 import io.courier.rpc.RpcMethod;
-import io.courier.rpc.config.ReferenceConfig;
 
 import java.lang.reflect.Method;
 import java.lang.reflect.Type;
-import java.time.Duration;
 
 /**
  * Everything a consumer needs to call one interface method, computed once when the proxy is
@@ -54,22 +52,16 @@ public final class MethodMetadata {
     }
 
     /**
-     * Parses a method of a referenced interface, resolving its timeout: the reference's
-     * per-method timeout, else {@link RpcMethod#timeoutMillis()}, else the reference's timeout,
-     * else {@code defaultTimeout}.
+     * Parses a method of a referenced interface, for the consumer side.
      *
+     * @param timeoutMillis the method's resolved timeout, at least 1
      * @throws IllegalArgumentException when the declaration is invalid (e.g. a one-way method returning a value)
      */
-    public static MethodMetadata parse(Method method, ReferenceConfig<?> reference, Duration defaultTimeout) {
-        RpcMethod annotation = method.getAnnotation(RpcMethod.class);
-        Duration timeout = reference.methodTimeouts().get(method.getName());
-        if (timeout == null && annotation != null && annotation.timeoutMillis() > 0) {
-            timeout = Duration.ofMillis(annotation.timeoutMillis());
+    public static MethodMetadata forConsumer(Method method, ServiceKey serviceKey, long timeoutMillis) {
+        if (timeoutMillis < 1) {
+            throw new IllegalArgumentException("timeoutMillis: " + timeoutMillis + " (expected: >= 1)");
         }
-        if (timeout == null) {
-            timeout = reference.timeout() != null ? reference.timeout() : defaultTimeout;
-        }
-        return new MethodMetadata(method, reference.serviceKey(), Math.max(1, timeout.toMillis()));
+        return new MethodMetadata(method, serviceKey, timeoutMillis);
     }
 
     /** Parses a method of an exported interface, for the provider side; it carries no timeout. */

@@ -123,6 +123,13 @@ public final class FrameWriter {
         return buf;
     }
 
+    /** Encodes a cancel frame for a call this side sent. */
+    public ByteBuf cancel(ByteBufAllocator alloc, long requestId) {
+        ByteBuf buf = alloc.ioBuffer(RpcFrame.FIXED_HEADER_LENGTH);
+        writeFixed(buf, MessageType.CANCEL, 0, (byte) 0, 0, requestId);
+        return buf;
+    }
+
     private static void writeFixed(ByteBuf buf, MessageType type, int flags, byte serializationId, int status,
             long requestId) {
         buf.writeShort(RpcFrame.MAGIC)

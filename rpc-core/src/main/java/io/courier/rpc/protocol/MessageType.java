@@ -3,7 +3,7 @@ package io.courier.rpc.protocol;
 /**
  * Kind of a frame, written in byte 3 of the frame header.
  *
- * <p>Thread-safe (immutable). Values 5 to 15 are reserved for stream frames.
+ * <p>Thread-safe (immutable). Values 6 to 15 are reserved for stream frames.
  */
 public enum MessageType {
 
@@ -17,7 +17,14 @@ public enum MessageType {
     HEARTBEAT_PING(3),
 
     /** The answer to a {@link #HEARTBEAT_PING}. */
-    HEARTBEAT_PONG(4);
+    HEARTBEAT_PONG(4),
+
+    /**
+     * The caller gave up on a {@link #REQUEST}, matched by request id: the provider skips it if
+     * it is still queued, or marks its context cancelled if it is running, and sends no answer.
+     * Added in revision 1.1 of version 1; an older peer skips the frame as an unknown type.
+     */
+    CANCEL(5);
 
     private final byte value;
 
@@ -37,6 +44,7 @@ public enum MessageType {
             case 2 -> RESPONSE;
             case 3 -> HEARTBEAT_PING;
             case 4 -> HEARTBEAT_PONG;
+            case 5 -> CANCEL;
             default -> null;
         };
     }

@@ -11,7 +11,7 @@ import java.util.Map;
 
 /**
  * Turns a whole frame from {@link RpcFrameDecoder} into a {@link RequestMessage},
- * {@link ResponseMessage}, {@link HeartbeatMessage} or {@link MalformedMessage}.
+ * {@link ResponseMessage}, {@link HeartbeatMessage}, {@link CancelMessage} or {@link MalformedMessage}.
  *
  * <p>Stateless, thread-safe and {@link ChannelHandler.Sharable}. The body is passed on as a
  * retained slice of the frame, without copying; the frame itself is released by the superclass.
@@ -73,6 +73,9 @@ public final class RpcMessageDecoder extends MessageToMessageDecoder<ByteBuf> {
                 }
                 case HEARTBEAT_PONG -> {
                     return new HeartbeatMessage(false, requestId);
+                }
+                case CANCEL -> {
+                    return new CancelMessage(requestId);
                 }
                 default -> throw new IllegalStateException("unhandled type " + type);
             }

@@ -46,7 +46,8 @@ public final class ProxyFactory {
         Map<Method, ReferenceInvocationHandler.Target> methods = new HashMap<>();
         for (Method method : type.getMethods()) {
             if (!Modifier.isStatic(method.getModifiers()) && !method.isDefault()) {
-                MethodMetadata metadata = MethodMetadata.parse(method, reference, defaultTimeout);
+                MethodMetadata metadata = MethodMetadata.forConsumer(method, reference.serviceKey(),
+                        reference.timeoutMillis(method, defaultTimeout));
                 methods.put(method, new ReferenceInvocationHandler.Target(metadata,
                         InterceptorChain.forClient(interceptors, metadata, invoker), reference.async()));
             }

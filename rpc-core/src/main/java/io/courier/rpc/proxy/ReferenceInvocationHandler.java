@@ -4,13 +4,13 @@ import io.courier.rpc.RpcContext;
 import io.courier.rpc.RpcException;
 import io.courier.rpc.RpcFuture;
 import io.courier.rpc.interceptor.InterceptorChain;
+import io.courier.rpc.invoke.Cancellation;
 import io.courier.rpc.invoke.DefaultValues;
 import io.courier.rpc.invoke.MethodMetadata;
 import io.courier.rpc.invoke.ReturnKind;
 import io.courier.rpc.invoke.RpcRequest;
 import io.courier.rpc.invoke.RpcResponse;
 import io.courier.rpc.protocol.RpcErrorCode;
-import io.courier.rpc.transport.BusinessExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,13 +21,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
  * Turns calls on a client proxy into RPCs: sync methods wait for the response, methods
  * returning {@link CompletableFuture} return at once, one-way methods do not wait.
+ *
+ * <p>Where a call completes is the transport's decision: the request carries the callback
+ * executor for callers that take a future (user callbacks never run on an I/O thread) and none
+ * for blocking callers, who are woken directly. This class only maps the outcome to what the
+ * method returns, and turns a caller giving up (cancel, interrupt) into the call's cancellation.
  *
  * <p>Thread-safe (immutable after construction); metadata is looked up in a map built once.
  */
@@ -69,7 +73,13 @@ final class ReferenceInvocationHandler implements InvocationHandler {
             }
             timeout = Math.min(timeout, remaining);
         }
-        RpcRequest request = new RpcRequest(metadata, args, context.outgoingAttachments(), timeout);
+        if (context.isCancelled()) {
+            throw new RpcException(RpcErrorCode.CANCELLED, "The call being served was cancelled; not calling " + metadata);
+        }
+        boolean takesFuture = metadata.returnKind() == ReturnKind.FUTURE || target.async() && !metadata.isOneWay();
+        Cancellation cancellation = metadata.isOneWay() ? null : new Cancellation();
+        RpcRequest request = new RpcRequest(metadata, args, context.outgoingAttachments(), timeout,
+                takesFuture ? callbackExecutor : null, cancellation);
         CompletableFuture<RpcResponse> response = target.chain().proceed(request);
         if (metadata.isOneWay()) {
             response.whenComplete((r, t) -> {
@@ -80,25 +90,28 @@ final class ReferenceInvocationHandler implements InvocationHandler {
             return null;
         }
         if (metadata.returnKind() == ReturnKind.FUTURE) {
-            return toUserFuture(response);
+            return toUserFuture(response, cancellation);
         }
         if (target.async()) {
-            RpcContext.recordFuture(toUserFuture(response));
+            RpcContext.recordFuture(toUserFuture(response, cancellation));
             return DefaultValues.of(metadata.method().getReturnType());
         }
-        return awaitValue(metadata, timeout, response);
+        return awaitValue(metadata, timeout, response, cancellation);
     }
 
-    private Object awaitValue(MethodMetadata metadata, long timeout, CompletableFuture<RpcResponse> future)
-            throws Throwable {
+    private Object awaitValue(MethodMetadata metadata, long timeout, CompletableFuture<RpcResponse> future,
+            Cancellation cancellation) throws Throwable {
         RpcResponse response;
         try {
             response = future.get(timeout + WAIT_SLACK_MILLIS, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw e.getCause();
         } catch (TimeoutException e) {
+            // The transport's timer should have ended the call; give it up so its slot is freed.
+            cancellation.cancel();
             throw new RpcException(RpcErrorCode.TIMEOUT, "Call " + metadata + " timed out after " + timeout + " ms");
         } catch (InterruptedException e) {
+            cancellation.cancel();
             Thread.currentThread().interrupt();
             throw new RpcException(RpcErrorCode.CANCELLED, "Interrupted while waiting for " + metadata, e);
         }
@@ -115,34 +128,22 @@ final class ReferenceInvocationHandler implements InvocationHandler {
         return value;
     }
 
-    private CompletableFuture<Object> toUserFuture(CompletableFuture<RpcResponse> response) {
-        RpcFuture<Object> user = new RpcFuture<>();
+    /** Maps the call's outcome onto the future the caller holds; runs where the transport completed the call. */
+    private static CompletableFuture<Object> toUserFuture(CompletableFuture<RpcResponse> response,
+            Cancellation cancellation) {
+        RpcFuture<Object> user = new RpcFuture<>(cancellation::cancel);
         response.whenComplete((r, t) -> {
-            // User callbacks run on the callback executor, never on a Netty event loop.
-            Runnable completion = () -> {
-                if (t != null) {
-                    user.completeExceptionally(t instanceof CompletionException && t.getCause() != null
-                            ? t.getCause() : t);
-                    return;
-                }
-                user.responseAttachments(r.attachments());
-                try (RpcContext.Scope ignored = RpcContext.bindResponseAttachments(r.attachments())) {
-                    if (r.hasException()) {
-                        user.completeExceptionally(localize(r.exception()));
-                    } else {
-                        user.complete(r.value());
-                    }
-                }
-            };
-            if (callbackExecutor instanceof BusinessExecutor pool && pool.ownsCurrentThread()) {
-                // Completed on a callback thread already (a large body decoded there): no second hop.
-                completion.run();
+            if (t != null) {
+                user.completeExceptionally(t instanceof CompletionException && t.getCause() != null ? t.getCause() : t);
                 return;
             }
-            try {
-                callbackExecutor.execute(completion);
-            } catch (RejectedExecutionException e) {
-                completion.run();
+            user.responseAttachments(r.attachments());
+            try (RpcContext.Scope ignored = RpcContext.bindResponseAttachments(r.attachments())) {
+                if (r.hasException()) {
+                    user.completeExceptionally(localize(r.exception()));
+                } else {
+                    user.complete(r.value());
+                }
             }
         });
         return user;

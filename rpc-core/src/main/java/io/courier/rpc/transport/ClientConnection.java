@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -36,7 +37,7 @@ final class ClientConnection {
     private final Duration maxDelay;
     private final Object lock = new Object();
     private volatile Channel channel;
-    private volatile ClientChannelHandler handler;
+    private volatile ClientCallHandler handler;
     private CompletableFuture<Void> connecting;
     private long retryAtNanos;
     private int failures;
@@ -67,25 +68,45 @@ final class ClientConnection {
     }
 
     int pendingCount() {
-        ClientChannelHandler h = handler;
+        ClientCallHandler h = handler;
         return h == null ? 0 : h.pendingCount();
     }
 
     /** Sends a call, connecting first when needed. */
     CompletableFuture<RpcResponse> send(RpcRequest request) {
         Channel ch = channel;
-        ClientChannelHandler h = handler;
+        ClientCallHandler h = handler;
         if (ch != null && ch.isActive() && h != null) {
             return h.send(request);
         }
-        return connect().thenCompose(ignored -> {
-            ClientChannelHandler current = handler;
-            if (current == null || !isActive()) {
-                return CompletableFuture.failedFuture(new RpcException(RpcErrorCode.NOT_SENT,
-                        "Connection to " + target + " closed before the request was written"));
+        CompletableFuture<RpcResponse> result = new CompletableFuture<>();
+        connect().whenComplete((ignored, error) -> {
+            ClientCallHandler current = handler;
+            if (error == null && (current == null || !isActive())) {
+                error = new RpcException(RpcErrorCode.NOT_SENT,
+                        "Connection to " + target + " closed before the request was written");
             }
-            return current.send(request);
+            if (error != null) {
+                // The connect outcome arrives on an I/O thread; the call completes where it asked to.
+                RpcException failure = error instanceof RpcException e ? e
+                        : new RpcException(RpcErrorCode.CONNECT_FAILED, "Cannot connect to " + target + ": " + error, error);
+                Executor executor = request.completionExecutor();
+                if (executor == null) {
+                    result.completeExceptionally(failure);
+                } else {
+                    PendingCall.deliver(executor, () -> result.completeExceptionally(failure));
+                }
+                return;
+            }
+            current.send(request).whenComplete((response, failure) -> {
+                if (failure == null) {
+                    result.complete(response);
+                } else {
+                    result.completeExceptionally(failure);
+                }
+            });
         });
+        return result;
     }
 
     /** Returns a future completed once a channel is open; starts connecting if allowed now. */
@@ -129,7 +150,7 @@ final class ClientConnection {
                     failure = new RpcException(RpcErrorCode.CONNECT_FAILED, "Client is closed");
                 } else {
                     channel = ch;
-                    handler = ch.pipeline().get(ClientChannelHandler.class);
+                    handler = ch.pipeline().get(ClientCallHandler.class);
                     if (failures > 0) {
                         log.info("Reconnected to {} after {} failed attempts", target, failures);
                     }

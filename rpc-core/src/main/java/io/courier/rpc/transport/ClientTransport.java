@@ -7,16 +7,12 @@ import io.courier.rpc.invoke.RpcResponse;
 import io.courier.rpc.protocol.FrameWriter;
 import io.courier.rpc.protocol.ProtocolWarnings;
 import io.courier.rpc.protocol.RpcErrorCode;
-import io.courier.rpc.protocol.RpcFrameDecoder;
-import io.courier.rpc.protocol.RpcMessageDecoder;
 import io.courier.rpc.serialization.Serializer;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.handler.flush.FlushConsolidationHandler;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.HashedWheelTimer;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
@@ -27,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -47,27 +42,19 @@ public final class ClientTransport implements AutoCloseable {
     private final Map<InetSocketAddress, ConnectionPool> pools = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    /** Creates a transport that decodes every response on its event loops. */
-    public ClientTransport(ClientOptions options, Serializer serializer) {
-        this(options, serializer, null);
-    }
-
     /**
      * Creates a transport; no connection is opened until a call or {@link #connect} needs one.
-     *
-     * @param decodeExecutor where response bodies of 2 KiB or more are decoded for callers that
-     *        take the result as a future (their completions run there next); null decodes every
-     *        response on the event loop
+     * Each call's outcome is delivered on its request's completion executor.
      */
-    public ClientTransport(ClientOptions options, Serializer serializer, Executor decodeExecutor) {
+    public ClientTransport(ClientOptions options, Serializer serializer) {
         this.options = options;
         this.loops = EventLoops.create(options.ioThreads(), "courier-client-io");
         this.timer = new HashedWheelTimer(new DefaultThreadFactory("courier-client-timer", true), 10,
                 TimeUnit.MILLISECONDS);
         FrameWriter writer = new FrameWriter(options.maxFrameSize());
-        RpcMessageDecoder messageDecoder = new RpcMessageDecoder();
         ProtocolWarnings warnings = new ProtocolWarnings();
-        long heartbeatMillis = options.heartbeatInterval().toMillis();
+        ProtocolPipeline protocol = ProtocolPipeline.forClient(options.maxFrameSize(), warnings, writer,
+                options.heartbeatInterval());
         this.bootstrap = new Bootstrap()
                 .group(loops.group())
                 .channel(loops.channelClass())
@@ -79,14 +66,9 @@ public final class ClientTransport implements AutoCloseable {
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline()
-                                .addLast("flush", new FlushConsolidationHandler(256, true))
-                                .addLast("frame", new RpcFrameDecoder(options.maxFrameSize(), warnings))
-                                .addLast("codec", messageDecoder)
-                                .addLast("idle", new IdleStateHandler(heartbeatMillis * 3, 0, heartbeatMillis,
-                                        TimeUnit.MILLISECONDS))
-                                .addLast("calls", new ClientChannelHandler(writer, serializer, timer,
-                                        options.maxPendingCalls(), warnings, decodeExecutor));
+                        protocol.addTo(ch.pipeline());
+                        ch.pipeline().addLast("calls", new ClientCallHandler(writer, serializer, timer,
+                                options.maxPendingCalls(), warnings));
                     }
                 });
     }

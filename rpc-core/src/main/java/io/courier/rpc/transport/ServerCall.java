@@ -3,7 +3,7 @@ package io.courier.rpc.transport;
 import io.courier.rpc.RpcContext;
 import io.courier.rpc.RpcException;
 import io.courier.rpc.interceptor.AdmissionControl;
-import io.courier.rpc.invoke.MethodInvoker;
+import io.courier.rpc.dispatch.MethodInvoker;
 import io.courier.rpc.invoke.RpcRequest;
 import io.courier.rpc.invoke.RpcResponse;
 import io.courier.rpc.protocol.RequestMessage;
@@ -23,8 +23,10 @@ import java.util.concurrent.CompletionException;
  * One admitted call, run on a business thread: decode the arguments, run the interceptors and
  * the method with the call's {@link RpcContext} bound, answer.
  *
- * <p>Not thread-safe; each instance runs once. Owns the request message and releases it as
- * soon as the arguments are decoded. {@link #finish()} runs exactly once per call.
+ * <p>Runs once, on one thread; {@link #cancel()} may come from any thread at any time: a call
+ * cancelled while queued is skipped, one cancelled while running has its context marked
+ * cancelled, and neither is answered (the caller no longer waits). Owns the request message and
+ * releases it as soon as the arguments are decoded. {@link #finish()} runs exactly once per call.
  */
 final class ServerCall implements Runnable {
 
@@ -40,12 +42,16 @@ final class ServerCall implements Runnable {
     private final ResponseSizeHint sizeHint;
     private final long budgetMillis;
     private final long deadlineNanos;
+    private final ActiveCalls active;
     private boolean admissionsReleased;
+    private volatile boolean cancelled;
+    private volatile RpcContext context;
 
     ServerCall(Channel channel, RequestMessage request, MethodInvoker invoker, Serializer serializer,
             ResponseSender sender, InFlightCalls inFlight, AdmissionControl[] admissions, ResponseSizeHint sizeHint,
-            long receivedNanos) {
+            long receivedNanos, ActiveCalls active) {
         this.sizeHint = sizeHint;
+        this.active = active;
         this.channel = channel;
         this.request = request;
         this.invoker = invoker;
@@ -61,8 +67,23 @@ final class ServerCall implements Runnable {
         this.deadlineNanos = budgetMillis > 0 ? receivedNanos + budgetMillis * 1_000_000 : 0;
     }
 
+    /** The caller gave up on this call: skip it if it has not started, else mark its context cancelled. */
+    void cancel() {
+        cancelled = true;
+        RpcContext running = context;
+        if (running != null) {
+            running.cancel();
+        }
+    }
+
     @Override
     public void run() {
+        if (cancelled) {
+            log.debug("Skipping request {} on {}: cancelled by the caller while queued", request.requestId(), channel);
+            request.release();
+            finish();
+            return;
+        }
         CompletableFuture<RpcResponse> outcome;
         RpcContext context;
         try {
@@ -86,7 +107,13 @@ final class ServerCall implements Runnable {
             } finally {
                 request.release();
             }
-            context = RpcContext.forServerCall(request.attachments(), deadlineNanos, channel.remoteAddress());
+            context = RpcContext.forServerCall(request.attachments(), deadlineNanos, channel.remoteAddress(),
+                    channel.eventLoop());
+            this.context = context;
+            if (cancelled) {
+                // The cancel came between the check above and publishing the context.
+                context.cancel();
+            }
             long remaining = deadlineNanos == 0 ? 0 : Math.max(1, (deadlineNanos - System.nanoTime()) / 1_000_000);
             RpcRequest call = new RpcRequest(invoker.metadata(), arguments, request.attachments(), remaining);
             try (RpcContext.Scope ignored = context.makeCurrent()) {
@@ -104,7 +131,9 @@ final class ServerCall implements Runnable {
             // soon as it has the answer never finds its own previous call still counted.
             releaseAdmissions();
             try {
-                if (error != null) {
+                if (cancelled) {
+                    log.debug("Not answering request {} on {}: cancelled by the caller", request.requestId(), channel);
+                } else if (error != null) {
                     answerFailure(error instanceof CompletionException && error.getCause() != null
                             ? error.getCause() : error, served);
                 } else if (response.hasException()) {
@@ -123,6 +152,9 @@ final class ServerCall implements Runnable {
 
     private void finish() {
         releaseAdmissions();
+        if (active != null) {
+            active.remove(request.requestId(), this);
+        }
         inFlight.end();
     }
 

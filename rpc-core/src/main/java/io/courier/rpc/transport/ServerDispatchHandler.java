@@ -2,10 +2,10 @@ package io.courier.rpc.transport;
 
 import io.courier.rpc.RpcException;
 import io.courier.rpc.interceptor.AdmissionControl;
-import io.courier.rpc.invoke.InvokerTable;
-import io.courier.rpc.invoke.MethodInvoker;
+import io.courier.rpc.dispatch.InvokerTable;
+import io.courier.rpc.dispatch.MethodInvoker;
+import io.courier.rpc.protocol.CancelMessage;
 import io.courier.rpc.protocol.FrameWriter;
-import io.courier.rpc.protocol.HeartbeatMessage;
 import io.courier.rpc.protocol.MalformedMessage;
 import io.courier.rpc.protocol.MessageType;
 import io.courier.rpc.protocol.ProtocolWarnings;
@@ -18,7 +18,6 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.group.ChannelGroup;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +29,8 @@ import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Routes decoded requests to business threads and answers what can be answered without one:
- * unknown services, unknown serializers, malformed requests, a full executor, heartbeats.
+ * unknown services, unknown serializers, malformed requests, a full executor. Passes cancel
+ * frames, and the connection closing, on to the calls they concern.
  *
  * <p>Thread-safe and {@link ChannelHandler.Sharable}; one instance serves every connection of a
  * server. Never blocks the event loop: lookup is a map read and the hand-off never waits.
@@ -44,7 +44,6 @@ final class ServerDispatchHandler extends ChannelInboundHandlerAdapter {
     private final Serializers serializers;
     private final Executor executor;
     private final ResponseSender sender;
-    private final FrameWriter writer;
     private final InFlightCalls inFlight;
     private final ChannelGroup channels;
     private final ProtocolWarnings warnings;
@@ -57,7 +56,6 @@ final class ServerDispatchHandler extends ChannelInboundHandlerAdapter {
         this.invokers = invokers;
         this.serializers = serializers;
         this.executor = executor;
-        this.writer = writer;
         this.sender = new ResponseSender(writer);
         this.inFlight = inFlight;
         this.channels = channels;
@@ -72,18 +70,30 @@ final class ServerDispatchHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        ctx.channel().attr(ActiveCalls.KEY).set(new ActiveCalls());
         channels.add(ctx.channel());
         log.debug("Accepted connection {}", ctx.channel());
         super.channelActive(ctx);
     }
 
     @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        ActiveCalls active = ctx.channel().attr(ActiveCalls.KEY).get();
+        if (active != null) {
+            // Nobody is left to read the answers.
+            active.cancelAll();
+        }
+        super.channelInactive(ctx);
+    }
+
+    @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof RequestMessage request) {
             dispatch(ctx.channel(), request);
-        } else if (msg instanceof HeartbeatMessage heartbeat) {
-            if (heartbeat.ping()) {
-                ctx.writeAndFlush(writer.heartbeat(ctx.alloc(), false, heartbeat.id()), ctx.voidPromise());
+        } else if (msg instanceof CancelMessage cancel) {
+            ActiveCalls active = ctx.channel().attr(ActiveCalls.KEY).get();
+            if (active != null) {
+                active.cancel(cancel.requestId());
             }
         } else if (msg instanceof MalformedMessage malformed) {
             warnings.warn(ctx.channel().remoteAddress(), malformed.reason());
@@ -128,11 +138,19 @@ final class ServerDispatchHandler extends ChannelInboundHandlerAdapter {
                 }
             }
             inFlight.begin();
+            ActiveCalls active = request.isOneWay() ? null : channel.attr(ActiveCalls.KEY).get();
+            ServerCall call = new ServerCall(channel, request, invoker, serializer, sender, inFlight, admissions,
+                    sizeHints.computeIfAbsent(invoker, i -> new ResponseSizeHint()), receivedNanos, active);
+            if (active != null) {
+                active.add(request.requestId(), call);
+            }
             try {
-                executor.execute(new ServerCall(channel, request, invoker, serializer, sender, inFlight, admissions,
-                        sizeHints.computeIfAbsent(invoker, i -> new ResponseSizeHint()), receivedNanos));
+                executor.execute(call);
                 handedOff = true;
             } catch (RejectedExecutionException e) {
+                if (active != null) {
+                    active.remove(request.requestId(), call);
+                }
                 inFlight.end();
                 release(admitted, invoker);
                 answer(channel, request, RpcErrorCode.SERVER_BUSY, "Provider's business executor is full");
@@ -157,16 +175,6 @@ final class ServerDispatchHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         sender.error(channel, request.requestId(), request.serializationId(), code, message);
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-        if (evt instanceof IdleStateEvent) {
-            log.debug("Closing idle connection {}", ctx.channel());
-            ctx.close();
-            return;
-        }
-        super.userEventTriggered(ctx, evt);
     }
 
     @Override

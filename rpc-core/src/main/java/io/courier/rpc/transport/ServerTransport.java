@@ -2,11 +2,9 @@ package io.courier.rpc.transport;
 
 import io.courier.rpc.config.ServerOptions;
 import io.courier.rpc.interceptor.AdmissionControl;
-import io.courier.rpc.invoke.InvokerTable;
+import io.courier.rpc.dispatch.InvokerTable;
 import io.courier.rpc.protocol.FrameWriter;
 import io.courier.rpc.protocol.ProtocolWarnings;
-import io.courier.rpc.protocol.RpcFrameDecoder;
-import io.courier.rpc.protocol.RpcMessageDecoder;
 import io.courier.rpc.serialization.Serializers;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -16,8 +14,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.handler.flush.FlushConsolidationHandler;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +22,6 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The Netty side of a provider: binds the port, builds each connection's pipeline and closes
@@ -44,8 +39,8 @@ public final class ServerTransport {
     private final ChannelGroup channels = new DefaultChannelGroup("courier-server", GlobalEventExecutor.INSTANCE);
     private final InFlightCalls inFlight = new InFlightCalls();
     private final ServerDispatchHandler dispatcher;
-    private final RpcMessageDecoder messageDecoder = new RpcMessageDecoder();
     private final ProtocolWarnings warnings = new ProtocolWarnings();
+    private final ProtocolPipeline protocol;
     private volatile Channel serverChannel;
 
     /** Creates a transport serving the given table; nothing is bound until {@link #bind()}. */
@@ -54,8 +49,10 @@ public final class ServerTransport {
         this.options = options;
         this.bossLoops = EventLoops.create(1, "courier-server-boss");
         this.ioLoops = EventLoops.create(options.ioThreads(), "courier-server-io");
-        this.dispatcher = new ServerDispatchHandler(invokers, serializers, executor,
-                new FrameWriter(options.maxFrameSize()), inFlight, channels, warnings, admissions);
+        FrameWriter writer = new FrameWriter(options.maxFrameSize());
+        this.protocol = ProtocolPipeline.forServer(options.maxFrameSize(), warnings, writer, options.idleTimeout());
+        this.dispatcher = new ServerDispatchHandler(invokers, serializers, executor, writer, inFlight, channels,
+                warnings, admissions);
     }
 
     /** Binds the configured address and returns the address actually bound. */
@@ -71,13 +68,8 @@ public final class ServerTransport {
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline()
-                                .addLast("flush", new FlushConsolidationHandler(256, true))
-                                .addLast("frame", new RpcFrameDecoder(options.maxFrameSize(), warnings))
-                                .addLast("codec", messageDecoder)
-                                .addLast("idle", new IdleStateHandler(options.idleTimeout().toMillis(), 0, 0,
-                                        TimeUnit.MILLISECONDS))
-                                .addLast("dispatch", dispatcher);
+                        protocol.addTo(ch.pipeline());
+                        ch.pipeline().addLast("dispatch", dispatcher);
                     }
                 });
         ChannelFuture bind = bootstrap.bind(options.host(), options.port()).awaitUninterruptibly();

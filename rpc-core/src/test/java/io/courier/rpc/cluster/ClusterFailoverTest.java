@@ -167,7 +167,7 @@ class ClusterFailoverTest {
             start(i, 0);
         }
         InventoryService inventory = consumer(ReferenceConfig.builder(InventoryService.class)
-                .cluster(ClusterMode.FAILFAST).loadBalancer("round-robin"));
+                .cluster(ClusterMode.FAILFAST).loadBalancer(LoadBalancers.ROUND_ROBIN));
         servers[0].close();
         servers[1].close();
         servers[2].close();

@@ -34,8 +34,8 @@ class LoadBalancerTest {
     }
 
     private static RpcRequest request(String arg) throws Exception {
-        MethodMetadata m = MethodMetadata.parse(Catalog.class.getMethod("find", String.class),
-                ReferenceConfig.builder(Catalog.class).address("h:1").build(), Duration.ofSeconds(1));
+        MethodMetadata m = MethodMetadata.forConsumer(Catalog.class.getMethod("find", String.class),
+                ServiceKey.of(Catalog.class, "", ""), 1000);
         return new RpcRequest(m, new Object[] {arg}, Map.of(), 1000);
     }
 
@@ -51,7 +51,7 @@ class LoadBalancerTest {
     @Test
     void randomFollowsWeightsOneTwoThree() throws Exception {
         List<Endpoint> e = List.of(endpoint(1, 100), endpoint(2, 200), endpoint(3, 300));
-        Map<Endpoint, Integer> counts = distribution(LoadBalancers.create("random"), e);
+        Map<Endpoint, Integer> counts = distribution(LoadBalancers.RANDOM.create(), e);
         assertThat(counts.get(e.get(0)) / (double) PICKS).isCloseTo(1 / 6d, within(0.01));
         assertThat(counts.get(e.get(1)) / (double) PICKS).isCloseTo(2 / 6d, within(0.01));
         assertThat(counts.get(e.get(2)) / (double) PICKS).isCloseTo(3 / 6d, within(0.01));
@@ -60,12 +60,12 @@ class LoadBalancerTest {
     @Test
     void smoothRoundRobinIsExactAndInterleaved() throws Exception {
         List<Endpoint> e = List.of(endpoint(1, 1), endpoint(2, 2), endpoint(3, 3));
-        LoadBalancer lb = LoadBalancers.create("round-robin");
+        LoadBalancer lb = LoadBalancers.ROUND_ROBIN.create();
         Map<Endpoint, Integer> counts = distribution(lb, e);
         assertThat(counts).containsEntry(e.get(0), 10_000).containsEntry(e.get(1), 20_000).containsEntry(e.get(2), 30_000);
 
         List<Endpoint> five = List.of(endpoint(1, 5), endpoint(2, 1), endpoint(3, 1));
-        LoadBalancer smooth = LoadBalancers.create("round-robin");
+        LoadBalancer smooth = LoadBalancers.ROUND_ROBIN.create();
         StringBuilder order = new StringBuilder();
         for (int i = 0; i < 7; i++) {
             order.append(smooth.select(five, request("x")).address().getPort() - 7000);
@@ -79,11 +79,11 @@ class LoadBalancerTest {
         e.get(0).callStarted();
         e.get(0).callStarted();
         e.get(1).callStarted();
-        Map<Endpoint, Integer> counts = distribution(LoadBalancers.create("least-active"), e);
+        Map<Endpoint, Integer> counts = distribution(LoadBalancers.LEAST_ACTIVE.create(), e);
         assertThat(counts).containsOnlyKeys(e.get(2)).containsEntry(e.get(2), PICKS);
         e.get(2).callStarted();
         // Now 2 and 3 tie with one call each: split evenly.
-        Map<Endpoint, Integer> tie = distribution(LoadBalancers.create("least-active"), e);
+        Map<Endpoint, Integer> tie = distribution(LoadBalancers.LEAST_ACTIVE.create(), e);
         assertThat(tie).doesNotContainKey(e.get(0));
         assertThat(tie.get(e.get(1)) / (double) PICKS).isCloseTo(0.5, within(0.01));
     }
@@ -91,7 +91,7 @@ class LoadBalancerTest {
     @Test
     void consistentHashIsStickyBalancedAndMovesOnlyTheLeaversKeys() throws Exception {
         List<Endpoint> three = List.of(endpoint(1, 100), endpoint(2, 100), endpoint(3, 100));
-        LoadBalancer lb = LoadBalancers.create("consistent-hash");
+        LoadBalancer lb = LoadBalancers.CONSISTENT_HASH.create();
         Map<String, Endpoint> before = new HashMap<>();
         Map<Endpoint, Integer> load = new HashMap<>();
         for (int i = 0; i < 30_000; i++) {
@@ -128,16 +128,17 @@ class LoadBalancerTest {
             e.get(2).callStarted();
             e.get(2).callEnded(1_000_000, true);
         }
-        Map<Endpoint, Integer> counts = distribution(LoadBalancers.create("adaptive"), e);
+        Map<Endpoint, Integer> counts = distribution(LoadBalancers.ADAPTIVE.create(), e);
         // Two random choices: the slow endpoint wins only when drawn against itself, which never happens.
         assertThat(counts.getOrDefault(e.get(0), 0)).isZero();
         assertThat(counts.get(e.get(1)) / (double) PICKS).isCloseTo(0.5, within(0.02));
     }
 
     @Test
-    void unknownNameListsTheKnownOnes() {
-        assertThatThrownBy(() -> LoadBalancers.create("fastest"))
-                .hasMessageContaining("loadBalancer: 'fastest'").hasMessageContaining("round-robin");
+    void builtInStrategiesHavePropertyNames() {
+        assertThat(LoadBalancers.ROUND_ROBIN.propertyName()).isEqualTo("round-robin");
+        assertThat(LoadBalancers.CONSISTENT_HASH.propertyName()).isEqualTo("consistent-hash");
+        assertThat(LoadBalancers.ADAPTIVE.create()).isNotSameAs(LoadBalancers.ADAPTIVE.create());
     }
 
     @Test

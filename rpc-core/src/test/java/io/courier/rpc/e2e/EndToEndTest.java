@@ -316,7 +316,7 @@ class EndToEndTest {
     @Test
     void unknownMethodIsReported() throws Exception {
         ReferenceConfig<EchoService> config = ServerClientFixture.reference(server.address()).build();
-        MethodMetadata foreign = MethodMetadata.parse(Runnable.class.getMethod("run"), config, Duration.ofSeconds(5));
+        MethodMetadata foreign = MethodMetadata.forConsumer(Runnable.class.getMethod("run"), config.serviceKey(), 5000);
         try (var transport = new io.courier.rpc.transport.ClientTransport(ClientOptions.ofDefaults(),
                 KryoSerializer.ofDefaults())) {
             InetSocketAddress address = new InetSocketAddress("127.0.0.1", server.address().getPort());

@@ -40,6 +40,12 @@ final class ServerClientFixture implements AutoCloseable {
         return client;
     }
 
+    /** Closes {@code resource} with the others after the test. */
+    <T extends AutoCloseable> T track(T resource) {
+        resources.add(resource);
+        return resource;
+    }
+
     static ReferenceConfig.Builder<EchoService> reference(InetSocketAddress address) {
         return ReferenceConfig.builder(EchoService.class).address(address.getHostString() + ":" + address.getPort());
     }

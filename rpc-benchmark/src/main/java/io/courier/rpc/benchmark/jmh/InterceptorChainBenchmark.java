@@ -5,6 +5,7 @@ import io.courier.rpc.config.ReferenceConfig;
 import io.courier.rpc.interceptor.ClientInterceptor;
 import io.courier.rpc.interceptor.InterceptorChain;
 import io.courier.rpc.invoke.MethodMetadata;
+import io.courier.rpc.invoke.ServiceKey;
 import io.courier.rpc.invoke.RpcRequest;
 import io.courier.rpc.invoke.RpcResponse;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -47,8 +48,8 @@ public class InterceptorChainBenchmark {
 
     @Setup
     public void setUp() throws NoSuchMethodException {
-        MethodMetadata method = MethodMetadata.parse(UserService.class.getMethod("getUser", long.class),
-                ReferenceConfig.builder(UserService.class).address("127.0.0.1:1").build(), Duration.ofSeconds(1));
+        MethodMetadata method = MethodMetadata.forConsumer(UserService.class.getMethod("getUser", long.class),
+                ServiceKey.of(UserService.class, "", ""), 1000);
         request = new RpcRequest(method, new Object[] {7L}, Map.of(), 1000);
         ClientInterceptor passThrough = chain -> chain.proceed(chain.request());
         empty = InterceptorChain.forClient(List.of(), method, r -> DONE);

@@ -2,6 +2,8 @@ package io.courier.rpc.spring.boot.autoconfigure;
 
 import io.courier.rpc.RpcClient;
 import io.courier.rpc.RpcServer;
+import io.courier.rpc.cluster.LoadBalancerFactory;
+import io.courier.rpc.cluster.LoadBalancers;
 import io.courier.rpc.config.ReferenceConfig;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
@@ -96,10 +98,14 @@ public class CourierRpcEndpoint {
             config.methodTimeouts().forEach((method, timeout) -> methodTimeouts.put(method, timeout.toString()));
             consumers.add(new ConsumerDescriptor(key, targets, routed,
                     String.valueOf(config.timeout() != null ? config.timeout() : client.options().requestTimeout()),
-                    methodTimeouts, config.retries(), config.loadBalancer(), config.cluster().name().toLowerCase(Locale.ROOT),
+                    methodTimeouts, config.retries(), loadBalancerName(config.loadBalancer()), config.cluster().name().toLowerCase(Locale.ROOT),
                     config.tag(), config.fallbackToUntagged(), config.async(), List.copyOf(e.getValue())));
         }
         return consumers;
+    }
+
+    private static String loadBalancerName(LoadBalancerFactory factory) {
+        return factory instanceof LoadBalancers builtIn ? builtIn.propertyName() : factory.getClass().getName();
     }
 
     static String format(InetSocketAddress address) {

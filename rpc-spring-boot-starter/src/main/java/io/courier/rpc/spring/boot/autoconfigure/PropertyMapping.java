@@ -2,6 +2,8 @@ package io.courier.rpc.spring.boot.autoconfigure;
 
 import io.courier.rpc.cluster.ClusterMode;
 import io.courier.rpc.cluster.LoadBalancers;
+import org.springframework.boot.convert.ApplicationConversionService;
+import org.springframework.core.convert.ConversionException;
 import io.courier.rpc.config.ClientOptions;
 import io.courier.rpc.config.ReferenceConfig;
 import io.courier.rpc.config.ServerOptions;
@@ -15,6 +17,7 @@ import org.springframework.util.ClassUtils;
 import org.springframework.util.unit.DataSize;
 
 import java.net.InetSocketAddress;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -79,25 +82,29 @@ final class PropertyMapping {
         return b.build();
     }
 
-    /** Parses a cluster mode name: failover, failfast or failsafe, in any case, dashes allowed. */
+    /** Reads a cluster mode with Spring's relaxed enum names (failover, FailFast, fail-safe, ...). */
     static ClusterMode cluster(String property, String name) {
-        String normalized = name == null ? "" : name.strip().toLowerCase(Locale.ROOT).replace("-", "").replace("_", "");
-        return switch (normalized) {
-            case "failover" -> ClusterMode.FAILOVER;
-            case "failfast" -> ClusterMode.FAILFAST;
-            case "failsafe" -> ClusterMode.FAILSAFE;
-            default -> throw invalid(property, name, "failover, failfast or failsafe");
-        };
+        return named(property, name, ClusterMode.class, "failover, failfast or failsafe");
     }
 
-    /** Checks a load balancer name against the core's balancers; returns it stripped. */
-    static String loadBalancer(String property, String name) {
-        try {
-            LoadBalancers.factory(name);
-        } catch (IllegalArgumentException | NullPointerException e) {
-            throw invalid(property, name, "one of " + String.join(", ", LoadBalancers.NAMES));
+    /** Reads a built-in load balancer with Spring's relaxed enum names (round-robin, least_active, ...). */
+    static LoadBalancers loadBalancer(String property, String name) {
+        return named(property, name, LoadBalancers.class, "one of " + String.join(", ",
+                Arrays.stream(LoadBalancers.values()).map(LoadBalancers::propertyName).toList()));
+    }
+
+    private static <E extends Enum<E>> E named(String property, String name, Class<E> type, String expected) {
+        if (name != null && !name.isBlank()) {
+            try {
+                E value = ApplicationConversionService.getSharedInstance().convert(name.strip(), type);
+                if (value != null) {
+                    return value;
+                }
+            } catch (ConversionException e) {
+                // Reported below with the property name and the accepted values.
+            }
         }
-        return name.strip();
+        throw invalid(property, name, expected);
     }
 
     /** Returns the serializer this application's consumers write with. */

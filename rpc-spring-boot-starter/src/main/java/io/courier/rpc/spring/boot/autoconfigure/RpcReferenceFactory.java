@@ -161,7 +161,8 @@ public final class RpcReferenceFactory {
             annotated(where, "loadBalancer", loadBalancer,
                     () -> b.loadBalancer(PropertyMapping.loadBalancer("loadBalancer", loadBalancer)));
         } else {
-            b.loadBalancer(consumer.getLoadBalancer().strip());
+            b.loadBalancer(PropertyMapping.loadBalancer(PropertyMapping.PREFIX + "consumer.load-balancer",
+                    consumer.getLoadBalancer()));
         }
         if (service.getCluster() != null) {
             b.cluster(PropertyMapping.cluster(prefix + ".cluster", service.getCluster()));

@@ -51,7 +51,8 @@ class ConfigurationMetadataTests {
     @Test
     void loadBalancerAndClusterHaveValueHints() throws IOException {
         assertThat(hintValues("courier.rpc.consumer.load-balancer"))
-                .containsExactlyInAnyOrderElementsOf(LoadBalancers.NAMES);
+                .containsExactlyInAnyOrderElementsOf(
+                        java.util.Arrays.stream(LoadBalancers.values()).map(LoadBalancers::propertyName).toList());
         assertThat(hintValues("courier.rpc.consumer.cluster")).containsExactly("failover", "failfast", "failsafe");
     }
 

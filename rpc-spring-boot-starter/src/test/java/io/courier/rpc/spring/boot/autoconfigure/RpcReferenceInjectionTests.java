@@ -3,6 +3,7 @@ package io.courier.rpc.spring.boot.autoconfigure;
 import io.courier.rpc.RpcContext;
 import io.courier.rpc.RpcServer;
 import io.courier.rpc.cluster.ClusterMode;
+import io.courier.rpc.cluster.LoadBalancers;
 import io.courier.rpc.config.ReferenceConfig;
 import io.courier.rpc.config.ServerOptions;
 import io.courier.rpc.invoke.ServiceKey;
@@ -129,7 +130,7 @@ class RpcReferenceInjectionTests {
                     ReferenceConfig<?> config = onlyReference(context.getBean(RpcReferenceFactory.class));
                     assertThat(config.timeout()).isNull();
                     assertThat(config.retries()).isEqualTo(4);
-                    assertThat(config.loadBalancer()).isEqualTo("round-robin");
+                    assertThat(config.loadBalancer()).isEqualTo(LoadBalancers.ROUND_ROBIN);
                     assertThat(config.check()).isTrue();
                     // No address of its own: the client finds providers through the registry.
                     assertThat(config.addresses()).isEmpty();
@@ -158,13 +159,13 @@ class RpcReferenceInjectionTests {
         runner.withUserConfiguration(LeastActiveClient.class).withPropertyValues(
                 "courier.rpc.services.EchoService.methods.echoAsync.load-balancer=consistent-hash").run(context -> {
                     ReferenceConfig<?> config = onlyReference(context.getBean(RpcReferenceFactory.class));
-                    assertThat(config.loadBalancer()).isEqualTo("least-active");
-                    assertThat(config.methodLoadBalancers()).containsExactly(Map.entry("echoAsync", "consistent-hash"));
+                    assertThat(config.loadBalancer()).isEqualTo(LoadBalancers.LEAST_ACTIVE);
+                    assertThat(config.methodLoadBalancers()).containsExactly(Map.entry("echoAsync", LoadBalancers.CONSISTENT_HASH));
                     assertThat(context.getBean(LeastActiveClient.class).echo.echo("lb")).isEqualTo("echo:lb");
                 });
         runner.withUserConfiguration(LeastActiveClient.class)
                 .withPropertyValues("courier.rpc.services.EchoService.load-balancer=adaptive").run(context -> assertThat(
-                        onlyReference(context.getBean(RpcReferenceFactory.class)).loadBalancer()).isEqualTo("adaptive"));
+                        onlyReference(context.getBean(RpcReferenceFactory.class)).loadBalancer()).isEqualTo(LoadBalancers.ADAPTIVE));
     }
 
     @Test

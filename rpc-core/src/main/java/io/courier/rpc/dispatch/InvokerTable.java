@@ -1,5 +1,6 @@
-package io.courier.rpc.invoke;
+package io.courier.rpc.dispatch;
 
+import io.courier.rpc.invoke.MethodSignature;
 import io.courier.rpc.RpcException;
 import io.courier.rpc.config.ServiceConfig;
 import io.courier.rpc.interceptor.ServerInterceptor;

@@ -1,4 +1,4 @@
-package io.courier.rpc.transport;
+package io.courier.rpc;
 
 import io.netty.util.concurrent.FastThreadLocalThread;
 import org.slf4j.Logger;
@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * waiting) and rejects more with a {@link RejectedExecutionException}; the dispatcher answers
  * such calls with SERVER_BUSY. Idle threads end after a minute.
  */
-public final class BusinessExecutor extends AbstractExecutorService {
+final class BusinessExecutor extends AbstractExecutorService {
 
     private static final Logger log = LoggerFactory.getLogger(BusinessExecutor.class);
     private static final long KEEP_ALIVE_SECONDS = 60;
@@ -55,7 +55,7 @@ public final class BusinessExecutor extends AbstractExecutorService {
      * @param maxThreads the most threads that run service methods at once
      * @param queueSize how many calls may wait once all threads are busy; 0 accepts calls only while a thread is free
      */
-    public static ExecutorService create(int maxThreads, int queueSize) {
+    static ExecutorService create(int maxThreads, int queueSize) {
         return create("courier-server-worker", maxThreads, queueSize);
     }
 
@@ -66,7 +66,7 @@ public final class BusinessExecutor extends AbstractExecutorService {
      * @param maxThreads the most threads that run tasks at once
      * @param queueSize how many tasks may wait once all threads are busy
      */
-    public static ExecutorService create(String threadNamePrefix, int maxThreads, int queueSize) {
+    static ExecutorService create(String threadNamePrefix, int maxThreads, int queueSize) {
         Objects.requireNonNull(threadNamePrefix, "threadNamePrefix");
         if (maxThreads <= 0 || queueSize < 0) {
             throw new IllegalArgumentException("maxThreads: " + maxThreads + ", queueSize: " + queueSize
@@ -118,7 +118,7 @@ public final class BusinessExecutor extends AbstractExecutorService {
     }
 
     /** Whether the calling thread is one of this pool's workers. */
-    public boolean ownsCurrentThread() {
+    boolean ownsCurrentThread() {
         return Thread.currentThread() instanceof Worker worker && worker.getPool() == pool;
     }
 

@@ -1,5 +1,10 @@
-package io.courier.rpc.invoke;
+package io.courier.rpc.dispatch;
 
+import io.courier.rpc.invoke.ServiceKey;
+import io.courier.rpc.invoke.RpcResponse;
+import io.courier.rpc.invoke.RpcRequest;
+import io.courier.rpc.invoke.ReturnKind;
+import io.courier.rpc.invoke.MethodMetadata;
 import io.courier.rpc.RpcException;
 import io.courier.rpc.interceptor.InterceptorChain;
 import io.courier.rpc.interceptor.ServerInterceptor;

@@ -1,4 +1,4 @@
-package io.courier.rpc.transport;
+package io.courier.rpc;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
