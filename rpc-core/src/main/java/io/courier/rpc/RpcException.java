@@ -40,6 +40,26 @@ public class RpcException extends RuntimeException {
         this.remoteClassName = remoteClassName;
     }
 
+    private RpcException(RpcErrorCode code, String message, boolean writableStackTrace) {
+        super(message, null, false, writableStackTrace);
+        this.code = Objects.requireNonNull(code, "code");
+        this.remoteClassName = null;
+    }
+
+    /**
+     * Creates an exception for a call refused before it ran, without a stack trace or suppressed
+     * exceptions.
+     *
+     * <p>Use it where refusals are routine under load, such as a rate limiter answering
+     * {@link RpcErrorCode#RATE_LIMITED} or a concurrency limit answering
+     * {@link RpcErrorCode#SERVER_BUSY}: only the code and message reach the caller, so capturing a
+     * stack trace for every refused call would cost CPU exactly when the provider is overloaded
+     * and show nobody anything. Do not use it for failures someone may need to debug.
+     */
+    public static RpcException refusal(RpcErrorCode code, String message) {
+        return new RpcException(code, message, false);
+    }
+
     /** Returns the status code of this failure. */
     public RpcErrorCode code() {
         return code;

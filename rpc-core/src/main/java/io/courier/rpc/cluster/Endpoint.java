@@ -3,9 +3,11 @@ package io.courier.rpc.cluster;
 import io.courier.rpc.registry.ProviderInstance;
 
 import java.net.InetSocketAddress;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * A provider address in a consumer's routing table, with the live statistics load balancers
@@ -25,10 +27,18 @@ public final class Endpoint {
     private final AtomicInteger active = new AtomicInteger();
     private final AtomicLong ewmaNanos = new AtomicLong();
     private final AtomicInteger consecutiveFailures = new AtomicInteger();
+    private final LongSupplier nanoClock;
+    /** End of the current cool-down on {@link #nanoClock}; 0 means none. */
     private volatile long unhealthyUntilNanos;
 
     Endpoint(ProviderInstance instance) {
+        this(instance, System::nanoTime);
+    }
+
+    /** Creates an endpoint whose cool-down runs on {@code nanoClock}, a {@link System#nanoTime()}-like source. */
+    Endpoint(ProviderInstance instance, LongSupplier nanoClock) {
         this.instance = instance;
+        this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
         this.address = InetSocketAddress.createUnresolved(instance.host(), instance.port());
         this.key = instance.address();
     }
@@ -75,7 +85,7 @@ public final class Endpoint {
     /** Whether the endpoint is not cooling down after a connection failure. */
     public boolean isHealthy() {
         long until = unhealthyUntilNanos;
-        return until == 0 || System.nanoTime() - until >= 0;
+        return until == 0 || nanoClock.getAsLong() - until >= 0;
     }
 
     void callStarted() {
@@ -100,7 +110,9 @@ public final class Endpoint {
     void markUnreachable() {
         int failures = consecutiveFailures.incrementAndGet();
         long cooldown = Math.min(MAX_COOLDOWN_NANOS, MIN_COOLDOWN_NANOS << Math.min(failures - 1, 10));
-        unhealthyUntilNanos = System.nanoTime() + cooldown;
+        long until = nanoClock.getAsLong() + cooldown;
+        // 0 means "not cooling down", so an end that lands exactly on 0 moves by a nanosecond.
+        unhealthyUntilNanos = until == 0 ? 1 : until;
     }
 
     @Override

@@ -15,7 +15,8 @@ public interface AdmissionControl {
      * Admits a call or refuses it.
      *
      * @return {@code null} to admit, else the exception whose code and message answer the caller
-     *     (e.g. {@code RATE_LIMITED}, {@code SERVER_BUSY})
+     *     (e.g. {@code RATE_LIMITED}, {@code SERVER_BUSY}); build it with
+     *     {@link RpcException#refusal}, since only its code and message are used
      */
     RpcException tryAdmit(MethodMetadata method);
 

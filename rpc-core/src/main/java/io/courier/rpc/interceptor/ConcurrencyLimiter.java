@@ -44,7 +44,7 @@ public final class ConcurrencyLimiter implements AdmissionControl {
         if (methodMax != null ? methodCount > methodMax : serviceMax != null && serviceCount > serviceMax) {
             perMethod.decrementAndGet();
             perService.decrementAndGet();
-            return new RpcException(RpcErrorCode.SERVER_BUSY, "Concurrency limit of "
+            return RpcException.refusal(RpcErrorCode.SERVER_BUSY, "Concurrency limit of "
                     + (methodMax != null ? methodMax : serviceMax) + " reached for " + method.interfaceName()
                     + (methodMax != null ? "#" + method.name() : ""));
         }

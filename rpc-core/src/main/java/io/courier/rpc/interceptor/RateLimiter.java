@@ -120,7 +120,7 @@ public final class RateLimiter implements AdmissionControl, ClientInterceptor {
     }
 
     private static RpcException limited(MethodMetadata method) {
-        return new RpcException(RpcErrorCode.RATE_LIMITED, "Rate limit exceeded for " + method.interfaceName() + "#"
+        return RpcException.refusal(RpcErrorCode.RATE_LIMITED, "Rate limit exceeded for " + method.interfaceName() + "#"
                 + method.name());
     }
 

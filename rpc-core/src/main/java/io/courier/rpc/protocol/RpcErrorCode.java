@@ -1,5 +1,7 @@
 package io.courier.rpc.protocol;
 
+import java.util.function.ToIntFunction;
+
 /**
  * Stable numeric status of a call, carried in the {@code status} field of every response frame.
  *
@@ -79,7 +81,9 @@ public enum RpcErrorCode {
      */
     NOT_SENT(18, true);
 
-    private static final RpcErrorCode[] BY_CODE = index();
+    // Built while the class initializes, so a reused or negative number fails the first use of any
+    // code (ExceptionInInitializerError) instead of silently decoding one status as another.
+    private static final RpcErrorCode[] BY_CODE = index(values(), RpcErrorCode::code);
 
     private final int code;
     private final boolean retrySafe;
@@ -104,14 +108,28 @@ public enum RpcErrorCode {
         return code >= 0 && code < BY_CODE.length && BY_CODE[code] != null ? BY_CODE[code] : UNKNOWN;
     }
 
-    private static RpcErrorCode[] index() {
+    /**
+     * Builds the lookup table from wire number to constant.
+     *
+     * @param codeOf reads a constant's number; a parameter only so tests can simulate a clash
+     * @throws IllegalStateException if a number is negative or two constants share one, naming both
+     */
+    static RpcErrorCode[] index(RpcErrorCode[] constants, ToIntFunction<RpcErrorCode> codeOf) {
         int max = 0;
-        for (RpcErrorCode c : values()) {
-            max = Math.max(max, c.code);
+        for (RpcErrorCode c : constants) {
+            int code = codeOf.applyAsInt(c);
+            if (code < 0) {
+                throw new IllegalStateException("RpcErrorCode " + c + " has negative code " + code);
+            }
+            max = Math.max(max, code);
         }
         RpcErrorCode[] table = new RpcErrorCode[max + 1];
-        for (RpcErrorCode c : values()) {
-            table[c.code] = c;
+        for (RpcErrorCode c : constants) {
+            int code = codeOf.applyAsInt(c);
+            if (table[code] != null) {
+                throw new IllegalStateException("RpcErrorCode " + c + " reuses code " + code + " of " + table[code]);
+            }
+            table[code] = c;
         }
         return table;
     }

@@ -131,6 +131,25 @@ class LimitsTest {
     }
 
     @Test
+    void refusalsAreStacklessAndCarryTheirCode() throws Exception {
+        MethodMetadata ping = method("ping");
+        RateLimiter rateLimiter = new RateLimiter(LimitRules.<RateLimit>builder()
+                .method(SERVICE, "ping", new RateLimit(1, 1)).build(), nanos::get);
+        assertThat(rateLimiter.tryAdmit(ping)).isNull();
+        RpcException limited = rateLimiter.tryAdmit(ping);
+        assertThat(limited.code()).isEqualTo(RpcErrorCode.RATE_LIMITED);
+        assertThat(limited.getStackTrace()).isEmpty();
+
+        ConcurrencyLimiter concurrency = new ConcurrencyLimiter(LimitRules.<Integer>builder()
+                .method(SERVICE, "ping", 1).build());
+        assertThat(concurrency.tryAdmit(ping)).isNull();
+        RpcException busy = concurrency.tryAdmit(ping);
+        assertThat(busy.code()).isEqualTo(RpcErrorCode.SERVER_BUSY);
+        assertThat(busy.getStackTrace()).isEmpty();
+        assertThat(concurrency.inFlight(ping)).isEqualTo(1);
+    }
+
+    @Test
     void rateLimitedCallsNeverReachTheBusinessExecutor() {
         RateLimiter limiter = new RateLimiter(LimitRules.<RateLimit>builder()
                 .service(SERVICE, new RateLimit(1, 3)).build(), nanos::get);
