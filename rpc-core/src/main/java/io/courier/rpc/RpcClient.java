@@ -6,7 +6,6 @@ import io.courier.rpc.cluster.RetryBudget;
 import io.courier.rpc.config.ClientOptions;
 import io.courier.rpc.config.ReferenceConfig;
 import io.courier.rpc.interceptor.ClientInterceptor;
-import io.courier.rpc.protocol.RpcErrorCode;
 import io.courier.rpc.proxy.ProxyFactory;
 import io.courier.rpc.registry.ProviderInstance;
 import io.courier.rpc.registry.Registry;

@@ -221,7 +221,7 @@ public final class RpcContext {
      * Whether the call being served was cancelled: its caller gave up (cancelled, timed out or
      * disconnected), or its deadline passed. A long-running service method may check this and
      * stop early; calls it makes to other services fail at once with
-     * {@link io.courier.rpc.protocol.RpcErrorCode#CANCELLED}. Always {@code false} on the consumer side.
+     * {@link io.courier.rpc.RpcErrorCode#CANCELLED}. Always {@code false} on the consumer side.
      */
     public boolean isCancelled() {
         return served != null

@@ -1,6 +1,5 @@
 package io.courier.rpc;
 
-import io.courier.rpc.protocol.RpcErrorCode;
 
 import java.util.Objects;
 

@@ -42,7 +42,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Thread-safe. The set of services is fixed when the server is built. Requests are decoded
  * on Netty event loops and run on a bounded business executor; when it is full, callers get
- * {@link io.courier.rpc.protocol.RpcErrorCode#SERVER_BUSY} at once. {@link #close()} stops
+ * {@link io.courier.rpc.RpcErrorCode#SERVER_BUSY} at once. {@link #close()} stops
  * accepting, lets in-flight calls finish within {@link ServerOptions#shutdownGrace()}, then
  * releases every thread and connection.
  */

@@ -1,6 +1,5 @@
 package io.courier.rpc;
 
-import io.courier.rpc.protocol.RpcErrorCode;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

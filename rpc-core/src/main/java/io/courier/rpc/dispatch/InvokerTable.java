@@ -4,7 +4,7 @@ import io.courier.rpc.invoke.MethodSignature;
 import io.courier.rpc.RpcException;
 import io.courier.rpc.config.ServiceConfig;
 import io.courier.rpc.interceptor.ServerInterceptor;
-import io.courier.rpc.protocol.RpcErrorCode;
+import io.courier.rpc.RpcErrorCode;
 
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;

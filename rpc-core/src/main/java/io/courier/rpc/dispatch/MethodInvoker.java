@@ -8,7 +8,7 @@ import io.courier.rpc.invoke.MethodMetadata;
 import io.courier.rpc.RpcException;
 import io.courier.rpc.interceptor.InterceptorChain;
 import io.courier.rpc.interceptor.ServerInterceptor;
-import io.courier.rpc.protocol.RpcErrorCode;
+import io.courier.rpc.RpcErrorCode;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;

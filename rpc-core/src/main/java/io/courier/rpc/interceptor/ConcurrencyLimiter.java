@@ -2,7 +2,7 @@ package io.courier.rpc.interceptor;
 
 import io.courier.rpc.RpcException;
 import io.courier.rpc.invoke.MethodMetadata;
-import io.courier.rpc.protocol.RpcErrorCode;
+import io.courier.rpc.RpcErrorCode;
 
 import java.util.Map;
 import java.util.Objects;

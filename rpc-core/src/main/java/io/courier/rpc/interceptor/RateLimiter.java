@@ -3,7 +3,7 @@ package io.courier.rpc.interceptor;
 import io.courier.rpc.RpcException;
 import io.courier.rpc.invoke.MethodMetadata;
 import io.courier.rpc.invoke.RpcResponse;
-import io.courier.rpc.protocol.RpcErrorCode;
+import io.courier.rpc.RpcErrorCode;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;

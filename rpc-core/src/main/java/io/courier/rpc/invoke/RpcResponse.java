@@ -1,7 +1,7 @@
 package io.courier.rpc.invoke;
 
 import io.courier.rpc.RpcException;
-import io.courier.rpc.protocol.RpcErrorCode;
+import io.courier.rpc.RpcErrorCode;
 
 import java.util.Map;
 import java.util.concurrent.CompletionException;

@@ -1,5 +1,6 @@
 package io.courier.rpc.protocol;
 
+import io.courier.rpc.RpcErrorCode;
 import io.courier.rpc.RpcException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;

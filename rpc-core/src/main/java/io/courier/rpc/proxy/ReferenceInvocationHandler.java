@@ -10,7 +10,7 @@ import io.courier.rpc.invoke.MethodMetadata;
 import io.courier.rpc.invoke.ReturnKind;
 import io.courier.rpc.invoke.RpcRequest;
 import io.courier.rpc.invoke.RpcResponse;
-import io.courier.rpc.protocol.RpcErrorCode;
+import io.courier.rpc.RpcErrorCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

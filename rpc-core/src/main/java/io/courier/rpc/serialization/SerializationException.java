@@ -1,7 +1,7 @@
 package io.courier.rpc.serialization;
 
 import io.courier.rpc.RpcException;
-import io.courier.rpc.protocol.RpcErrorCode;
+import io.courier.rpc.RpcErrorCode;
 
 /**
  * A value could not be written or read: an unsupported type, a class refused by the allowlist,

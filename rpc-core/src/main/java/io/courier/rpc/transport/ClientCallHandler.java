@@ -8,7 +8,7 @@ import io.courier.rpc.protocol.FrameWriter;
 import io.courier.rpc.protocol.MalformedMessage;
 import io.courier.rpc.protocol.ProtocolWarnings;
 import io.courier.rpc.protocol.ResponseMessage;
-import io.courier.rpc.protocol.RpcErrorCode;
+import io.courier.rpc.RpcErrorCode;
 import io.courier.rpc.serialization.Serializer;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;

@@ -6,7 +6,7 @@ import io.courier.rpc.invoke.RpcRequest;
 import io.courier.rpc.invoke.RpcResponse;
 import io.courier.rpc.protocol.FrameWriter;
 import io.courier.rpc.protocol.ProtocolWarnings;
-import io.courier.rpc.protocol.RpcErrorCode;
+import io.courier.rpc.RpcErrorCode;
 import io.courier.rpc.serialization.Serializer;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;

@@ -4,7 +4,7 @@ import io.courier.rpc.RpcException;
 import io.courier.rpc.invoke.Cancellation;
 import io.courier.rpc.invoke.RpcRequest;
 import io.courier.rpc.protocol.FrameWriter;
-import io.courier.rpc.protocol.RpcErrorCode;
+import io.courier.rpc.RpcErrorCode;
 import io.netty.channel.Channel;
 import io.netty.util.Timer;
 

@@ -3,7 +3,7 @@ package io.courier.rpc.transport;
 import io.courier.rpc.RpcException;
 import io.courier.rpc.invoke.RpcResponse;
 import io.courier.rpc.protocol.ResponseMessage;
-import io.courier.rpc.protocol.RpcErrorCode;
+import io.courier.rpc.RpcErrorCode;
 import io.courier.rpc.serialization.Serializer;
 import io.netty.buffer.ByteBuf;
 import org.slf4j.Logger;

@@ -2,7 +2,7 @@ package io.courier.rpc.transport;
 
 import io.courier.rpc.RpcException;
 import io.courier.rpc.protocol.FrameWriter;
-import io.courier.rpc.protocol.RpcErrorCode;
+import io.courier.rpc.RpcErrorCode;
 import io.courier.rpc.serialization.Serializer;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;

@@ -7,7 +7,7 @@ import io.courier.rpc.dispatch.MethodInvoker;
 import io.courier.rpc.invoke.RpcRequest;
 import io.courier.rpc.invoke.RpcResponse;
 import io.courier.rpc.protocol.RequestMessage;
-import io.courier.rpc.protocol.RpcErrorCode;
+import io.courier.rpc.RpcErrorCode;
 import io.courier.rpc.serialization.Serializer;
 import io.netty.buffer.ByteBufInputStream;
 import io.netty.channel.Channel;

@@ -10,7 +10,7 @@ import io.courier.rpc.protocol.MalformedMessage;
 import io.courier.rpc.protocol.MessageType;
 import io.courier.rpc.protocol.ProtocolWarnings;
 import io.courier.rpc.protocol.RequestMessage;
-import io.courier.rpc.protocol.RpcErrorCode;
+import io.courier.rpc.RpcErrorCode;
 import io.courier.rpc.serialization.Serializer;
 import io.courier.rpc.serialization.Serializers;
 import io.netty.channel.Channel;

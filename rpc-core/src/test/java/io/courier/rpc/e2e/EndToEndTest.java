@@ -10,7 +10,7 @@ import io.courier.rpc.e2e.EchoService.Item;
 import io.courier.rpc.e2e.EchoService.ItemNotFoundException;
 import io.courier.rpc.invoke.MethodMetadata;
 import io.courier.rpc.invoke.RpcRequest;
-import io.courier.rpc.protocol.RpcErrorCode;
+import io.courier.rpc.RpcErrorCode;
 import io.courier.rpc.serialization.SerializationException;
 import io.courier.rpc.serialization.Serializer;
 import io.courier.rpc.serialization.kryo.KryoSerializer;

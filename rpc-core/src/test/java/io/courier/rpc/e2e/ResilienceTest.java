@@ -5,7 +5,7 @@ import io.courier.rpc.RpcException;
 import io.courier.rpc.RpcServer;
 import io.courier.rpc.config.ClientOptions;
 import io.courier.rpc.config.ServerOptions;
-import io.courier.rpc.protocol.RpcErrorCode;
+import io.courier.rpc.RpcErrorCode;
 import io.courier.rpc.protocol.RpcFrame;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -8,7 +8,7 @@ import io.courier.rpc.RpcServer;
 import io.courier.rpc.config.ReferenceConfig;
 import io.courier.rpc.config.ServerOptions;
 import io.courier.rpc.invoke.RpcResponse;
-import io.courier.rpc.protocol.RpcErrorCode;
+import io.courier.rpc.RpcErrorCode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -1,7 +1,7 @@
 package io.courier.rpc.serialization;
 
 import io.courier.rpc.RpcException;
-import io.courier.rpc.protocol.RpcErrorCode;
+import io.courier.rpc.RpcErrorCode;
 import io.courier.rpc.serialization.fixtures.Address;
 import io.courier.rpc.serialization.fixtures.Money;
 import io.courier.rpc.serialization.fixtures.Page;

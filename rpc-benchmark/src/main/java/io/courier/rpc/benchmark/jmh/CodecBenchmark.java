@@ -10,7 +10,7 @@ import io.courier.rpc.protocol.FrameWriter;
 import io.courier.rpc.protocol.ProtocolWarnings;
 import io.courier.rpc.protocol.RequestMessage;
 import io.courier.rpc.protocol.ResponseMessage;
-import io.courier.rpc.protocol.RpcErrorCode;
+import io.courier.rpc.RpcErrorCode;
 import io.courier.rpc.protocol.RpcFrame;
 import io.courier.rpc.protocol.RpcFrameDecoder;
 import io.courier.rpc.protocol.RpcMessageDecoder;

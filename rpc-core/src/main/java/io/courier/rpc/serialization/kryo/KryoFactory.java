@@ -13,7 +13,7 @@ import com.esotericsoftware.kryo.serializers.DefaultSerializers.EnumSetSerialize
 import com.esotericsoftware.kryo.serializers.DefaultSerializers.URISerializer;
 import com.esotericsoftware.kryo.serializers.DefaultSerializers.UUIDSerializer;
 import com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy;
-import io.courier.rpc.protocol.RpcErrorCode;
+import io.courier.rpc.RpcErrorCode;
 import org.objenesis.strategy.StdInstantiatorStrategy;
 
 import java.math.BigDecimal;

@@ -1,6 +1,6 @@
 package io.courier.rpc.serialization.kryo;
 
-import io.courier.rpc.protocol.RpcErrorCode;
+import io.courier.rpc.RpcErrorCode;
 import org.objenesis.instantiator.ObjectInstantiator;
 import org.objenesis.strategy.StdInstantiatorStrategy;
 import org.slf4j.Logger;

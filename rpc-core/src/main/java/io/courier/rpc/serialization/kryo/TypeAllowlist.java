@@ -1,7 +1,7 @@
 package io.courier.rpc.serialization.kryo;
 
 import io.courier.rpc.RpcException;
-import io.courier.rpc.protocol.RpcErrorCode;
+import io.courier.rpc.RpcErrorCode;
 import io.courier.rpc.serialization.SerializationException;
 
 import java.io.IOException;

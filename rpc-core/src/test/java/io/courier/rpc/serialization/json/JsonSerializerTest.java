@@ -1,7 +1,7 @@
 package io.courier.rpc.serialization.json;
 
 import io.courier.rpc.RpcException;
-import io.courier.rpc.protocol.RpcErrorCode;
+import io.courier.rpc.RpcErrorCode;
 import io.courier.rpc.serialization.SerializationException;
 import io.courier.rpc.serialization.fixtures.Page;
 import io.courier.rpc.serialization.fixtures.Query;

@@ -4,7 +4,7 @@ import io.courier.rpc.RpcClient;
 import io.courier.rpc.RpcException;
 import io.courier.rpc.config.ReferenceConfig;
 import io.courier.rpc.invoke.ServiceKey;
-import io.courier.rpc.protocol.RpcErrorCode;
+import io.courier.rpc.RpcErrorCode;
 import io.courier.rpc.spring.RpcReference;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.convert.DurationStyle;

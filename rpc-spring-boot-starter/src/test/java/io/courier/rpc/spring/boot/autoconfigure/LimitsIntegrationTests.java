@@ -4,7 +4,7 @@ import io.courier.rpc.RpcClient;
 import io.courier.rpc.RpcException;
 import io.courier.rpc.RpcServer;
 import io.courier.rpc.config.ReferenceConfig;
-import io.courier.rpc.protocol.RpcErrorCode;
+import io.courier.rpc.RpcErrorCode;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;

@@ -11,7 +11,7 @@ import io.courier.rpc.interceptor.ClientInterceptor;
 import io.courier.rpc.interceptor.ServerInterceptor;
 import io.courier.rpc.observation.RpcClientObservationContext;
 import io.courier.rpc.observation.RpcServerObservationContext;
-import io.courier.rpc.protocol.RpcErrorCode;
+import io.courier.rpc.RpcErrorCode;
 import io.courier.rpc.spring.RpcReference;
 import io.courier.rpc.spring.RpcService;
 import io.micrometer.core.instrument.MeterRegistry;

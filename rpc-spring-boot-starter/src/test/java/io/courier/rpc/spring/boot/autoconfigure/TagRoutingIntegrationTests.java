@@ -3,7 +3,7 @@ package io.courier.rpc.spring.boot.autoconfigure;
 import io.courier.rpc.RpcContext;
 import io.courier.rpc.RpcException;
 import io.courier.rpc.RpcServer;
-import io.courier.rpc.protocol.RpcErrorCode;
+import io.courier.rpc.RpcErrorCode;
 import io.courier.rpc.registry.Registry;
 import io.courier.rpc.spring.RpcReference;
 import io.courier.rpc.spring.RpcService;

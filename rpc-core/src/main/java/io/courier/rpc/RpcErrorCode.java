@@ -1,4 +1,4 @@
-package io.courier.rpc.protocol;
+package io.courier.rpc;
 
 import java.util.function.ToIntFunction;
 
