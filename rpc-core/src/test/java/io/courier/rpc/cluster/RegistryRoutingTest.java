@@ -7,6 +7,7 @@ import io.courier.rpc.RpcServer;
 import io.courier.rpc.config.ReferenceConfig;
 import io.courier.rpc.config.ServerOptions;
 import io.courier.rpc.RpcErrorCode;
+import io.courier.rpc.test.InMemoryRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

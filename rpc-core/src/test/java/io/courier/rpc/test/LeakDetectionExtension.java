@@ -14,10 +14,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * Fails a test class when Netty reports a leaked buffer while or before it ran.
  *
- * <p>Registered for every test class through JUnit's extension auto-detection. Installs a leak
- * detector factory at PARANOID level (every buffer tracked) before any buffer class is used,
- * and after each class forces garbage collection and fresh allocations so that leaked buffers
- * are reported, then fails with their access records.
+ * <p>Registered for every test class of each module through JUnit's extension auto-detection
+ * (see the package documentation). Installs a leak detector factory at PARANOID level (every
+ * buffer tracked) before any buffer class is used, and after each class forces garbage
+ * collection and fresh allocations so that leaked buffers are reported, then fails with their
+ * access records.
  */
 public final class LeakDetectionExtension implements AfterAllCallback {
 

@@ -9,8 +9,8 @@ import io.courier.rpc.config.ServerOptions;
 import io.courier.rpc.invoke.ServiceKey;
 import io.courier.rpc.registry.ProviderInstance;
 import io.courier.rpc.registry.Registry;
-import io.courier.rpc.registry.RegistryListener;
 import io.courier.rpc.spring.RpcReference;
+import io.courier.rpc.test.InMemoryRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,7 +28,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -185,29 +184,9 @@ class RpcReferenceInjectionTests {
 
     @Test
     void userRegistryBeanFindsProviders() {
-        Registry registry = new Registry() {
-            @Override
-            public void register(ProviderInstance instance) {
-            }
-
-            @Override
-            public void unregister(ProviderInstance instance) {
-            }
-
-            @Override
-            public void subscribe(ServiceKey serviceKey, RegistryListener listener) {
-                listener.onProviders(serviceKey, List.of(ProviderInstance.of(serviceKey, "127.0.0.1",
-                        provider.address().getPort())));
-            }
-
-            @Override
-            public void unsubscribe(ServiceKey serviceKey, RegistryListener listener) {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        InMemoryRegistry registry = new InMemoryRegistry();
+        registry.register(ProviderInstance.of(ServiceKey.of(EchoService.class, null, null), "127.0.0.1",
+                provider.address().getPort()));
         new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(CourierRpcAutoConfiguration.class))
                 .withBean(Registry.class, () -> registry).withUserConfiguration(FieldClient.class)
                 .run(context -> assertThat(context.getBean(FieldClient.class).echo.echo("r")).isEqualTo("echo:r"));

@@ -7,6 +7,7 @@ import io.courier.rpc.RpcErrorCode;
 import io.courier.rpc.registry.Registry;
 import io.courier.rpc.spring.RpcReference;
 import io.courier.rpc.spring.RpcService;
+import io.courier.rpc.test.InMemoryRegistry;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringBootConfiguration;
@@ -38,7 +39,7 @@ class TagRoutingIntegrationTests {
     @Test
     @SuppressWarnings("try")
     void untaggedCallsReachOnlyUntaggedProvidersAndTaggedCallsOnlyTheCanary() {
-        SharedRegistry registry = new SharedRegistry();
+        InMemoryRegistry registry = new InMemoryRegistry();
         try (ConfigurableApplicationContext stable = provider(registry, "stable");
                 ConfigurableApplicationContext canary = provider(registry, "canary", "courier.rpc.server.tags=canary");
                 ConfigurableApplicationContext consumer = consumer(registry)) {
@@ -61,7 +62,7 @@ class TagRoutingIntegrationTests {
     @Test
     @SuppressWarnings("try")
     void consumerTagPropertyRoutesReferencesWithoutATagOfTheirOwn() {
-        SharedRegistry registry = new SharedRegistry();
+        InMemoryRegistry registry = new InMemoryRegistry();
         try (ConfigurableApplicationContext stable = provider(registry, "stable");
                 ConfigurableApplicationContext canary = provider(registry, "canary", "courier.rpc.server.tags=canary");
                 ConfigurableApplicationContext consumer = consumer(registry, "courier.rpc.consumer.tag=canary")) {

@@ -1,0 +1,12 @@
+/**
+ * Test support shared by every module's tests: {@link io.courier.rpc.test.LeakDetectionExtension}
+ * and {@link io.courier.rpc.test.InMemoryRegistry}.
+ *
+ * <p>Published as rpc-core's test-jar. Another module uses it through a dependency on
+ * {@code io.courier:rpc-core} with {@code <type>test-jar</type>} and {@code <scope>test</scope>},
+ * and turns leak detection on for all its test classes by listing the extension in
+ * {@code META-INF/services/org.junit.jupiter.api.extension.Extension} and setting
+ * {@code junit.jupiter.extensions.autodetection.enabled=true} in {@code junit-platform.properties}.
+ * Nothing here may depend on Spring or a registry module: rpc-core cannot see them.
+ */
+package io.courier.rpc.test;
