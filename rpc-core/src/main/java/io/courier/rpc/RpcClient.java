@@ -6,12 +6,12 @@ import io.courier.rpc.cluster.RetryBudget;
 import io.courier.rpc.config.ClientOptions;
 import io.courier.rpc.config.ReferenceConfig;
 import io.courier.rpc.interceptor.ClientInterceptor;
-import io.courier.rpc.proxy.ProxyFactory;
+import io.courier.rpc.internal.proxy.ProxyFactory;
 import io.courier.rpc.registry.ProviderInstance;
 import io.courier.rpc.registry.Registry;
 import io.courier.rpc.serialization.Serializer;
 import io.courier.rpc.serialization.kryo.KryoSerializer;
-import io.courier.rpc.transport.ClientTransport;
+import io.courier.rpc.internal.transport.ClientTransport;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;

@@ -4,15 +4,15 @@ import io.courier.rpc.config.ServerOptions;
 import io.courier.rpc.config.ServiceConfig;
 import io.courier.rpc.interceptor.AdmissionControl;
 import io.courier.rpc.interceptor.ServerInterceptor;
-import io.courier.rpc.dispatch.InvokerTable;
-import io.courier.rpc.protocol.RpcFrame;
+import io.courier.rpc.internal.dispatch.InvokerTable;
+import io.courier.rpc.internal.protocol.RpcFrame;
 import io.courier.rpc.registry.ProviderInstance;
 import io.courier.rpc.registry.Registry;
 import io.courier.rpc.serialization.Serializer;
 import io.courier.rpc.serialization.Serializers;
 import io.courier.rpc.serialization.json.JsonSerializer;
 import io.courier.rpc.serialization.kryo.KryoSerializer;
-import io.courier.rpc.transport.ServerTransport;
+import io.courier.rpc.internal.transport.ServerTransport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -28,12 +28,12 @@ class LayeringTest {
     /** Lowest first; packages in one layer must not import each other. */
     private static final List<Set<String>> LAYERS = List.of(
             Set.of("<api>"),
-            Set.of("protocol", "invoke", "serialization"),
+            Set.of("internal.protocol", "invoke", "serialization"),
             Set.of("serialization.kryo", "serialization.json", "interceptor", "registry"),
             Set.of("observation", "cluster"),
             Set.of("config"),
-            Set.of("dispatch", "proxy"),
-            Set.of("transport"),
+            Set.of("internal.dispatch", "internal.proxy"),
+            Set.of("internal.transport"),
             Set.of("<bootstrap>"));
 
     /** Types of the root package that every layer may use: the programming model and its errors. */

@@ -1,6 +1,6 @@
 package io.courier.rpc.config;
 
-import io.courier.rpc.protocol.RpcFrame;
+import io.courier.rpc.internal.protocol.RpcFrame;
 
 import java.time.Duration;
 import java.util.Objects;

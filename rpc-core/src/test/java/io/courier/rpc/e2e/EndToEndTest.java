@@ -317,7 +317,7 @@ class EndToEndTest {
     void unknownMethodIsReported() throws Exception {
         ReferenceConfig<EchoService> config = ServerClientFixture.reference(server.address()).build();
         MethodMetadata foreign = MethodMetadata.forConsumer(Runnable.class.getMethod("run"), config.serviceKey(), 5000);
-        try (var transport = new io.courier.rpc.transport.ClientTransport(ClientOptions.ofDefaults(),
+        try (var transport = new io.courier.rpc.internal.transport.ClientTransport(ClientOptions.ofDefaults(),
                 KryoSerializer.ofDefaults())) {
             InetSocketAddress address = new InetSocketAddress("127.0.0.1", server.address().getPort());
             var failure = transport.send(address, new RpcRequest(foreign, null, Map.of(), 5000));

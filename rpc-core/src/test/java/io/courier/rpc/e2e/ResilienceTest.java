@@ -6,7 +6,7 @@ import io.courier.rpc.RpcServer;
 import io.courier.rpc.config.ClientOptions;
 import io.courier.rpc.config.ServerOptions;
 import io.courier.rpc.RpcErrorCode;
-import io.courier.rpc.protocol.RpcFrame;
+import io.courier.rpc.internal.protocol.RpcFrame;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -1,0 +1,107 @@
+package io.courier.rpc.internal.dispatch;
+
+import io.courier.rpc.invoke.MethodSignature;
+import io.courier.rpc.RpcException;
+import io.courier.rpc.config.ServiceConfig;
+import io.courier.rpc.interceptor.ServerInterceptor;
+import io.courier.rpc.RpcErrorCode;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The dispatch table of a server: service key, then method name and parameter descriptor, to
+ * the {@link MethodInvoker} that runs it. Built once when the server is created.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class InvokerTable {
+
+    private final Map<String, Map<String, Map<String, MethodInvoker>>> services;
+    private final List<ServiceConfig<?>> configs;
+
+    private InvokerTable(Map<String, Map<String, Map<String, MethodInvoker>>> services, List<ServiceConfig<?>> configs) {
+        this.services = services;
+        this.configs = configs;
+    }
+
+    /**
+     * Builds the table for a list of services.
+     *
+     * @throws IllegalArgumentException when two services share a key
+     */
+    public static InvokerTable of(List<ServiceConfig<?>> configs) {
+        return of(configs, List.of());
+    }
+
+    /**
+     * Builds the table for a list of services, with the server interceptors (in order) that
+     * apply to each method.
+     *
+     * @throws IllegalArgumentException when two services share a key
+     */
+    public static InvokerTable of(List<ServiceConfig<?>> configs, List<ServerInterceptor> interceptors) {
+        Map<String, Map<String, Map<String, MethodInvoker>>> services = new HashMap<>();
+        for (ServiceConfig<?> config : configs) {
+            String key = config.serviceKey().toString();
+            if (services.containsKey(key)) {
+                throw new IllegalArgumentException("Service " + key + " is exported twice");
+            }
+            Map<String, Map<String, MethodInvoker>> methods = new HashMap<>();
+            for (Method method : config.serviceInterface().getMethods()) {
+                if (Modifier.isStatic(method.getModifiers())) {
+                    continue;
+                }
+                MethodSignature signature = MethodSignature.of(method);
+                methods.computeIfAbsent(signature.name(), n -> new HashMap<>())
+                        .put(signature.parameterDescriptor(),
+                                MethodInvoker.of(method, config.implementation(), config.serviceKey(), interceptors,
+                                        config.timeout() == null ? 0 : config.timeout().toMillis()));
+            }
+            services.put(key, methods);
+        }
+        return new InvokerTable(services, List.copyOf(configs));
+    }
+
+    /**
+     * Returns the invoker for a call.
+     *
+     * @throws RpcException with {@link RpcErrorCode#SERVICE_NOT_FOUND} or {@link RpcErrorCode#METHOD_NOT_FOUND}
+     */
+    public MethodInvoker lookup(String serviceKey, String methodName, String parameterDescriptor) {
+        Map<String, Map<String, MethodInvoker>> methods = services.get(serviceKey);
+        if (methods == null) {
+            throw new RpcException(RpcErrorCode.SERVICE_NOT_FOUND, "Service " + serviceKey + " is not exported here");
+        }
+        Map<String, MethodInvoker> overloads = methods.get(methodName);
+        MethodInvoker invoker = overloads == null ? null : overloads.get(parameterDescriptor);
+        if (invoker == null) {
+            throw new RpcException(RpcErrorCode.METHOD_NOT_FOUND,
+                    "Service " + serviceKey + " has no method " + methodName + "(" + parameterDescriptor + ")");
+        }
+        return invoker;
+    }
+
+    /** Returns the exported services in export order. */
+    public List<ServiceConfig<?>> services() {
+        return configs;
+    }
+
+    /** Returns the method signatures of each service key, for diagnostics. */
+    public Map<String, List<String>> describe() {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        for (ServiceConfig<?> c : configs) {
+            String key = c.serviceKey().toString();
+            out.put(key, services.get(key).values().stream()
+                    .flatMap(m -> m.values().stream())
+                    .map(i -> MethodSignature.of(i.method()).toString())
+                    .sorted().toList());
+        }
+        return Collections.unmodifiableMap(out);
+    }
+}

@@ -1,0 +1,185 @@
+package io.courier.rpc.internal.transport;
+
+import io.courier.rpc.RpcException;
+import io.courier.rpc.config.ClientOptions;
+import io.courier.rpc.invoke.RpcRequest;
+import io.courier.rpc.invoke.RpcResponse;
+import io.courier.rpc.internal.protocol.FrameWriter;
+import io.courier.rpc.internal.protocol.ProtocolWarnings;
+import io.courier.rpc.RpcErrorCode;
+import io.courier.rpc.serialization.Serializer;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.util.HashedWheelTimer;
+import io.netty.util.concurrent.DefaultThreadFactory;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The Netty side of a consumer: a pool of multiplexed connections per provider address, all on
+ * one event-loop group, with call timeouts on one {@link HashedWheelTimer}.
+ *
+ * <p>Thread-safe. Connections are created on first use and reconnect on their own until
+ * {@link #close()}.
+ */
+public final class ClientTransport implements AutoCloseable {
+
+    private final ClientOptions options;
+    private final EventLoops loops;
+    private final HashedWheelTimer timer;
+    private final Bootstrap bootstrap;
+    private final Map<InetSocketAddress, ConnectionPool> pools = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    /**
+     * Creates a transport; no connection is opened until a call or {@link #connect} needs one.
+     * Each call's outcome is delivered on its request's completion executor.
+     */
+    public ClientTransport(ClientOptions options, Serializer serializer) {
+        this.options = options;
+        this.loops = EventLoops.create(options.ioThreads(), "courier-client-io");
+        this.timer = new HashedWheelTimer(new DefaultThreadFactory("courier-client-timer", true), 10,
+                TimeUnit.MILLISECONDS);
+        FrameWriter writer = new FrameWriter(options.maxFrameSize());
+        ProtocolWarnings warnings = new ProtocolWarnings();
+        ProtocolPipeline protocol = ProtocolPipeline.forClient(options.maxFrameSize(), warnings, writer,
+                options.heartbeatInterval());
+        this.bootstrap = new Bootstrap()
+                .group(loops.group())
+                .channel(loops.channelClass())
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_KEEPALIVE, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
+                        options.connectTimeout().toMillis()))
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(1024 * 1024, 4 * 1024 * 1024))
+                .handler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        protocol.addTo(ch.pipeline());
+                        ch.pipeline().addLast("calls", new ClientCallHandler(writer, serializer, timer,
+                                options.maxPendingCalls(), warnings));
+                    }
+                });
+    }
+
+    /** Sends a call to a provider address over one of its pooled connections. */
+    public CompletableFuture<RpcResponse> send(InetSocketAddress address, RpcRequest request) {
+        if (closed) {
+            return CompletableFuture.failedFuture(new RpcException(RpcErrorCode.NOT_SENT, "Client is closed"));
+        }
+        return pool(address).next().send(request);
+    }
+
+    /** Opens the connections to an address; the future completes once at least one is open. */
+    public CompletableFuture<Void> connect(InetSocketAddress address) {
+        if (closed) {
+            return CompletableFuture.failedFuture(new RpcException(RpcErrorCode.CONNECT_FAILED, "Client is closed"));
+        }
+        ConnectionPool pool = pool(address);
+        List<CompletableFuture<Void>> all = new ArrayList<>();
+        for (ClientConnection c : pool.connections) {
+            all.add(c.connect());
+        }
+        CompletableFuture<Void> any = new CompletableFuture<>();
+        AtomicInteger failed = new AtomicInteger();
+        for (CompletableFuture<Void> f : all) {
+            f.whenComplete((v, t) -> {
+                if (t == null) {
+                    any.complete(null);
+                } else if (failed.incrementAndGet() == all.size()) {
+                    any.completeExceptionally(t);
+                }
+            });
+        }
+        return any;
+    }
+
+    /** Whether at least one connection to the address is open. */
+    public boolean isConnected(InetSocketAddress address) {
+        ConnectionPool pool = pools.get(address);
+        return pool != null && pool.connections.stream().anyMatch(ClientConnection::isActive);
+    }
+
+    /** Returns the number of open connections, by address. */
+    public Map<InetSocketAddress, Integer> connectionCounts() {
+        Map<InetSocketAddress, Integer> counts = new ConcurrentHashMap<>();
+        pools.forEach((address, pool) -> counts.put(address,
+                (int) pool.connections.stream().filter(ClientConnection::isActive).count()));
+        return counts;
+    }
+
+    /** Closes the connections to every address not in {@code live}; calls still using them fail as not sent. */
+    public void retainOnly(java.util.Set<InetSocketAddress> live) {
+        pools.entrySet().removeIf(entry -> {
+            if (live.contains(entry.getKey())) {
+                return false;
+            }
+            entry.getValue().connections.forEach(ClientConnection::close);
+            return true;
+        });
+    }
+
+    /** Returns {@code epoll} or {@code nio}. */
+    public String transportName() {
+        return loops.transportName();
+    }
+
+    /** Closes every connection, fails pending calls and stops the I/O and timer threads. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        pools.values().forEach(p -> p.connections.forEach(ClientConnection::close));
+        pools.clear();
+        loops.shutdown(Duration.ofSeconds(5));
+        timer.stop();
+    }
+
+    private ConnectionPool pool(InetSocketAddress address) {
+        return pools.computeIfAbsent(address, a -> new ConnectionPool(a, bootstrap, options));
+    }
+
+    /** The connections to one address, picked round-robin, preferring ready ones. */
+    private static final class ConnectionPool {
+
+        private final List<ClientConnection> connections;
+        private final AtomicInteger next = new AtomicInteger();
+
+        ConnectionPool(InetSocketAddress address, Bootstrap bootstrap, ClientOptions options) {
+            List<ClientConnection> list = new ArrayList<>();
+            for (int i = 0; i < options.connectionsPerAddress(); i++) {
+                list.add(new ClientConnection(address, bootstrap, options.reconnectDelayMin(),
+                        options.reconnectDelayMax()));
+            }
+            this.connections = List.copyOf(list);
+        }
+
+        ClientConnection next() {
+            int size = connections.size();
+            if (size == 1) {
+                return connections.get(0);
+            }
+            int start = next.getAndIncrement() & Integer.MAX_VALUE;
+            for (int i = 0; i < size; i++) {
+                ClientConnection c = connections.get((start + i) % size);
+                if (c.isReady()) {
+                    return c;
+                }
+            }
+            return connections.get(start % size);
+        }
+    }
+}

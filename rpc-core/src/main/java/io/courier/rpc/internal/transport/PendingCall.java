@@ -1,0 +1,93 @@
+package io.courier.rpc.internal.transport;
+
+import io.courier.rpc.RpcException;
+import io.courier.rpc.invoke.Cancellation;
+import io.courier.rpc.invoke.RpcRequest;
+import io.courier.rpc.invoke.RpcResponse;
+import io.netty.util.Timeout;
+import io.netty.util.TimerTask;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * A call written to a connection and awaiting its response, and the one place that completes
+ * its future: on the call's completion executor when it has one, else on the thread that
+ * produced the outcome.
+ *
+ * <p>Thread-safe: whichever of response, timeout, cancel or connection loss removes it from
+ * {@link PendingCalls} first completes it; the others find nothing to do. It is its own timer
+ * task (the timeout) and its own cancel action, so tracking a call allocates nothing more.
+ */
+final class PendingCall implements TimerTask, Runnable {
+
+    final long id;
+    final RpcRequest request;
+    final CompletableFuture<RpcResponse> future = new CompletableFuture<>();
+    private final PendingCalls owner;
+    private volatile Timeout timeout;
+
+    PendingCall(long id, RpcRequest request, PendingCalls owner) {
+        this.id = id;
+        this.request = request;
+        this.owner = owner;
+    }
+
+    void timeout(Timeout timeout) {
+        this.timeout = timeout;
+    }
+
+    /** Stops the timer and forgets the cancel action: the call is leaving the pending table. */
+    void detach() {
+        Timeout t = timeout;
+        if (t != null) {
+            t.cancel();
+        }
+        Cancellation cancellation = request.cancellation();
+        if (cancellation != null) {
+            cancellation.unbind(this);
+        }
+    }
+
+    /** The call's deadline passed. */
+    @Override
+    public void run(Timeout t) {
+        owner.expire(this);
+    }
+
+    /** The caller cancelled the call. */
+    @Override
+    public void run() {
+        owner.cancel(this);
+    }
+
+    /** Completes the call with a response, on its completion executor. */
+    void complete(RpcResponse response) {
+        Executor executor = request.completionExecutor();
+        if (executor == null) {
+            future.complete(response);
+        } else {
+            deliver(executor, () -> future.complete(response));
+        }
+    }
+
+    /** Fails the call, on its completion executor. */
+    void fail(RpcException failure) {
+        Executor executor = request.completionExecutor();
+        if (executor == null) {
+            future.completeExceptionally(failure);
+        } else {
+            deliver(executor, () -> future.completeExceptionally(failure));
+        }
+    }
+
+    static void deliver(Executor executor, Runnable completion) {
+        try {
+            executor.execute(completion);
+        } catch (RejectedExecutionException e) {
+            // The executor is full or shutting down: an outcome delivered late beats none.
+            completion.run();
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package io.courier.rpc.internal.transport;
+
+import io.courier.rpc.RpcException;
+import io.courier.rpc.invoke.Cancellation;
+import io.courier.rpc.invoke.RpcRequest;
+import io.courier.rpc.internal.protocol.FrameWriter;
+import io.courier.rpc.RpcErrorCode;
+import io.netty.channel.Channel;
+import io.netty.util.Timer;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The calls one connection has sent and not yet seen answered, by request id, with their
+ * timeouts; a call leaves the table exactly once, freeing its slot at that moment.
+ *
+ * <p>Thread-safe. Calls are added from callers' threads and removed by the event loop
+ * (responses, connection loss), the timer (timeouts) or the cancelling thread.
+ */
+final class PendingCalls {
+
+    private final Map<Long, PendingCall> calls = new ConcurrentHashMap<>();
+    private final Channel channel;
+    private final FrameWriter writer;
+    private final Timer timer;
+    private final int maxPendingCalls;
+
+    PendingCalls(Channel channel, FrameWriter writer, Timer timer, int maxPendingCalls) {
+        this.channel = channel;
+        this.writer = writer;
+        this.timer = timer;
+        this.maxPendingCalls = maxPendingCalls;
+    }
+
+    int size() {
+        return calls.size();
+    }
+
+    boolean isFull() {
+        return calls.size() >= maxPendingCalls;
+    }
+
+    /** Tracks a call about to be written: starts its timer and lets its caller cancel it. */
+    PendingCall add(long id, RpcRequest request) {
+        PendingCall call = new PendingCall(id, request, this);
+        calls.put(id, call);
+        call.timeout(timer.newTimeout(call, request.timeoutMillis(), TimeUnit.MILLISECONDS));
+        Cancellation cancellation = request.cancellation();
+        if (cancellation != null) {
+            cancellation.bind(call);
+        }
+        return call;
+    }
+
+    /** Removes the call a response answers; {@code null} when it already left (timed out, cancelled). */
+    PendingCall remove(long id) {
+        PendingCall call = calls.remove(id);
+        if (call != null) {
+            call.detach();
+        }
+        return call;
+    }
+
+    /** Removes a call whose request could not be written, and fails it. */
+    void failUnsent(PendingCall call, RpcException failure) {
+        if (calls.remove(call.id, call)) {
+            call.detach();
+            call.fail(failure);
+        }
+    }
+
+    void expire(PendingCall call) {
+        if (calls.remove(call.id, call)) {
+            call.detach();
+            sendCancel(call.id);
+            call.fail(new RpcException(RpcErrorCode.TIMEOUT, "Call " + call.request.method() + " to " + channel.remoteAddress()
+                    + " timed out after " + call.request.timeoutMillis() + " ms"));
+        }
+    }
+
+    void cancel(PendingCall call) {
+        if (calls.remove(call.id, call)) {
+            call.detach();
+            sendCancel(call.id);
+            call.fail(new RpcException(RpcErrorCode.CANCELLED, "Call " + call.request.method() + " to " + channel.remoteAddress()
+                    + " was cancelled by the caller"));
+        }
+    }
+
+    /** Tells the provider the answer is no longer wanted, so it can skip or stop the call. */
+    private void sendCancel(long id) {
+        if (channel.isActive()) {
+            channel.writeAndFlush(writer.cancel(channel.alloc(), id), channel.voidPromise());
+        }
+    }
+
+    /** Fails every call, e.g. when the connection closed. */
+    void failAll(RpcException cause) {
+        for (Long id : calls.keySet()) {
+            PendingCall call = calls.remove(id);
+            if (call != null) {
+                call.detach();
+                call.fail(cause);
+            }
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package io.courier.rpc.internal.transport;
+
+import io.courier.rpc.internal.protocol.FrameWriter;
+import io.courier.rpc.internal.protocol.ProtocolWarnings;
+import io.courier.rpc.internal.protocol.RpcFrameDecoder;
+import io.courier.rpc.internal.protocol.RpcMessageDecoder;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The handlers every Courier connection starts with, on either side: flush consolidation, the
+ * frame decoder, the message decoder, idle detection and heartbeats. The side's own handler
+ * (calls on a consumer, dispatch on a provider) goes after them.
+ *
+ * <p>Thread-safe (immutable). One instance per client or server holds the handlers its
+ * connections share; {@link #addTo} adds fresh ones for the per-connection state.
+ */
+final class ProtocolPipeline {
+
+    private final int maxFrameSize;
+    private final ProtocolWarnings warnings;
+    private final RpcMessageDecoder messageDecoder = new RpcMessageDecoder();
+    private final HeartbeatHandler heartbeats;
+    private final long readerIdleMillis;
+    private final long writerIdleMillis;
+
+    private ProtocolPipeline(int maxFrameSize, ProtocolWarnings warnings, FrameWriter writer, boolean consumer,
+            long readerIdleMillis, long writerIdleMillis) {
+        this.maxFrameSize = maxFrameSize;
+        this.warnings = warnings;
+        this.heartbeats = new HeartbeatHandler(writer, consumer);
+        this.readerIdleMillis = readerIdleMillis;
+        this.writerIdleMillis = writerIdleMillis;
+    }
+
+    /** A consumer's prefix: pings after {@code heartbeat} without writing, closes after three without reading. */
+    static ProtocolPipeline forClient(int maxFrameSize, ProtocolWarnings warnings, FrameWriter writer,
+            Duration heartbeat) {
+        long millis = heartbeat.toMillis();
+        return new ProtocolPipeline(maxFrameSize, warnings, writer, true, millis * 3, millis);
+    }
+
+    /** A provider's prefix: never pings (consumers do), closes after {@code idleTimeout} without reading. */
+    static ProtocolPipeline forServer(int maxFrameSize, ProtocolWarnings warnings, FrameWriter writer,
+            Duration idleTimeout) {
+        return new ProtocolPipeline(maxFrameSize, warnings, writer, false, idleTimeout.toMillis(), 0);
+    }
+
+    /** Adds the common handlers to a new connection's pipeline. */
+    void addTo(ChannelPipeline pipeline) {
+        pipeline.addLast("flush", new FlushConsolidationHandler(256, true))
+                .addLast("frame", new RpcFrameDecoder(maxFrameSize, warnings))
+                .addLast("codec", messageDecoder)
+                .addLast("idle", new IdleStateHandler(readerIdleMillis, writerIdleMillis, 0, TimeUnit.MILLISECONDS))
+                .addLast("heartbeat", heartbeats);
+    }
+}

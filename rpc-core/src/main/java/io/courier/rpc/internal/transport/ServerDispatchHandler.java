@@ -1,0 +1,189 @@
+package io.courier.rpc.internal.transport;
+
+import io.courier.rpc.RpcException;
+import io.courier.rpc.interceptor.AdmissionControl;
+import io.courier.rpc.internal.dispatch.InvokerTable;
+import io.courier.rpc.internal.dispatch.MethodInvoker;
+import io.courier.rpc.internal.protocol.CancelMessage;
+import io.courier.rpc.internal.protocol.FrameWriter;
+import io.courier.rpc.internal.protocol.MalformedMessage;
+import io.courier.rpc.internal.protocol.MessageType;
+import io.courier.rpc.internal.protocol.ProtocolWarnings;
+import io.courier.rpc.internal.protocol.RequestMessage;
+import io.courier.rpc.RpcErrorCode;
+import io.courier.rpc.serialization.Serializer;
+import io.courier.rpc.serialization.Serializers;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.util.ReferenceCountUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * Routes decoded requests to business threads and answers what can be answered without one:
+ * unknown services, unknown serializers, malformed requests, a full executor. Passes cancel
+ * frames, and the connection closing, on to the calls they concern.
+ *
+ * <p>Thread-safe and {@link ChannelHandler.Sharable}; one instance serves every connection of a
+ * server. Never blocks the event loop: lookup is a map read and the hand-off never waits.
+ */
+@ChannelHandler.Sharable
+final class ServerDispatchHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(ServerDispatchHandler.class);
+
+    private final InvokerTable invokers;
+    private final Serializers serializers;
+    private final Executor executor;
+    private final ResponseSender sender;
+    private final InFlightCalls inFlight;
+    private final ChannelGroup channels;
+    private final ProtocolWarnings warnings;
+    private final AdmissionControl[] admissions;
+    private final java.util.Map<MethodInvoker, ResponseSizeHint> sizeHints = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile boolean shuttingDown;
+
+    ServerDispatchHandler(InvokerTable invokers, Serializers serializers, Executor executor, FrameWriter writer,
+            InFlightCalls inFlight, ChannelGroup channels, ProtocolWarnings warnings, List<AdmissionControl> admissions) {
+        this.invokers = invokers;
+        this.serializers = serializers;
+        this.executor = executor;
+        this.sender = new ResponseSender(writer);
+        this.inFlight = inFlight;
+        this.channels = channels;
+        this.warnings = warnings;
+        this.admissions = admissions.toArray(new AdmissionControl[0]);
+    }
+
+    /** From now on, new calls are refused with {@link RpcErrorCode#SHUTTING_DOWN}. */
+    void shutDown() {
+        shuttingDown = true;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        ctx.channel().attr(ActiveCalls.KEY).set(new ActiveCalls());
+        channels.add(ctx.channel());
+        log.debug("Accepted connection {}", ctx.channel());
+        super.channelActive(ctx);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        ActiveCalls active = ctx.channel().attr(ActiveCalls.KEY).get();
+        if (active != null) {
+            // Nobody is left to read the answers.
+            active.cancelAll();
+        }
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof RequestMessage request) {
+            dispatch(ctx.channel(), request);
+        } else if (msg instanceof CancelMessage cancel) {
+            ActiveCalls active = ctx.channel().attr(ActiveCalls.KEY).get();
+            if (active != null) {
+                active.cancel(cancel.requestId());
+            }
+        } else if (msg instanceof MalformedMessage malformed) {
+            warnings.warn(ctx.channel().remoteAddress(), malformed.reason());
+            if (malformed.type() == MessageType.REQUEST) {
+                sender.error(ctx.channel(), malformed.requestId(), (byte) 0, RpcErrorCode.BAD_REQUEST,
+                        malformed.reason());
+            }
+        } else {
+            ReferenceCountUtil.release(msg);
+            warnings.warn(ctx.channel().remoteAddress(), "unexpected " + msg.getClass().getSimpleName());
+        }
+    }
+
+    private void dispatch(Channel channel, RequestMessage request) {
+        long receivedNanos = System.nanoTime();
+        byte serializationId = request.serializationId();
+        boolean handedOff = false;
+        try {
+            if (shuttingDown) {
+                answer(channel, request, RpcErrorCode.SHUTTING_DOWN, "Provider is shutting down");
+                return;
+            }
+            Serializer serializer = serializers.byId(serializationId);
+            if (serializer == null) {
+                answer(channel, request, RpcErrorCode.SERIALIZATION, "Unknown serialization id " + serializationId);
+                return;
+            }
+            MethodInvoker invoker;
+            try {
+                invoker = invokers.lookup(request.serviceKey(), request.methodName(), request.parameterDescriptor());
+            } catch (RpcException e) {
+                answer(channel, request, e.code(), e.getMessage());
+                return;
+            }
+            int admitted = 0;
+            for (; admitted < admissions.length; admitted++) {
+                RpcException refused = admissions[admitted].tryAdmit(invoker.metadata());
+                if (refused != null) {
+                    release(admitted, invoker);
+                    answer(channel, request, refused.code(), refused.getMessage());
+                    return;
+                }
+            }
+            inFlight.begin();
+            ActiveCalls active = request.isOneWay() ? null : channel.attr(ActiveCalls.KEY).get();
+            ServerCall call = new ServerCall(channel, request, invoker, serializer, sender, inFlight, admissions,
+                    sizeHints.computeIfAbsent(invoker, i -> new ResponseSizeHint()), receivedNanos, active);
+            if (active != null) {
+                active.add(request.requestId(), call);
+            }
+            try {
+                executor.execute(call);
+                handedOff = true;
+            } catch (RejectedExecutionException e) {
+                if (active != null) {
+                    active.remove(request.requestId(), call);
+                }
+                inFlight.end();
+                release(admitted, invoker);
+                answer(channel, request, RpcErrorCode.SERVER_BUSY, "Provider's business executor is full");
+            }
+        } finally {
+            if (!handedOff) {
+                request.release();
+            }
+        }
+    }
+
+    private void release(int admitted, MethodInvoker invoker) {
+        for (int i = admitted - 1; i >= 0; i--) {
+            admissions[i].onComplete(invoker.metadata());
+        }
+    }
+
+    private void answer(Channel channel, RequestMessage request, RpcErrorCode code, String message) {
+        if (request.isOneWay()) {
+            log.debug("Dropping one-way call {}#{} from {}: {}", request.serviceKey(), request.methodName(),
+                    channel.remoteAddress(), message);
+            return;
+        }
+        sender.error(channel, request.requestId(), request.serializationId(), code, message);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof IOException) {
+            log.debug("Connection {} failed: {}", ctx.channel(), cause.toString());
+        } else {
+            log.warn("Closing connection {} after an unexpected error", ctx.channel(), cause);
+        }
+        ctx.close();
+    }
+}

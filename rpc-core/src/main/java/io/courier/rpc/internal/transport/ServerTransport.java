@@ -1,0 +1,134 @@
+package io.courier.rpc.internal.transport;
+
+import io.courier.rpc.config.ServerOptions;
+import io.courier.rpc.interceptor.AdmissionControl;
+import io.courier.rpc.internal.dispatch.InvokerTable;
+import io.courier.rpc.internal.protocol.FrameWriter;
+import io.courier.rpc.internal.protocol.ProtocolWarnings;
+import io.courier.rpc.serialization.Serializers;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executor;
+
+/**
+ * The Netty side of a provider: binds the port, builds each connection's pipeline and closes
+ * everything in order on shutdown.
+ *
+ * <p>Thread-safe. {@link #bind()} once, {@link #close} once.
+ */
+public final class ServerTransport {
+
+    private static final Logger log = LoggerFactory.getLogger(ServerTransport.class);
+
+    private final ServerOptions options;
+    private final EventLoops bossLoops;
+    private final EventLoops ioLoops;
+    private final ChannelGroup channels = new DefaultChannelGroup("courier-server", GlobalEventExecutor.INSTANCE);
+    private final InFlightCalls inFlight = new InFlightCalls();
+    private final ServerDispatchHandler dispatcher;
+    private final ProtocolWarnings warnings = new ProtocolWarnings();
+    private final ProtocolPipeline protocol;
+    private volatile Channel serverChannel;
+
+    /** Creates a transport serving the given table; nothing is bound until {@link #bind()}. */
+    public ServerTransport(ServerOptions options, InvokerTable invokers, Serializers serializers, Executor executor,
+            List<AdmissionControl> admissions) {
+        this.options = options;
+        this.bossLoops = EventLoops.create(1, "courier-server-boss");
+        this.ioLoops = EventLoops.create(options.ioThreads(), "courier-server-io");
+        FrameWriter writer = new FrameWriter(options.maxFrameSize());
+        this.protocol = ProtocolPipeline.forServer(options.maxFrameSize(), warnings, writer, options.idleTimeout());
+        this.dispatcher = new ServerDispatchHandler(invokers, serializers, executor, writer, inFlight, channels,
+                warnings, admissions);
+    }
+
+    /** Binds the configured address and returns the address actually bound. */
+    public InetSocketAddress bind() {
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(bossLoops.group(), ioLoops.group())
+                .channel(ioLoops.serverChannelClass())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
+                .childHandler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        protocol.addTo(ch.pipeline());
+                        ch.pipeline().addLast("dispatch", dispatcher);
+                    }
+                });
+        ChannelFuture bind = bootstrap.bind(options.host(), options.port()).awaitUninterruptibly();
+        if (!bind.isSuccess()) {
+            // Netty rethrows bind failures as undeclared IOExceptions: inspect the cause instead.
+            shutdownLoops(Duration.ofSeconds(1));
+            throw new IllegalStateException("Cannot bind " + options.host() + ":" + options.port() + ": "
+                    + bind.cause().getMessage(), bind.cause());
+        }
+        serverChannel = bind.channel();
+        InetSocketAddress bound = (InetSocketAddress) bind.channel().localAddress();
+        log.info("Courier server listening on {} ({})", bound, ioLoops.transportName());
+        return bound;
+    }
+
+    /** Returns the number of open client connections. */
+    public int connectionCount() {
+        return channels.size();
+    }
+
+    /** Returns the number of calls accepted and not yet answered. */
+    public int inFlightCount() {
+        return inFlight.count();
+    }
+
+    /** Returns {@code epoll} or {@code nio}. */
+    public String transportName() {
+        return ioLoops.transportName();
+    }
+
+    /**
+     * Stops accepting connections, refuses new calls, waits up to {@code grace} for in-flight
+     * calls, then closes every connection and the event loops.
+     *
+     * @return whether every in-flight call finished within the grace period
+     */
+    public boolean close(Duration grace) {
+        Channel channel = serverChannel;
+        if (channel != null) {
+            channel.close().awaitUninterruptibly();
+        }
+        dispatcher.shutDown();
+        boolean drained;
+        try {
+            drained = inFlight.awaitIdle(grace);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            drained = false;
+        }
+        if (!drained) {
+            log.warn("Closing with {} calls still in flight after {}", inFlight.count(), grace);
+        }
+        channels.close().awaitUninterruptibly();
+        shutdownLoops(Duration.ofSeconds(5));
+        return drained;
+    }
+
+    private void shutdownLoops(Duration timeout) {
+        bossLoops.shutdown(timeout);
+        ioLoops.shutdown(timeout);
+    }
+}
