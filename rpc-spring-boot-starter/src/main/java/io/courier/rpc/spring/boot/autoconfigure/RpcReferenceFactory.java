@@ -1,12 +1,12 @@
 package io.courier.rpc.spring.boot.autoconfigure;
 
+import io.courier.rpc.InvalidOptionException;
 import io.courier.rpc.RpcClient;
 import io.courier.rpc.RpcException;
 import io.courier.rpc.config.ReferenceConfig;
 import io.courier.rpc.invoke.ServiceKey;
 import io.courier.rpc.protocol.RpcErrorCode;
 import io.courier.rpc.spring.RpcReference;
-import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.convert.DurationStyle;
 import org.springframework.core.env.PropertyResolver;
 
@@ -159,7 +159,7 @@ public final class RpcReferenceFactory {
         } else if (!annotation.loadBalancer().isEmpty()) {
             String loadBalancer = resolve(annotation.loadBalancer());
             annotated(where, "loadBalancer", loadBalancer,
-                    () -> b.loadBalancer(PropertyMapping.loadBalancer("loadBalancer", loadBalancer)));
+                    () -> b.loadBalancer(PropertyMapping.loadBalancer(loadBalancer)));
         } else {
             b.loadBalancer(consumer.getLoadBalancer().strip());
         }
@@ -167,7 +167,7 @@ public final class RpcReferenceFactory {
             b.cluster(PropertyMapping.cluster(prefix + ".cluster", service.getCluster()));
         } else if (!annotation.cluster().isEmpty()) {
             String cluster = resolve(annotation.cluster());
-            annotated(where, "cluster", cluster, () -> b.cluster(PropertyMapping.cluster("cluster", cluster)));
+            annotated(where, "cluster", cluster, () -> b.cluster(PropertyMapping.cluster(cluster)));
         } else {
             b.cluster(PropertyMapping.cluster(PropertyMapping.PREFIX + "consumer.cluster", consumer.getCluster()));
         }
@@ -217,12 +217,12 @@ public final class RpcReferenceFactory {
     private static void annotated(String where, String attribute, Object value, Runnable setter) {
         try {
             setter.run();
-        } catch (IllegalArgumentException | InvalidConfigurationPropertyValueException e) {
-            String message = e instanceof InvalidConfigurationPropertyValueException invalid ? invalid.getReason()
-                    : e.getMessage() == null ? "" : e.getMessage();
-            int expected = message.indexOf("(expected: ");
-            throw new CourierRpcStartupException(where + ": " + attribute + " = " + value
-                    + (expected >= 0 ? " " + message.substring(expected) : " (" + message + ")"),
+        } catch (InvalidOptionException e) {
+            throw new CourierRpcStartupException(where + ": " + attribute + " = " + value + " "
+                    + PropertyMapping.expectation(e), "Fix the annotation's " + attribute + " attribute.", e);
+        } catch (IllegalArgumentException e) {
+            // Not a checked option, e.g. a duration that does not parse: its message is all there is.
+            throw new CourierRpcStartupException(where + ": " + attribute + " = " + value + " (" + e.getMessage() + ")",
                     "Fix the annotation's " + attribute + " attribute.", e);
         }
     }
