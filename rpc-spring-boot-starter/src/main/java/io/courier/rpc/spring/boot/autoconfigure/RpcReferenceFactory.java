@@ -35,20 +35,23 @@ public final class RpcReferenceFactory {
     private final ServiceOverrides overrides;
     private final PropertyResolver placeholders;
     private final boolean hasRegistry;
+    private final CourierRpcLimits limits;
     private final Map<ReferenceConfig<?>, Set<String>> injectionPoints = new LinkedHashMap<>();
 
     /**
      * Creates a factory.
      *
      * @param hasRegistry whether the client finds the providers of references without an address of their own
+     * @param limits told of each referenced interface, whose simple name may key a consumer limit
      */
     RpcReferenceFactory(RpcClient client, CourierRpcProperties properties, ServiceOverrides overrides,
-            PropertyResolver placeholders, boolean hasRegistry) {
+            PropertyResolver placeholders, boolean hasRegistry, CourierRpcLimits limits) {
         this.client = client;
         this.properties = properties;
         this.overrides = overrides;
         this.placeholders = placeholders;
         this.hasRegistry = hasRegistry;
+        this.limits = limits;
     }
 
     /** Returns the client every proxy is created by. */
@@ -92,6 +95,8 @@ public final class RpcReferenceFactory {
             throw new CourierRpcStartupException("Cannot create a proxy of " + type.getName() + " for @RpcReference "
                     + injectionPoint + ": " + e.getMessage(), "Fix the declaration of " + type.getName() + ".", e);
         }
+        // Before the proxy is handed out, so that its first call meets the limits keyed by simple name.
+        limits.referenced(config.serviceInterface());
         synchronized (this) {
             injectionPoints.computeIfAbsent(config, c -> new LinkedHashSet<>()).add(injectionPoint);
         }
