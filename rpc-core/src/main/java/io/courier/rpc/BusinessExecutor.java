@@ -1,5 +1,6 @@
 package io.courier.rpc;
 
+import io.courier.rpc.InvalidOptionException;
 import io.netty.util.concurrent.FastThreadLocalThread;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,8 +70,8 @@ final class BusinessExecutor extends AbstractExecutorService {
     static ExecutorService create(String threadNamePrefix, int maxThreads, int queueSize) {
         Objects.requireNonNull(threadNamePrefix, "threadNamePrefix");
         if (maxThreads <= 0 || queueSize < 0) {
-            throw new IllegalArgumentException("maxThreads: " + maxThreads + ", queueSize: " + queueSize
-                    + " (expected: maxThreads > 0, queueSize >= 0)");
+            throw maxThreads <= 0 ? new InvalidOptionException("maxThreads", maxThreads, "> 0")
+                    : new InvalidOptionException("queueSize", queueSize, ">= 0");
         }
         return new BusinessExecutor(threadNamePrefix, maxThreads, queueSize);
     }

@@ -1,5 +1,6 @@
 package io.courier.rpc.config;
 
+import io.courier.rpc.InvalidOptionException;
 import io.courier.rpc.internal.protocol.RpcFrame;
 
 import java.time.Duration;
@@ -177,7 +178,7 @@ public final class ClientOptions {
             Require.positive("reconnectDelayMin", min);
             Require.positive("reconnectDelayMax", max);
             if (max.compareTo(min) < 0) {
-                throw new IllegalArgumentException("reconnectDelayMax: " + max + " (expected: >= " + min + ")");
+                throw new InvalidOptionException("reconnectDelayMax", max, ">= " + min);
             }
             this.reconnectDelayMin = min;
             this.reconnectDelayMax = max;

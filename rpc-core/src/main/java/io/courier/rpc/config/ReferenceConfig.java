@@ -1,11 +1,13 @@
 package io.courier.rpc.config;
 
+import io.courier.rpc.InvalidOptionException;
 import io.courier.rpc.RpcMethod;
 import io.courier.rpc.cluster.ClusterMode;
 import io.courier.rpc.cluster.ClusterPolicy;
 import io.courier.rpc.cluster.LoadBalancerFactory;
 import io.courier.rpc.cluster.LoadBalancers;
 import io.courier.rpc.invoke.ServiceKey;
+import io.courier.rpc.registry.HostAndPort;
 
 import java.lang.reflect.Method;
 import java.net.InetSocketAddress;
@@ -246,9 +248,13 @@ public final class ReferenceConfig<T> {
             return this;
         }
 
-        /** Adds a provider address written as {@code host:port}. */
+        /**
+         * Adds a provider address written as {@code host:port}, or {@code [ipv6]:port}.
+         *
+         * @throws io.courier.rpc.InvalidOptionException naming {@code address} when it is not; see {@link HostAndPort#parse}
+         */
         public Builder<T> address(String hostAndPort) {
-            return address(parseAddress(hostAndPort));
+            return address(HostAndPort.parse("address", hostAndPort).toUnresolvedAddress());
         }
 
         /** Replaces the provider addresses. */
@@ -331,33 +337,10 @@ public final class ReferenceConfig<T> {
                     found |= m.getName().equals(name);
                 }
                 if (!found) {
-                    throw new IllegalArgumentException("method '" + name + "' (expected: a method of "
-                            + serviceInterface.getName() + ")");
+                    throw new InvalidOptionException("method", name, "a method of " + serviceInterface.getName());
                 }
             }
             return new ReferenceConfig<>(this);
-        }
-
-        /** Parses {@code host:port}, also {@code [ipv6]:port}. */
-        public static InetSocketAddress parseAddress(String hostAndPort) {
-            Objects.requireNonNull(hostAndPort, "address");
-            String s = hostAndPort.strip();
-            int colon = s.lastIndexOf(':');
-            if (colon <= 0 || colon == s.length() - 1) {
-                throw new IllegalArgumentException("address: '" + hostAndPort + "' (expected: host:port)");
-            }
-            String host = s.substring(0, colon);
-            if (host.startsWith("[") && host.endsWith("]")) {
-                host = host.substring(1, host.length() - 1);
-            }
-            int port;
-            try {
-                port = Integer.parseInt(s.substring(colon + 1));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("address: '" + hostAndPort + "' (expected: host:port)");
-            }
-            Require.between("port", port, 1, 65535);
-            return InetSocketAddress.createUnresolved(host, port);
         }
     }
 }

@@ -1,9 +1,14 @@
 package io.courier.rpc.config;
 
+import io.courier.rpc.InvalidOptionException;
+
 import java.time.Duration;
 import java.util.Objects;
 
-/** Argument checks whose messages follow the {@code name: value (expected: …)} convention. */
+/**
+ * Argument checks failing with an {@link InvalidOptionException}, whose message follows the
+ * {@code name: value (expected: …)} convention.
+ */
 final class Require {
 
     private Require() {
@@ -12,7 +17,7 @@ final class Require {
     static <T> Class<T> anInterface(String name, Class<T> type) {
         Objects.requireNonNull(type, name);
         if (!type.isInterface()) {
-            throw new IllegalArgumentException(name + ": " + type.getName() + " (expected: an interface)");
+            throw new InvalidOptionException(name, type, "an interface");
         }
         return type;
     }
@@ -20,7 +25,7 @@ final class Require {
     static Duration positive(String name, Duration value) {
         Objects.requireNonNull(value, name);
         if (value.isNegative() || value.isZero()) {
-            throw new IllegalArgumentException(name + ": " + value + " (expected: > 0)");
+            throw new InvalidOptionException(name, value, "> 0");
         }
         return value;
     }
@@ -28,21 +33,21 @@ final class Require {
     static Duration notNegative(String name, Duration value) {
         Objects.requireNonNull(value, name);
         if (value.isNegative()) {
-            throw new IllegalArgumentException(name + ": " + value + " (expected: >= 0)");
+            throw new InvalidOptionException(name, value, ">= 0");
         }
         return value;
     }
 
     static int atLeast(String name, int value, int min) {
         if (value < min) {
-            throw new IllegalArgumentException(name + ": " + value + " (expected: >= " + min + ")");
+            throw new InvalidOptionException(name, value, ">= " + min);
         }
         return value;
     }
 
     static int between(String name, int value, int min, int max) {
         if (value < min || value > max) {
-            throw new IllegalArgumentException(name + ": " + value + " (expected: " + min + ".." + max + ")");
+            throw new InvalidOptionException(name, value, min + ".." + max);
         }
         return value;
     }

@@ -1,5 +1,6 @@
 package io.courier.rpc.config;
 
+import io.courier.rpc.InvalidOptionException;
 import io.courier.rpc.internal.protocol.RpcFrame;
 
 import java.time.Duration;
@@ -128,7 +129,7 @@ public final class ServerOptions {
         public Builder host(String host) {
             Objects.requireNonNull(host, "host");
             if (host.isBlank()) {
-                throw new IllegalArgumentException("host: '" + host + "' (expected: a host name or IP address)");
+                throw new InvalidOptionException("host", host, "a host name or IP address");
             }
             this.host = host;
             return this;

@@ -1,5 +1,6 @@
 package io.courier.rpc.config;
 
+import io.courier.rpc.InvalidOptionException;
 import io.courier.rpc.invoke.ServiceKey;
 
 import java.time.Duration;
@@ -101,8 +102,8 @@ public final class ServiceConfig<T> {
             Objects.requireNonNull(implementation, "implementation");
             Require.anInterface("serviceInterface", serviceInterface);
             if (!serviceInterface.isInstance(implementation)) {
-                throw new IllegalArgumentException("implementation: " + implementation.getClass().getName()
-                        + " (expected: an implementation of " + serviceInterface.getName() + ")");
+                throw new InvalidOptionException("implementation", implementation.getClass(),
+                        "an implementation of " + serviceInterface.getName());
             }
             this.serviceInterface = serviceInterface;
             this.implementation = implementation;

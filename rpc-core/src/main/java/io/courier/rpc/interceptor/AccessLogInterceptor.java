@@ -1,5 +1,6 @@
 package io.courier.rpc.interceptor;
 
+import io.courier.rpc.InvalidOptionException;
 import io.courier.rpc.RpcContext;
 import io.courier.rpc.invoke.RpcRequest;
 import io.courier.rpc.invoke.RpcResponse;
@@ -39,7 +40,7 @@ public final class AccessLogInterceptor implements ServerInterceptor {
      */
     public AccessLogInterceptor(double sampleRate, boolean logArguments) {
         if (!(sampleRate >= 0 && sampleRate <= 1)) {
-            throw new IllegalArgumentException("sampleRate: " + sampleRate + " (expected: 0..1)");
+            throw new InvalidOptionException("sampleRate", sampleRate, "0..1");
         }
         this.sampleRate = sampleRate;
         this.logArguments = logArguments;

@@ -1,5 +1,7 @@
 package io.courier.rpc.interceptor;
 
+import io.courier.rpc.InvalidOptionException;
+
 /**
  * A token-bucket limit: calls may arrive at {@code permitsPerSecond} on average, with bursts of
  * up to {@code burst} calls.
@@ -14,10 +16,10 @@ public record RateLimit(double permitsPerSecond, int burst) {
     /** Validates the values. */
     public RateLimit {
         if (!(permitsPerSecond > 0) || Double.isInfinite(permitsPerSecond)) {
-            throw new IllegalArgumentException("permitsPerSecond: " + permitsPerSecond + " (expected: > 0)");
+            throw new InvalidOptionException("permitsPerSecond", permitsPerSecond, "> 0");
         }
         if (burst < 1) {
-            throw new IllegalArgumentException("burst: " + burst + " (expected: >= 1)");
+            throw new InvalidOptionException("burst", burst, ">= 1");
         }
     }
 

@@ -1,5 +1,6 @@
 package io.courier.rpc.registry;
 
+import io.courier.rpc.InvalidOptionException;
 import io.courier.rpc.invoke.ServiceKey;
 
 import java.net.URI;
@@ -16,7 +17,9 @@ import java.util.List;
  */
 public final class DirectRegistry implements Registry {
 
-    private record Address(String host, int port, java.util.Set<String> tags) {
+    private static final String SYNTAX = "direct://[tag@]host:port[,[tag@]host:port...]";
+
+    private record Address(HostAndPort hostAndPort, java.util.Set<String> tags) {
     }
 
     private final List<Address> addresses;
@@ -28,7 +31,7 @@ public final class DirectRegistry implements Registry {
     /**
      * Parses {@code direct://host:port[,host:port…]} (the scheme may be left out).
      *
-     * @throws IllegalArgumentException when an address is not {@code host:port}
+     * @throws InvalidOptionException when an address is not {@code host:port}
      */
     public static DirectRegistry parse(String address) {
         String list = address.strip();
@@ -52,29 +55,17 @@ public final class DirectRegistry implements Registry {
                 }
                 hostPort = hostPort.substring(at + 1);
             }
-            int colon = hostPort.lastIndexOf(':');
-            if (colon <= 0 || colon == hostPort.length() - 1) {
-                throw new IllegalArgumentException("registry address: '" + address
-                        + "' (expected: direct://[tag@]host:port[,[tag@]host:port...])");
-            }
-            String host = hostPort.substring(0, colon);
-            if (host.startsWith("[") && host.endsWith("]")) {
-                host = host.substring(1, host.length() - 1);
-            }
+            HostAndPort parsedAddress;
             try {
-                int port = Integer.parseInt(hostPort.substring(colon + 1));
-                if (port < 1 || port > 65535) {
-                    throw new NumberFormatException();
-                }
-                parsed.add(new Address(host, port, java.util.Set.copyOf(tags)));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("registry address: '" + address + "' has a bad port in '"
-                        + hostPort + "'");
+                parsedAddress = HostAndPort.parse("registry address", hostPort);
+            } catch (InvalidOptionException e) {
+                throw new InvalidOptionException("registry address", address,
+                        e.problem().isEmpty() ? "" : e.problem() + " in '" + hostPort + "'", SYNTAX);
             }
+            parsed.add(new Address(parsedAddress, java.util.Set.copyOf(tags)));
         }
         if (parsed.isEmpty()) {
-            throw new IllegalArgumentException("registry address: '" + address
-                    + "' (expected: direct://[tag@]host:port[,[tag@]host:port...])");
+            throw new InvalidOptionException("registry address", address, SYNTAX);
         }
         return new DirectRegistry(List.copyOf(parsed));
     }
@@ -83,7 +74,7 @@ public final class DirectRegistry implements Registry {
     public List<ProviderInstance> providers(ServiceKey serviceKey) {
         List<ProviderInstance> providers = new ArrayList<>();
         for (Address a : addresses) {
-            providers.add(new ProviderInstance(serviceKey, a.host(), a.port(), 100, a.tags(), java.util.Map.of()));
+            providers.add(new ProviderInstance(serviceKey, a.hostAndPort().host(), a.hostAndPort().port(), 100, a.tags(), java.util.Map.of()));
         }
         return List.copyOf(providers);
     }

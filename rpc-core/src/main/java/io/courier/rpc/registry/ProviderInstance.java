@@ -1,5 +1,6 @@
 package io.courier.rpc.registry;
 
+import io.courier.rpc.InvalidOptionException;
 import io.courier.rpc.invoke.ServiceKey;
 
 import java.util.Map;
@@ -27,10 +28,10 @@ public record ProviderInstance(ServiceKey serviceKey, String host, int port, int
         Objects.requireNonNull(serviceKey, "serviceKey");
         Objects.requireNonNull(host, "host");
         if (port < 1 || port > 65535) {
-            throw new IllegalArgumentException("port: " + port + " (expected: 1..65535)");
+            throw new InvalidOptionException("port", port, "1..65535");
         }
         if (weight < 0 || weight > 10_000) {
-            throw new IllegalArgumentException("weight: " + weight + " (expected: 0..10000)");
+            throw new InvalidOptionException("weight", weight, "0..10000");
         }
         tags = tags == null ? Set.of() : Set.copyOf(tags);
         metadata = metadata == null ? Map.of() : Map.copyOf(metadata);

@@ -1,5 +1,6 @@
 package io.courier.rpc.registry;
 
+import io.courier.rpc.InvalidOptionException;
 import io.courier.rpc.invoke.ServiceKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.TreeSet;
 
 /**
  * Creates registries from configuration addresses, choosing the implementation by scheme.
@@ -28,7 +30,7 @@ public final class Registries {
      * Creates the registry for an address such as {@code direct://127.0.0.1:7070},
      * {@code zookeeper://127.0.0.1:2181} or both separated by {@code ;}.
      *
-     * @throws IllegalArgumentException for an unknown scheme (naming the module to add) or a bad address
+     * @throws InvalidOptionException for an unknown scheme (naming the module to add) or a bad address
      */
     public static Registry create(String addresses, ClassLoader classLoader) {
         List<Registry> registries = new ArrayList<>();
@@ -43,9 +45,9 @@ public final class Registries {
                 String scheme = colon > 0 ? trimmed.substring(0, colon) : "direct";
                 RegistryFactory factory = factories.get(scheme);
                 if (factory == null) {
-                    throw new IllegalArgumentException("registry address: '" + trimmed + "' uses unknown scheme '"
-                            + scheme + "' (known: " + factories.keySet() + "; zookeeper needs the"
-                            + " io.courier:rpc-registry-zookeeper module)");
+                    throw new InvalidOptionException("registry address", trimmed, "uses unknown scheme '" + scheme
+                            + "'", "one of " + new TreeSet<>(factories.keySet()) + "; zookeeper needs the"
+                            + " io.courier:rpc-registry-zookeeper module");
                 }
                 registries.add(factory.create(colon > 0 ? URI.create(trimmed) : URI.create("direct://" + trimmed)));
             }
@@ -54,7 +56,7 @@ public final class Registries {
             throw e;
         }
         if (registries.isEmpty()) {
-            throw new IllegalArgumentException("registry address: '" + addresses + "' (expected: scheme://...)");
+            throw new InvalidOptionException("registry address", addresses, "scheme://...");
         }
         return registries.size() == 1 ? registries.get(0) : new CompositeRegistry(registries);
     }

@@ -1,5 +1,7 @@
 package io.courier.rpc.serialization;
 
+import io.courier.rpc.InvalidOptionException;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -22,7 +24,7 @@ public final class Serializers {
             Objects.requireNonNull(s, "serializer");
             int id = s.id();
             if (id < 1 || id > 127) {
-                throw new IllegalArgumentException("id of serializer " + s.name() + ": " + id + " (expected: 1..127)");
+                throw new InvalidOptionException("id of serializer " + s.name(), id, "1..127");
             }
             if (byId[id] != null) {
                 throw new IllegalArgumentException("Serializers " + byId[id].name() + " and " + s.name()
@@ -32,7 +34,7 @@ public final class Serializers {
             list.add(s);
         }
         if (list.isEmpty()) {
-            throw new IllegalArgumentException("serializers: [] (expected: at least one)");
+            throw new InvalidOptionException("serializers", List.of(), "at least one");
         }
         this.all = Collections.unmodifiableList(list);
     }

@@ -101,6 +101,14 @@ class CancellationTest {
             calls.add(service.blockAsync(i));
         }
         await().atMost(Duration.ofSeconds(20)).until(() -> waits.started.get() == 100);
+        assertThat(server.inFlightCount()).isEqualTo(150);
+        // The queued calls first: cancels reach the provider in order, so each queued call is
+        // marked before a cancelled running call frees the thread that would pick it up.
+        for (int i = 0; i < calls.size(); i++) {
+            if (!waits.startedNumbers.contains(i)) {
+                assertThat(calls.get(i).cancel(false)).isTrue();
+            }
+        }
         calls.forEach(call -> call.cancel(false));
 
         await().atMost(Duration.ofSeconds(20)).until(() -> server.inFlightCount() == 0);

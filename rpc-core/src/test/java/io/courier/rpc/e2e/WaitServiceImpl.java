@@ -3,7 +3,9 @@ package io.courier.rpc.e2e;
 import io.courier.rpc.RpcContext;
 import io.courier.rpc.RpcException;
 
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -12,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class WaitServiceImpl implements WaitService {
 
     final AtomicInteger started = new AtomicInteger();
+    final Set<Integer> startedNumbers = ConcurrentHashMap.newKeySet();
     final AtomicInteger cancellations = new AtomicInteger();
     final AtomicInteger sawCancelledFlag = new AtomicInteger();
     volatile EchoService downstream;
@@ -19,6 +22,7 @@ final class WaitServiceImpl implements WaitService {
 
     @Override
     public String block(int n) {
+        startedNumbers.add(n);
         started.incrementAndGet();
         CountDownLatch cancelled = new CountDownLatch(1);
         RpcContext.current().addCancellationListener(() -> {

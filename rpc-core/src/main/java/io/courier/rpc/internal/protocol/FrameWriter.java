@@ -1,5 +1,6 @@
 package io.courier.rpc.internal.protocol;
 
+import io.courier.rpc.InvalidOptionException;
 import io.courier.rpc.RpcErrorCode;
 import io.courier.rpc.RpcException;
 import io.netty.buffer.ByteBuf;
@@ -38,8 +39,7 @@ public final class FrameWriter {
     /** Creates a writer refusing frames larger than {@code maxFrameSize} bytes. */
     public FrameWriter(int maxFrameSize) {
         if (maxFrameSize < RpcFrame.FIXED_HEADER_LENGTH) {
-            throw new IllegalArgumentException("maxFrameSize: " + maxFrameSize
-                    + " (expected: >= " + RpcFrame.FIXED_HEADER_LENGTH + ")");
+            throw new InvalidOptionException("maxFrameSize", maxFrameSize, ">= " + RpcFrame.FIXED_HEADER_LENGTH);
         }
         this.maxFrameSize = maxFrameSize;
     }

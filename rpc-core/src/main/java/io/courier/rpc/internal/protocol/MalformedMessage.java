@@ -4,7 +4,7 @@ package io.courier.rpc.internal.protocol;
  * A frame whose framing was intact but whose header metadata could not be decoded.
  *
  * <p>Thread-safe (immutable). Because the frame boundaries are known, the connection survives:
- * a provider answers a malformed request with {@link RpcErrorCode#BAD_REQUEST}, a consumer fails
+ * a provider answers a malformed request with {@link io.courier.rpc.RpcErrorCode#BAD_REQUEST}, a consumer fails
  * the matching call.
  *
  * @param type the declared type, or {@code null} when the type byte was unknown

@@ -1,5 +1,6 @@
 package io.courier.rpc.internal.protocol;
 
+import io.courier.rpc.InvalidOptionException;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.CorruptedFrameException;
@@ -41,8 +42,7 @@ public final class RpcFrameDecoder extends LengthFieldBasedFrameDecoder {
         // The 8-byte "length field" spans both H and B; getUnadjustedFrameLength adds them.
         super(ByteOrder.BIG_ENDIAN, maxFrameSize, RpcFrame.HEADER_LENGTH_OFFSET, 8, 0, 0, true);
         if (maxFrameSize < RpcFrame.FIXED_HEADER_LENGTH) {
-            throw new IllegalArgumentException("maxFrameSize: " + maxFrameSize
-                    + " (expected: >= " + RpcFrame.FIXED_HEADER_LENGTH + ")");
+            throw new InvalidOptionException("maxFrameSize", maxFrameSize, ">= " + RpcFrame.FIXED_HEADER_LENGTH);
         }
         this.warnings = warnings;
     }

@@ -1,5 +1,6 @@
 package io.courier.rpc.serialization.kryo;
 
+import io.courier.rpc.InvalidOptionException;
 import com.esotericsoftware.kryo.KryoException;
 import com.esotericsoftware.kryo.util.Pool;
 import io.courier.rpc.serialization.SerializationException;
@@ -405,7 +406,7 @@ public final class KryoSerializer implements Serializer {
         /** Deepest nesting of values a body may hold; default 512. */
         public Builder maxDepth(int maxDepth) {
             if (maxDepth <= 0) {
-                throw new IllegalArgumentException("maxDepth: " + maxDepth + " (expected: > 0)");
+                throw new InvalidOptionException("maxDepth", maxDepth, "> 0");
             }
             this.maxDepth = maxDepth;
             return this;
@@ -414,7 +415,7 @@ public final class KryoSerializer implements Serializer {
         /** Most idle Kryo instances kept for reuse; default four per processor, at least 16. */
         public Builder poolCapacity(int poolCapacity) {
             if (poolCapacity <= 0) {
-                throw new IllegalArgumentException("poolCapacity: " + poolCapacity + " (expected: > 0)");
+                throw new InvalidOptionException("poolCapacity", poolCapacity, "> 0");
             }
             this.poolCapacity = poolCapacity;
             return this;

@@ -1,5 +1,7 @@
 package io.courier.rpc.serialization.kryo;
 
+import io.courier.rpc.InvalidOptionException;
+
 import java.lang.reflect.Field;
 import java.lang.reflect.GenericArrayType;
 import java.lang.reflect.Method;
@@ -38,8 +40,7 @@ final class ServiceTypeScanner {
     /** Returns every concrete class reachable from the interface's method signatures. */
     static Set<Class<?>> scan(Class<?> serviceInterface) {
         if (!serviceInterface.isInterface()) {
-            throw new IllegalArgumentException(
-                    "serviceInterface: " + serviceInterface.getName() + " (expected: an interface)");
+            throw new InvalidOptionException("serviceInterface", serviceInterface, "an interface");
         }
         ServiceTypeScanner scanner = new ServiceTypeScanner();
         scanner.addSuperinterfaceArguments(serviceInterface, new HashSet<>());

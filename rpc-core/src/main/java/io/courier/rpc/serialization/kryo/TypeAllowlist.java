@@ -1,5 +1,6 @@
 package io.courier.rpc.serialization.kryo;
 
+import io.courier.rpc.InvalidOptionException;
 import io.courier.rpc.RpcException;
 import io.courier.rpc.RpcErrorCode;
 import io.courier.rpc.serialization.SerializationException;
@@ -146,9 +147,8 @@ final class TypeAllowlist {
     /** Checks a pattern given to {@code allowPackages}; returns it unchanged. */
     static String checkPackagePattern(String pattern) {
         if (pattern == null || !PACKAGE_PATTERN.matcher(pattern).matches()) {
-            throw new IllegalArgumentException("allowPackages: '" + pattern
-                    + "' (expected: a package name followed by .* for that package or .** for it and its "
-                    + "subpackages, for example com.acme.dto.* or com.acme.**)");
+            throw new InvalidOptionException("allowPackages", pattern, "a package name followed by .* for that package or "
+                    + ".** for it and its subpackages, for example com.acme.dto.* or com.acme.**");
         }
         return pattern;
     }
@@ -156,8 +156,8 @@ final class TypeAllowlist {
     /** Checks a class name given to {@code allowClassNames}; returns it unchanged. */
     static String checkClassName(String className) {
         if (className == null || !CLASS_NAME.matcher(className).matches()) {
-            throw new IllegalArgumentException("allowClassNames: '" + className
-                    + "' (expected: a binary class name such as com.acme.dto.User or com.acme.Outer$Inner)");
+            throw new InvalidOptionException("allowClassNames", className,
+                    "a binary class name such as com.acme.dto.User or com.acme.Outer$Inner");
         }
         return className;
     }

@@ -1,6 +1,7 @@
 package io.courier.rpc.registry.zookeeper;
 
 import io.courier.rpc.invoke.ServiceKey;
+import io.courier.rpc.registry.HostAndPort;
 import io.courier.rpc.registry.ProviderInstance;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -47,20 +48,7 @@ final class ProviderNodeCodec {
      * @throws IllegalArgumentException saying what is malformed
      */
     ProviderInstance decode(ServiceKey serviceKey, String nodeName, byte[] data) {
-        int colon = nodeName.lastIndexOf(':');
-        if (colon <= 0 || colon == nodeName.length() - 1) {
-            throw new IllegalArgumentException("node name '" + nodeName + "' is not host:port");
-        }
-        String host = nodeName.substring(0, colon);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        int port;
-        try {
-            port = Integer.parseInt(nodeName.substring(colon + 1));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("node name '" + nodeName + "' has no numeric port");
-        }
+        HostAndPort address = HostAndPort.parse("node name", nodeName);
         if (data == null || data.length == 0) {
             throw new IllegalArgumentException("node has no data");
         }
@@ -70,7 +58,7 @@ final class ProviderNodeCodec {
         } catch (JacksonException e) {
             throw new IllegalArgumentException("node data is not JSON: " + e.getOriginalMessage());
         }
-        return fromJson(serviceKey, host, port, json);
+        return fromJson(serviceKey, address.host(), address.port(), json);
     }
 
     /** Returns a provider as JSON, with {@code host} and {@code port} when {@code withAddress}. */

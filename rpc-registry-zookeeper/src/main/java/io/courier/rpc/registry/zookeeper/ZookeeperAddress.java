@@ -1,5 +1,7 @@
 package io.courier.rpc.registry.zookeeper;
 
+import io.courier.rpc.InvalidOptionException;
+import io.courier.rpc.registry.HostAndPort;
 import org.apache.zookeeper.common.PathUtils;
 
 import java.net.URI;
@@ -59,16 +61,16 @@ record ZookeeperAddress(String connectString, String root, Duration sessionTimeo
     /**
      * Parses an address.
      *
-     * @throws IllegalArgumentException naming the part that is wrong and what was expected
+     * @throws InvalidOptionException naming the part that is wrong and what was expected
      */
     static ZookeeperAddress parse(URI address) {
         Objects.requireNonNull(address, "address");
         String text = address.toString();
         if (!SCHEME.equalsIgnoreCase(address.getScheme())) {
-            throw invalid(text, "has the wrong scheme (expected: " + SCHEME + "://...)");
+            throw invalid(text, "has the wrong scheme", SCHEME + "://...");
         }
         if (address.isOpaque()) {
-            throw invalid(text, "has no host (expected: " + SYNTAX + ")");
+            throw invalid(text, "has no host", SYNTAX);
         }
         String connectString = parseHosts(text, address.getRawAuthority());
         String root = parseRoot(text, address.getRawPath());
@@ -78,14 +80,14 @@ record ZookeeperAddress(String connectString, String root, Duration sessionTimeo
         Duration connectionTimeout = duration(text, params, "connectionTimeout", DEFAULT_CONNECTION_TIMEOUT);
         Duration removalDelay = duration(text, params, "removalDelay", DEFAULT_REMOVAL_DELAY);
         if (sessionTimeout.isZero()) {
-            throw invalid(text, "has sessionTimeout 0 (expected: sessionTimeout > 0, e.g. 15s)");
+            throw invalid(text, "has sessionTimeout 0", "sessionTimeout > 0, e.g. 15s");
         }
         if (connectionTimeout.isZero()) {
-            throw invalid(text, "has connectionTimeout 0 (expected: connectionTimeout > 0, e.g. 5s)");
+            throw invalid(text, "has connectionTimeout 0", "connectionTimeout > 0, e.g. 5s");
         }
         if (connectionTimeout.compareTo(sessionTimeout) > 0) {
-            throw invalid(text, "has connectionTimeout " + format(connectionTimeout)
-                    + " (expected: connectionTimeout <= sessionTimeout, " + format(sessionTimeout) + ")");
+            throw invalid(text, "has connectionTimeout " + format(connectionTimeout),
+                    "connectionTimeout <= sessionTimeout, " + format(sessionTimeout));
         }
         Path snapshot = null;
         String snapshotParam = params.get("snapshot");
@@ -93,8 +95,7 @@ record ZookeeperAddress(String connectString, String root, Duration sessionTimeo
             try {
                 snapshot = Path.of(snapshotParam);
             } catch (InvalidPathException e) {
-                throw invalid(text, "has snapshot '" + snapshotParam + "' (expected: snapshot as a file path; "
-                        + e.getReason() + ")");
+                throw invalid(text, "has snapshot '" + snapshotParam + "'", "snapshot as a file path; " + e.getReason());
             }
         }
         return new ZookeeperAddress(connectString, root, sessionTimeout, connectionTimeout, removalDelay, snapshot);
@@ -110,42 +111,24 @@ record ZookeeperAddress(String connectString, String root, Duration sessionTimeo
 
     private static String parseHosts(String text, String authority) {
         if (authority == null || authority.isBlank()) {
-            throw invalid(text, "has no host (expected: " + SYNTAX + ")");
+            throw invalid(text, "has no host", SYNTAX);
         }
         List<String> hosts = new ArrayList<>();
         for (String part : authority.split(",", -1)) {
             String hostPort = part.strip();
             if (hostPort.isEmpty()) {
-                throw invalid(text, "has an empty host (expected: host:port[,host:port...])");
+                throw invalid(text, "has an empty host", "host:port[,host:port...]");
             }
-            String host = hostPort;
-            int port = DEFAULT_PORT;
-            int colon = hostPort.lastIndexOf(':');
-            boolean bracketed = hostPort.startsWith("[");
-            if (colon > 0 && (!bracketed || colon > hostPort.indexOf(']'))) {
-                host = hostPort.substring(0, colon);
-                port = parsePort(text, hostPort, hostPort.substring(colon + 1));
+            try {
+                hosts.add(HostAndPort.parse("host", hostPort, DEFAULT_PORT).toString());
+            } catch (InvalidOptionException e) {
+                // A bad port is named as such; anything else is a host that is not one.
+                throw e.problem().isEmpty()
+                        ? invalid(text, "has a bad host in '" + hostPort + "'", "host:port, IPv6 in brackets")
+                        : invalid(text, e.problem() + " in '" + hostPort + "'", e.expected());
             }
-            if (host.isEmpty() || host.equals("[]") || host.contains("@")
-                    || (bracketed && !host.endsWith("]")) || (!bracketed && host.indexOf(':') >= 0)) {
-                throw invalid(text, "has a bad host in '" + hostPort + "' (expected: host:port, IPv6 in brackets)");
-            }
-            hosts.add(host + ":" + port);
         }
         return String.join(",", hosts);
-    }
-
-    private static int parsePort(String text, String hostPort, String port) {
-        try {
-            int value = Integer.parseInt(port);
-            if (value >= 1 && value <= 65535) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // reported below with the whole host:port for context
-        }
-        throw invalid(text, "has a bad port in '" + hostPort + "' (expected: '" + hostPort
-                + "' to end in a port 1..65535)");
     }
 
     private static String parseRoot(String text, String rawPath) {
@@ -159,11 +142,11 @@ record ZookeeperAddress(String connectString, String root, Duration sessionTimeo
         try {
             PathUtils.validatePath(root);
         } catch (IllegalArgumentException e) {
-            throw invalid(text, "has an invalid root '" + root + "' (expected: a ZooKeeper path such as /courier; "
-                    + e.getMessage() + ")");
+            throw invalid(text, "has an invalid root '" + root + "'", "a ZooKeeper path such as /courier; "
+                    + e.getMessage());
         }
         if (root.equals("/zookeeper") || root.startsWith("/zookeeper/")) {
-            throw invalid(text, "has root '" + root + "' (expected: a root outside /zookeeper, which ZooKeeper reserves)");
+            throw invalid(text, "has root '" + root + "'", "a root outside /zookeeper, which ZooKeeper reserves");
         }
         return root;
     }
@@ -181,14 +164,13 @@ record ZookeeperAddress(String connectString, String root, Duration sessionTimeo
             String name = decode(eq < 0 ? pair : pair.substring(0, eq));
             String value = eq < 0 ? "" : decode(pair.substring(eq + 1)).strip();
             if (!PARAMETERS.contains(name)) {
-                throw invalid(text, "has unknown parameter '" + name + "' (expected: one of "
-                        + String.join(", ", PARAMETERS) + ")");
+                throw invalid(text, "has unknown parameter '" + name + "'", "one of " + String.join(", ", PARAMETERS));
             }
             if (value.isEmpty()) {
-                throw invalid(text, "has " + name + " without a value (expected: " + name + "=value)");
+                throw invalid(text, "has " + name + " without a value", name + "=value");
             }
             if (params.putIfAbsent(name, value) != null) {
-                throw invalid(text, "has " + name + " twice (expected: each parameter once)");
+                throw invalid(text, "has " + name + " twice", "each parameter once");
             }
         }
         return params;
@@ -201,8 +183,7 @@ record ZookeeperAddress(String connectString, String root, Duration sessionTimeo
         }
         Matcher m = DURATION.matcher(value.toLowerCase(Locale.ROOT));
         if (!m.matches()) {
-            throw invalid(text, "has " + name + " '" + value + "' (expected: " + name
-                    + " as a duration such as 500ms, 15s or 2m)");
+            throw invalid(text, "has " + name + " '" + value + "'", name + " as a duration such as 500ms, 15s or 2m");
         }
         long amount = Long.parseLong(m.group(1));
         Duration parsed = switch (m.group(2)) {
@@ -211,7 +192,7 @@ record ZookeeperAddress(String connectString, String root, Duration sessionTimeo
             default -> Duration.ofMinutes(amount);
         };
         if (parsed.compareTo(Duration.ofHours(1)) > 0) {
-            throw invalid(text, "has " + name + " '" + value + "' (expected: " + name + " of at most 1 hour)");
+            throw invalid(text, "has " + name + " '" + value + "'", name + " of at most 1 hour");
         }
         return parsed;
     }
@@ -226,8 +207,7 @@ record ZookeeperAddress(String connectString, String root, Duration sessionTimeo
         return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
     }
 
-    private static IllegalArgumentException invalid(String address, String problem) {
-        // Worded like rpc-core's messages: "registry address: '...' <problem> (expected: ...)".
-        return new IllegalArgumentException("registry address: '" + address + "' " + problem);
+    private static InvalidOptionException invalid(String address, String problem, String expected) {
+        return new InvalidOptionException("registry address", address, problem, expected);
     }
 }

@@ -1,5 +1,6 @@
 package io.courier.rpc.registry.zookeeper;
 
+import io.courier.rpc.InvalidOptionException;
 import io.courier.rpc.invoke.ServiceKey;
 import io.courier.rpc.registry.ProviderInstance;
 import io.courier.rpc.registry.Registry;
@@ -299,7 +300,7 @@ public final class ZookeeperRegistry implements Registry {
                     + "' cannot name a ZooKeeper node (" + e.getMessage() + ")");
         }
         if (instance.host().isBlank() || instance.host().indexOf('/') >= 0) {
-            throw new IllegalArgumentException("provider host: '" + instance.host() + "' (expected: a host name or IP)");
+            throw new InvalidOptionException("provider host", instance.host(), "a host name or IP");
         }
         return path;
     }

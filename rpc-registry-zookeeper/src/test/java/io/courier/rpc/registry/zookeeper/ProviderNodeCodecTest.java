@@ -71,9 +71,9 @@ class ProviderNodeCodecTest {
         "10.0.0.5:7070 | {\"weight\":1,\"tags\":[1]}                | 'tags' holds a non-string",
         "10.0.0.5:7070 | {\"weight\":1,\"metadata\":[]}             | 'metadata' is not an object",
         "10.0.0.5:7070 | {\"weight\":1,\"metadata\":{\"a\":1}}      | 'metadata.a' is not a string",
-        "10.0.0.5      | {\"weight\":1}                             | node name '10.0.0.5' is not host:port",
-        "10.0.0.5:http | {\"weight\":1}                             | has no numeric port",
-        "10.0.0.5:0    | {\"weight\":1}                             | port: 0 (expected: 1..65535)",
+        "10.0.0.5      | {\"weight\":1}                             | node name: '10.0.0.5' (expected: host:port, IPv6 in brackets)",
+        "10.0.0.5:http | {\"weight\":1}                             | node name: '10.0.0.5:http' has a bad port",
+        "10.0.0.5:0    | {\"weight\":1}                             | node name: '10.0.0.5:0' has a bad port (expected: '10.0.0.5:0' to end in a port 1..65535)",
     })
     void malformedNodesAreRejectedWithTheReason(String name, String data, String reason) {
         assertThatThrownBy(() -> codec.decode(KEY, name, data.getBytes(StandardCharsets.UTF_8)))

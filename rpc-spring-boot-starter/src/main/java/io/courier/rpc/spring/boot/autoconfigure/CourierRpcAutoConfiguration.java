@@ -82,8 +82,9 @@ public final class CourierRpcAutoConfiguration {
     }
 
     @Bean
-    CourierRpcLimits courierRpcLimits(Environment environment, ResourceLoader resourceLoader) {
-        return new CourierRpcLimits(environment, resourceLoader.getClassLoader());
+    CourierRpcLimits courierRpcLimits(Environment environment, ResourceLoader resourceLoader,
+            ObjectProvider<RpcClient> client) {
+        return new CourierRpcLimits(environment, resourceLoader.getClassLoader(), client);
     }
 
     @Bean
@@ -110,8 +111,10 @@ public final class CourierRpcAutoConfiguration {
 
     @Bean(RpcReferenceAnnotationBeanPostProcessor.FACTORY_BEAN_NAME)
     RpcReferenceFactory courierRpcReferenceFactory(RpcClient client, CourierRpcProperties properties,
-            ServiceOverrides overrides, Environment environment, ObjectProvider<Registry> registry) {
-        return new RpcReferenceFactory(client, properties, overrides, environment, registry.getIfAvailable() != null);
+            ServiceOverrides overrides, Environment environment, ObjectProvider<Registry> registry,
+            CourierRpcLimits limits) {
+        return new RpcReferenceFactory(client, properties, overrides, environment, registry.getIfAvailable() != null,
+                limits);
     }
 
     /** Re-reads the limits when Spring Cloud reports changed properties. */

@@ -1,5 +1,6 @@
 package io.courier.rpc.spring.boot.autoconfigure;
 
+import io.courier.rpc.InvalidOptionException;
 import io.courier.rpc.cluster.ClusterMode;
 import io.courier.rpc.cluster.LoadBalancers;
 import org.springframework.boot.convert.ApplicationConversionService;
@@ -7,6 +8,7 @@ import org.springframework.core.convert.ConversionException;
 import io.courier.rpc.config.ClientOptions;
 import io.courier.rpc.config.ReferenceConfig;
 import io.courier.rpc.config.ServerOptions;
+import io.courier.rpc.registry.HostAndPort;
 import io.courier.rpc.registry.Registries;
 import io.courier.rpc.registry.Registry;
 import io.courier.rpc.serialization.Serializer;
@@ -24,8 +26,9 @@ import java.util.Locale;
 
 /**
  * Maps {@code courier.rpc.*} properties onto the core option builders, turning the builders'
- * {@code name: value (expected: ...)} errors into {@link InvalidConfigurationPropertyValueException}s
- * that name the property, so that startup fails with a readable message.
+ * {@link InvalidOptionException}s into {@link InvalidConfigurationPropertyValueException}s that
+ * name the property, so that startup fails with a readable message. Only the exception's fields
+ * are used, never its message.
  *
  * <p>Thread-safe (stateless).
  */
@@ -82,18 +85,40 @@ final class PropertyMapping {
         return b.build();
     }
 
-    /** Reads a cluster mode with Spring's relaxed enum names (failover, FailFast, fail-safe, ...). */
+    /** Reads the cluster mode a property names; see {@link #cluster(String)}. */
     static ClusterMode cluster(String property, String name) {
-        return named(property, name, ClusterMode.class, "failover, failfast or failsafe");
+        ClusterMode[] mode = new ClusterMode[1];
+        set(property, name, () -> mode[0] = cluster(name));
+        return mode[0];
     }
 
-    /** Reads a built-in load balancer with Spring's relaxed enum names (round-robin, least_active, ...). */
+    /**
+     * Reads a cluster mode with Spring's relaxed enum names (failover, FailFast, fail-safe, ...).
+     *
+     * @throws InvalidOptionException naming {@code cluster} for any other name
+     */
+    static ClusterMode cluster(String name) {
+        return named("cluster", name, ClusterMode.class, "failover, failfast or failsafe");
+    }
+
+    /** Reads the load balancer a property names; see {@link #loadBalancer(String)}. */
     static LoadBalancers loadBalancer(String property, String name) {
-        return named(property, name, LoadBalancers.class, "one of " + String.join(", ",
+        LoadBalancers[] balancer = new LoadBalancers[1];
+        set(property, name, () -> balancer[0] = loadBalancer(name));
+        return balancer[0];
+    }
+
+    /**
+     * Reads a built-in load balancer with Spring's relaxed enum names (round-robin, least_active, ...).
+     *
+     * @throws InvalidOptionException naming {@code loadBalancer} for a name no balancer has
+     */
+    static LoadBalancers loadBalancer(String name) {
+        return named("loadBalancer", name, LoadBalancers.class, "one of " + String.join(", ",
                 Arrays.stream(LoadBalancers.values()).map(LoadBalancers::propertyName).toList()));
     }
 
-    private static <E extends Enum<E>> E named(String property, String name, Class<E> type, String expected) {
+    private static <E extends Enum<E>> E named(String option, String name, Class<E> type, String expected) {
         if (name != null && !name.isBlank()) {
             try {
                 E value = ApplicationConversionService.getSharedInstance().convert(name.strip(), type);
@@ -101,10 +126,10 @@ final class PropertyMapping {
                     return value;
                 }
             } catch (ConversionException e) {
-                // Reported below with the property name and the accepted values.
+                // Reported below with the option and the accepted values.
             }
         }
-        throw invalid(property, name, expected);
+        throw new InvalidOptionException(option, name, expected);
     }
 
     /** Returns the serializer this application's consumers write with. */
@@ -132,13 +157,12 @@ final class PropertyMapping {
         String property = PREFIX + "registry.address";
         try {
             return Registries.create(address, classLoader);
+        } catch (InvalidOptionException e) {
+            throw invalid(property, address, e);
         } catch (IllegalArgumentException e) {
-            // Core messages read "registry address: '...' (expected: ...)" or "... uses unknown scheme ...".
-            String message = e.getMessage() == null ? "" : e.getMessage();
-            int expected = message.indexOf("(expected: ");
-            throw new InvalidConfigurationPropertyValueException(property, address, property + ": " + address + " "
-                    + (expected >= 0 ? message.substring(expected)
-                            : "(" + message.replaceFirst("^registry address: '[^']*' ", "") + ")"));
+            // Not a checked option, e.g. a URI that does not parse: its message is all there is.
+            throw new InvalidConfigurationPropertyValueException(property, address,
+                    property + ": " + address + " (" + e.getMessage() + ")");
         }
     }
 
@@ -165,8 +189,8 @@ final class PropertyMapping {
                 continue;
             }
             try {
-                addresses.add(ReferenceConfig.Builder.parseAddress(part));
-            } catch (IllegalArgumentException e) {
+                addresses.add(HostAndPort.parse(property, part).toUnresolvedAddress());
+            } catch (InvalidOptionException e) {
                 throw invalid(property, value, "direct://host:port[,host:port...]; '" + part.strip()
                         + "' is not host:port with a port from 1 to 65535");
             }
@@ -184,9 +208,31 @@ final class PropertyMapping {
     static void set(String property, Object value, Runnable setter) {
         try {
             setter.run();
-        } catch (IllegalArgumentException | NullPointerException e) {
-            throw new InvalidConfigurationPropertyValueException(property, value, reason(property, value, e));
+        } catch (InvalidOptionException e) {
+            throw invalid(property, value, e);
+        } catch (NullPointerException e) {
+            throw new InvalidConfigurationPropertyValueException(property, value, property + ": null (expected: a value)");
+        } catch (IllegalArgumentException e) {
+            // Not a checked option: its message is all there is to say.
+            throw new InvalidConfigurationPropertyValueException(property, value, property + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * Returns an error for a property whose value a core check refused: the check's expectation
+     * (and problem, if it names one) under the property's name and with the property's value.
+     */
+    static InvalidConfigurationPropertyValueException invalid(String property, Object value, InvalidOptionException e) {
+        return new InvalidConfigurationPropertyValueException(property, value,
+                property + ": " + value + " " + expectation(e));
+    }
+
+    /**
+     * Returns {@code (expected: ...)} from a refused option, or {@code (problem; expected: ...)}
+     * when the check says what is wrong.
+     */
+    static String expectation(InvalidOptionException e) {
+        return "(" + (e.problem().isEmpty() ? "" : e.problem() + "; ") + "expected: " + e.expected() + ")";
     }
 
     /** Returns an error for a property whose value is not what was expected. */
@@ -212,16 +258,6 @@ final class PropertyMapping {
         if (!type.isInterface()) {
             throw invalid(property, key, "an interface");
         }
-    }
-
-    private static String reason(String property, Object value, RuntimeException e) {
-        String message = e.getMessage();
-        int expected = message == null ? -1 : message.indexOf("(expected: ");
-        if (e instanceof NullPointerException || message == null) {
-            return property + ": null (expected: a value)";
-        }
-        // Core messages read "name: value (expected: ...)"; keep the expectation, name the property.
-        return expected >= 0 ? property + ": " + value + " " + message.substring(expected) : property + ": " + message;
     }
 
     private static int bytes(String property, DataSize size) {

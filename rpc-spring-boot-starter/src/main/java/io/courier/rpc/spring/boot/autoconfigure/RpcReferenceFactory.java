@@ -1,12 +1,12 @@
 package io.courier.rpc.spring.boot.autoconfigure;
 
+import io.courier.rpc.InvalidOptionException;
 import io.courier.rpc.RpcClient;
 import io.courier.rpc.RpcException;
 import io.courier.rpc.config.ReferenceConfig;
 import io.courier.rpc.invoke.ServiceKey;
 import io.courier.rpc.RpcErrorCode;
 import io.courier.rpc.spring.RpcReference;
-import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.convert.DurationStyle;
 import org.springframework.core.env.PropertyResolver;
 
@@ -35,20 +35,23 @@ public final class RpcReferenceFactory {
     private final ServiceOverrides overrides;
     private final PropertyResolver placeholders;
     private final boolean hasRegistry;
+    private final CourierRpcLimits limits;
     private final Map<ReferenceConfig<?>, Set<String>> injectionPoints = new LinkedHashMap<>();
 
     /**
      * Creates a factory.
      *
      * @param hasRegistry whether the client finds the providers of references without an address of their own
+     * @param limits told of each referenced interface, whose simple name may key a consumer limit
      */
     RpcReferenceFactory(RpcClient client, CourierRpcProperties properties, ServiceOverrides overrides,
-            PropertyResolver placeholders, boolean hasRegistry) {
+            PropertyResolver placeholders, boolean hasRegistry, CourierRpcLimits limits) {
         this.client = client;
         this.properties = properties;
         this.overrides = overrides;
         this.placeholders = placeholders;
         this.hasRegistry = hasRegistry;
+        this.limits = limits;
     }
 
     /** Returns the client every proxy is created by. */
@@ -92,6 +95,8 @@ public final class RpcReferenceFactory {
             throw new CourierRpcStartupException("Cannot create a proxy of " + type.getName() + " for @RpcReference "
                     + injectionPoint + ": " + e.getMessage(), "Fix the declaration of " + type.getName() + ".", e);
         }
+        // Before the proxy is handed out, so that its first call meets the limits keyed by simple name.
+        limits.referenced(config.serviceInterface());
         synchronized (this) {
             injectionPoints.computeIfAbsent(config, c -> new LinkedHashSet<>()).add(injectionPoint);
         }
@@ -159,7 +164,7 @@ public final class RpcReferenceFactory {
         } else if (!annotation.loadBalancer().isEmpty()) {
             String loadBalancer = resolve(annotation.loadBalancer());
             annotated(where, "loadBalancer", loadBalancer,
-                    () -> b.loadBalancer(PropertyMapping.loadBalancer("loadBalancer", loadBalancer)));
+                    () -> b.loadBalancer(PropertyMapping.loadBalancer(loadBalancer)));
         } else {
             b.loadBalancer(PropertyMapping.loadBalancer(PropertyMapping.PREFIX + "consumer.load-balancer",
                     consumer.getLoadBalancer()));
@@ -168,7 +173,7 @@ public final class RpcReferenceFactory {
             b.cluster(PropertyMapping.cluster(prefix + ".cluster", service.getCluster()));
         } else if (!annotation.cluster().isEmpty()) {
             String cluster = resolve(annotation.cluster());
-            annotated(where, "cluster", cluster, () -> b.cluster(PropertyMapping.cluster("cluster", cluster)));
+            annotated(where, "cluster", cluster, () -> b.cluster(PropertyMapping.cluster(cluster)));
         } else {
             b.cluster(PropertyMapping.cluster(PropertyMapping.PREFIX + "consumer.cluster", consumer.getCluster()));
         }
@@ -218,12 +223,12 @@ public final class RpcReferenceFactory {
     private static void annotated(String where, String attribute, Object value, Runnable setter) {
         try {
             setter.run();
-        } catch (IllegalArgumentException | InvalidConfigurationPropertyValueException e) {
-            String message = e instanceof InvalidConfigurationPropertyValueException invalid ? invalid.getReason()
-                    : e.getMessage() == null ? "" : e.getMessage();
-            int expected = message.indexOf("(expected: ");
-            throw new CourierRpcStartupException(where + ": " + attribute + " = " + value
-                    + (expected >= 0 ? " " + message.substring(expected) : " (" + message + ")"),
+        } catch (InvalidOptionException e) {
+            throw new CourierRpcStartupException(where + ": " + attribute + " = " + value + " "
+                    + PropertyMapping.expectation(e), "Fix the annotation's " + attribute + " attribute.", e);
+        } catch (IllegalArgumentException e) {
+            // Not a checked option, e.g. a duration that does not parse: its message is all there is.
+            throw new CourierRpcStartupException(where + ": " + attribute + " = " + value + " (" + e.getMessage() + ")",
                     "Fix the annotation's " + attribute + " attribute.", e);
         }
     }

@@ -1,5 +1,7 @@
 package io.courier.rpc.spring.boot.autoconfigure;
 
+import io.courier.rpc.RpcClient;
+import io.courier.rpc.config.ReferenceConfig;
 import io.courier.rpc.interceptor.RateLimit;
 import io.courier.rpc.spring.RpcReference;
 import org.junit.jupiter.api.Test;
@@ -75,6 +77,19 @@ class CourierRpcLimitsTests {
                     // ClockService is referenced by nothing: only reported in the log.
                     assertThat(context.getBean(CourierRpcLimits.class).limits().consumerRateLimits())
                             .containsExactly(Map.entry(ECHO, new RateLimit(10, 20)));
+                });
+    }
+
+    @Test
+    void consumerLimitsMeetReferencesMadeOnTheClientAtTheNextRefresh() {
+        runner.withPropertyValues("courier.rpc.registry.address=direct://127.0.0.1:1",
+                "courier.rpc.consumer.rate-limits.EchoService.rate=10").run(context -> {
+                    CourierRpcLimits limits = context.getBean(CourierRpcLimits.class);
+                    assertThat(limits.limits().consumerRateLimits()).isEmpty();
+
+                    context.getBean(RpcClient.class).reference(ReferenceConfig.builder(EchoService.class).build());
+                    assertThat(limits.refresh().consumerRateLimits())
+                            .containsExactly(Map.entry(ECHO, new RateLimit(10, 10)));
                 });
     }
 
