@@ -19,7 +19,6 @@ import io.netty.util.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -189,15 +188,5 @@ final class ClientCallHandler extends ChannelInboundHandlerAdapter {
         pending.failAll(new RpcException(RpcErrorCode.CONNECTION_LOST, "Connection to " + ctx.channel().remoteAddress()
                 + " closed while the call was in flight"));
         super.channelInactive(ctx);
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof IOException) {
-            log.debug("Connection {} failed: {}", ctx.channel(), cause.toString());
-        } else {
-            log.warn("Closing connection {} after an unexpected error", ctx.channel(), cause);
-        }
-        ctx.close();
     }
 }

@@ -66,8 +66,7 @@ public final class ClientTransport implements AutoCloseable {
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        protocol.addTo(ch.pipeline());
-                        ch.pipeline().addLast("calls", new ClientCallHandler(writer, serializer, timer,
+                        protocol.addTo(ch.pipeline(), "calls", new ClientCallHandler(writer, serializer, timer,
                                 options.maxPendingCalls(), warnings));
                     }
                 });

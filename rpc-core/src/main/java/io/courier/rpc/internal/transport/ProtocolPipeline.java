@@ -4,6 +4,7 @@ import io.courier.rpc.internal.protocol.FrameWriter;
 import io.courier.rpc.internal.protocol.ProtocolWarnings;
 import io.courier.rpc.internal.protocol.RpcFrameDecoder;
 import io.courier.rpc.internal.protocol.RpcMessageDecoder;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -12,9 +13,9 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The handlers every Courier connection starts with, on either side: flush consolidation, the
- * frame decoder, the message decoder, idle detection and heartbeats. The side's own handler
- * (calls on a consumer, dispatch on a provider) goes after them.
+ * The pipeline of every Courier connection, on either side: flush consolidation, the frame
+ * decoder, the message decoder, idle detection and heartbeats, then the side's own handler
+ * (calls on a consumer, dispatch on a provider), then the error handler.
  *
  * <p>Thread-safe (immutable). One instance per client or server holds the handlers its
  * connections share; {@link #addTo} adds fresh ones for the per-connection state.
@@ -50,12 +51,17 @@ final class ProtocolPipeline {
         return new ProtocolPipeline(maxFrameSize, warnings, writer, false, idleTimeout.toMillis(), 0);
     }
 
-    /** Adds the common handlers to a new connection's pipeline. */
-    void addTo(ChannelPipeline pipeline) {
+    /**
+     * Builds a new connection's pipeline: the common handlers, then the side's own handler under
+     * {@code name}, then the handler that closes the connection after an unhandled error.
+     */
+    void addTo(ChannelPipeline pipeline, String name, ChannelHandler sideHandler) {
         pipeline.addLast("flush", new FlushConsolidationHandler(256, true))
                 .addLast("frame", new RpcFrameDecoder(maxFrameSize, warnings))
                 .addLast("codec", messageDecoder)
                 .addLast("idle", new IdleStateHandler(readerIdleMillis, writerIdleMillis, 0, TimeUnit.MILLISECONDS))
-                .addLast("heartbeat", heartbeats);
+                .addLast("heartbeat", heartbeats)
+                .addLast(name, sideHandler)
+                .addLast("errors", ConnectionErrorHandler.INSTANCE);
     }
 }

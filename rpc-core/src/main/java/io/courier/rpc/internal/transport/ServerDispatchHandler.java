@@ -22,7 +22,6 @@ import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -175,15 +174,5 @@ final class ServerDispatchHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         sender.error(channel, request.requestId(), request.serializationId(), code, message);
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof IOException) {
-            log.debug("Connection {} failed: {}", ctx.channel(), cause.toString());
-        } else {
-            log.warn("Closing connection {} after an unexpected error", ctx.channel(), cause);
-        }
-        ctx.close();
     }
 }

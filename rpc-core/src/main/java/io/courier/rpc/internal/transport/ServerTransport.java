@@ -68,8 +68,7 @@ public final class ServerTransport {
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        protocol.addTo(ch.pipeline());
-                        ch.pipeline().addLast("dispatch", dispatcher);
+                        protocol.addTo(ch.pipeline(), "dispatch", dispatcher);
                     }
                 });
         ChannelFuture bind = bootstrap.bind(options.host(), options.port()).awaitUninterruptibly();
