@@ -143,6 +143,58 @@ class RpcCodecTest {
     }
 
     @Test
+    void decodesACancelFrame() {
+        EmbeddedChannel ch = channel();
+        ByteBuf frame = writer.cancel(ByteBufAllocator.DEFAULT, 1234567890123L);
+        assertThat(frame.readableBytes()).isEqualTo(RpcFrame.FIXED_HEADER_LENGTH);
+        assertThat(frame.getByte(RpcFrame.TYPE_OFFSET)).isEqualTo(MessageType.CANCEL.value());
+        assertThat(ch.writeInbound(frame)).isTrue();
+        assertThat((Object) ch.readInbound()).isEqualTo(new CancelMessage(1234567890123L));
+        assertThat((Object) ch.readInbound()).isNull();
+        assertThat(ch.isOpen()).isTrue();
+        assertThat(ch.finish()).isFalse();
+    }
+
+    @Test
+    void decodesACancelFrameSplitAtEveryByte() {
+        ByteBuf frame = writer.cancel(ByteBufAllocator.DEFAULT, 77);
+        try {
+            for (int split = 1; split < frame.readableBytes(); split++) {
+                EmbeddedChannel ch = channel();
+                ch.writeInbound(frame.retainedSlice(0, split));
+                assertThat((Object) ch.readInbound()).as("split at %d", split).isNull();
+                ch.writeInbound(frame.retainedSlice(split, frame.readableBytes() - split));
+                assertThat((Object) ch.readInbound()).as("split at %d", split).isEqualTo(new CancelMessage(77));
+                assertThat(ch.finish()).isFalse();
+            }
+        } finally {
+            frame.release();
+        }
+    }
+
+    @Test
+    void decodesTwoCancelFramesInOneBuffer() {
+        EmbeddedChannel ch = channel();
+        ch.writeInbound(Unpooled.wrappedBuffer(writer.cancel(ByteBufAllocator.DEFAULT, 1),
+                writer.cancel(ByteBufAllocator.DEFAULT, 2)));
+        assertThat((Object) ch.readInbound()).isEqualTo(new CancelMessage(1));
+        assertThat((Object) ch.readInbound()).isEqualTo(new CancelMessage(2));
+        assertThat((Object) ch.readInbound()).isNull();
+        assertThat(ch.finish()).isFalse();
+    }
+
+    @Test
+    void decodesACancelBetweenRequests() {
+        EmbeddedChannel ch = channel();
+        ch.writeInbound(Unpooled.wrappedBuffer(request(1, "one"), writer.cancel(ByteBufAllocator.DEFAULT, 1),
+                request(2, "two")));
+        assertRequest(ch.readInbound(), 1, "one");
+        assertThat((Object) ch.readInbound()).isEqualTo(new CancelMessage(1));
+        assertRequest(ch.readInbound(), 2, "two");
+        assertThat(ch.finish()).isFalse();
+    }
+
+    @Test
     void unknownStatusNumbersDecodeToUnknown() {
         assertThat(RpcErrorCode.of(60_000)).isEqualTo(RpcErrorCode.UNKNOWN);
         assertThat(RpcErrorCode.of(-1)).isEqualTo(RpcErrorCode.UNKNOWN);
