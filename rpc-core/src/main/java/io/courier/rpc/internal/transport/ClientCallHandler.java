@@ -116,6 +116,8 @@ final class ClientCallHandler extends ChannelInboundHandlerAdapter {
                 pending.failUnsent(call, notSent(f.cause()));
             }
         });
+        // Armed after the write is queued: a cancel frame written from now on follows the request.
+        pending.arm(call);
         return call.future;
     }
 

@@ -27,6 +27,7 @@ final class PendingCall implements TimerTask, Runnable {
     final CompletableFuture<RpcResponse> future = new CompletableFuture<>();
     private final PendingCalls owner;
     private volatile Timeout timeout;
+    private volatile boolean detached;
 
     PendingCall(long id, RpcRequest request, PendingCalls owner) {
         this.id = id;
@@ -36,10 +37,19 @@ final class PendingCall implements TimerTask, Runnable {
 
     void timeout(Timeout timeout) {
         this.timeout = timeout;
+        if (detached) {
+            // Answered before its timer started.
+            timeout.cancel();
+        }
+    }
+
+    boolean isDetached() {
+        return detached;
     }
 
     /** Stops the timer and forgets the cancel action: the call is leaving the pending table. */
     void detach() {
+        detached = true;
         Timeout t = timeout;
         if (t != null) {
             t.cancel();

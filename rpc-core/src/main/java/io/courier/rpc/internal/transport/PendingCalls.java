@@ -42,16 +42,27 @@ final class PendingCalls {
         return calls.size() >= maxPendingCalls;
     }
 
-    /** Tracks a call about to be written: starts its timer and lets its caller cancel it. */
+    /**
+     * Tracks a call about to be written. Call {@link #arm} once its request is queued for
+     * writing, so that a timeout or cancel frame can never overtake the request on the wire.
+     */
     PendingCall add(long id, RpcRequest request) {
         PendingCall call = new PendingCall(id, request, this);
         calls.put(id, call);
-        call.timeout(timer.newTimeout(call, request.timeoutMillis(), TimeUnit.MILLISECONDS));
-        Cancellation cancellation = request.cancellation();
+        return call;
+    }
+
+    /** Starts the call's timer and lets its caller cancel it. */
+    void arm(PendingCall call) {
+        call.timeout(timer.newTimeout(call, call.request.timeoutMillis(), TimeUnit.MILLISECONDS));
+        Cancellation cancellation = call.request.cancellation();
         if (cancellation != null) {
             cancellation.bind(call);
+            if (call.isDetached()) {
+                // Answered before it was armed: nothing is left to cancel.
+                cancellation.unbind(call);
+            }
         }
-        return call;
     }
 
     /** Removes the call a response answers; {@code null} when it already left (timed out, cancelled). */

@@ -1,13 +1,13 @@
-package io.courier.rpc.transport;
+package io.courier.rpc.internal.transport;
 
 import io.courier.rpc.RpcErrorCode;
 import io.courier.rpc.RpcException;
 import io.courier.rpc.invoke.RpcResponse;
-import io.courier.rpc.protocol.FrameWriter;
-import io.courier.rpc.protocol.ProtocolWarnings;
-import io.courier.rpc.protocol.ResponseMessage;
-import io.courier.rpc.protocol.RpcFrameDecoder;
-import io.courier.rpc.protocol.RpcMessageDecoder;
+import io.courier.rpc.internal.protocol.FrameWriter;
+import io.courier.rpc.internal.protocol.ProtocolWarnings;
+import io.courier.rpc.internal.protocol.ResponseMessage;
+import io.courier.rpc.internal.protocol.RpcFrameDecoder;
+import io.courier.rpc.internal.protocol.RpcMessageDecoder;
 import io.courier.rpc.serialization.Serializer;
 import io.courier.rpc.serialization.kryo.KryoSerializer;
 import io.netty.buffer.ByteBuf;

@@ -1,9 +1,9 @@
-package io.courier.rpc.transport;
+package io.courier.rpc.internal.transport;
 
-import io.courier.rpc.protocol.FrameWriter;
-import io.courier.rpc.protocol.HeartbeatMessage;
-import io.courier.rpc.protocol.MessageType;
-import io.courier.rpc.protocol.RpcFrame;
+import io.courier.rpc.internal.protocol.FrameWriter;
+import io.courier.rpc.internal.protocol.HeartbeatMessage;
+import io.courier.rpc.internal.protocol.MessageType;
+import io.courier.rpc.internal.protocol.RpcFrame;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;

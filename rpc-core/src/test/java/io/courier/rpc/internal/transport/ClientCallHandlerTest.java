@@ -1,4 +1,4 @@
-package io.courier.rpc.transport;
+package io.courier.rpc.internal.transport;
 
 import io.courier.rpc.RpcErrorCode;
 import io.courier.rpc.RpcException;
@@ -8,13 +8,13 @@ import io.courier.rpc.invoke.MethodMetadata;
 import io.courier.rpc.invoke.RpcRequest;
 import io.courier.rpc.invoke.RpcResponse;
 import io.courier.rpc.invoke.ServiceKey;
-import io.courier.rpc.protocol.FrameWriter;
-import io.courier.rpc.protocol.MalformedMessage;
-import io.courier.rpc.protocol.MessageType;
-import io.courier.rpc.protocol.ProtocolWarnings;
-import io.courier.rpc.protocol.RpcFrame;
-import io.courier.rpc.protocol.RpcFrameDecoder;
-import io.courier.rpc.protocol.RpcMessageDecoder;
+import io.courier.rpc.internal.protocol.FrameWriter;
+import io.courier.rpc.internal.protocol.MalformedMessage;
+import io.courier.rpc.internal.protocol.MessageType;
+import io.courier.rpc.internal.protocol.ProtocolWarnings;
+import io.courier.rpc.internal.protocol.RpcFrame;
+import io.courier.rpc.internal.protocol.RpcFrameDecoder;
+import io.courier.rpc.internal.protocol.RpcMessageDecoder;
 import io.courier.rpc.serialization.Serializer;
 import io.courier.rpc.serialization.kryo.KryoSerializer;
 import io.netty.buffer.ByteBuf;

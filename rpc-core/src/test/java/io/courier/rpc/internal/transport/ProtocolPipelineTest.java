@@ -1,14 +1,15 @@
-package io.courier.rpc.transport;
+package io.courier.rpc.internal.transport;
 
-import io.courier.rpc.protocol.FrameWriter;
-import io.courier.rpc.protocol.HeartbeatMessage;
-import io.courier.rpc.protocol.MessageType;
-import io.courier.rpc.protocol.ProtocolWarnings;
-import io.courier.rpc.protocol.RequestMessage;
-import io.courier.rpc.protocol.RpcFrameDecoder;
-import io.courier.rpc.protocol.RpcMessageDecoder;
+import io.courier.rpc.internal.protocol.FrameWriter;
+import io.courier.rpc.internal.protocol.HeartbeatMessage;
+import io.courier.rpc.internal.protocol.MessageType;
+import io.courier.rpc.internal.protocol.ProtocolWarnings;
+import io.courier.rpc.internal.protocol.RequestMessage;
+import io.courier.rpc.internal.protocol.RpcFrameDecoder;
+import io.courier.rpc.internal.protocol.RpcMessageDecoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -33,7 +34,7 @@ class ProtocolPipelineTest {
 
     private static EmbeddedChannel channelWith(ProtocolPipeline protocol) {
         EmbeddedChannel ch = new EmbeddedChannel();
-        protocol.addTo(ch.pipeline());
+        protocol.addTo(ch.pipeline(), "side", new ChannelInboundHandlerAdapter());
         return ch;
     }
 
@@ -46,12 +47,26 @@ class ProtocolPipelineTest {
     }
 
     private static void assertCommonHandlers(EmbeddedChannel ch) {
-        assertThat(ch.pipeline().toMap().keySet()).containsExactly("flush", "frame", "codec", "idle", "heartbeat");
+        assertThat(ch.pipeline().toMap().keySet())
+                .containsExactly("flush", "frame", "codec", "idle", "heartbeat", "side", "errors");
         assertThat(ch.pipeline().get("flush")).isInstanceOf(FlushConsolidationHandler.class);
         assertThat(ch.pipeline().get("frame")).isInstanceOf(RpcFrameDecoder.class);
         assertThat(ch.pipeline().get("codec")).isInstanceOf(RpcMessageDecoder.class);
         assertThat(ch.pipeline().get("idle")).isInstanceOf(IdleStateHandler.class);
         assertThat(ch.pipeline().get("heartbeat")).isInstanceOf(HeartbeatHandler.class);
+        assertThat(ch.pipeline().get("errors")).isSameAs(ConnectionErrorHandler.INSTANCE);
+    }
+
+    @Test
+    void anUnhandledErrorClosesTheConnection() {
+        EmbeddedChannel ch = channelWith(ProtocolPipeline.forServer(MAX, warnings, writer, Duration.ofSeconds(90)));
+        ch.pipeline().fireExceptionCaught(new java.io.IOException("connection reset"));
+        assertThat(ch.isOpen()).isFalse();
+        EmbeddedChannel other = channelWith(ProtocolPipeline.forClient(MAX, warnings, writer, Duration.ofSeconds(5)));
+        other.pipeline().fireExceptionCaught(new IllegalStateException("bug"));
+        assertThat(other.isOpen()).isFalse();
+        assertThat(ch.finish()).isFalse();
+        assertThat(other.finish()).isFalse();
     }
 
     @Test
