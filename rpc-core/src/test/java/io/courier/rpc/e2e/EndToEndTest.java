@@ -133,6 +133,39 @@ class EndToEndTest {
     }
 
     @Test
+    void aUserCallbackExecutorGetsEveryAsyncCompletionWithOneHop() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger tasks = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2,
+                r -> new Thread(r, "user-callback"));
+        java.util.concurrent.Executor counting = task -> {
+            tasks.incrementAndGet();
+            pool.execute(task);
+        };
+        ReadWatcher watcher = new ReadWatcher(KryoSerializer.ofDefaults(), false);
+        try (RpcClient client = RpcClient.builder().serializer(watcher).callbackExecutor(counting).build()) {
+            EchoService e = client.reference(ServerClientFixture.reference(server.address())
+                    .methodTimeout("echoLaterAsync", java.time.Duration.ofMillis(100)).build());
+            String big = "x".repeat(8 * 1024);
+            CompletableFuture<String> large = e.echoAsync(big);
+            CompletableFuture<String> largeThread = large.thenApply(v -> Thread.currentThread().getName());
+            assertThat(largeThread.get(5, TimeUnit.SECONDS)).isEqualTo("user-callback");
+            CompletableFuture<String> small = e.echoAsync("small");
+            assertThat(small.thenApply(v -> Thread.currentThread().getName()).get(5, TimeUnit.SECONDS))
+                    .isEqualTo("user-callback");
+            CompletableFuture<String> late = e.echoLaterAsync("late", 2_000);
+            CompletableFuture<String> failedOn = late.handle((v, t) -> Thread.currentThread().getName());
+            assertThat(failedOn.get(5, TimeUnit.SECONDS)).isEqualTo("user-callback");
+            assertThat(catchThrowableOfType(java.util.concurrent.ExecutionException.class, late::get).getCause())
+                    .isInstanceOfSatisfying(RpcException.class, ex -> assertThat(ex.code()).isEqualTo(RpcErrorCode.TIMEOUT));
+            // The large body was decoded where it completed; one task per call, no second hop.
+            assertThat(watcher.longReads).containsExactly("user-callback");
+            assertThat(tasks.get()).isEqualTo(3);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void largeAsyncResponseThatCannotBeDecodedFailsTheFuture() {
         try (RpcClient refusing = RpcClient.builder().serializer(new ReadWatcher(KryoSerializer.ofDefaults(), true)).build()) {
             EchoService e = refusing.reference(ServerClientFixture.reference(server.address()).build());
