@@ -1,5 +1,7 @@
 package io.courier.rpc.spring.boot.autoconfigure;
 
+import io.courier.rpc.cluster.ClusterMode;
+import io.courier.rpc.cluster.LoadBalancers;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
@@ -13,8 +15,10 @@ import java.util.Map;
  * Configuration properties of Courier RPC, bound from {@code courier.rpc.*}.
  *
  * <p>Not thread-safe: bound once at startup, then only read. Values are checked when the server
- * and client are built, and a bad one fails startup naming the property. The rate and
- * concurrency limits are the exception: {@link CourierRpcLimits} binds them afresh from the
+ * and client are built, and a bad one fails startup naming the property. Load balancers and
+ * cluster modes are enums bound with relaxed names ({@code round-robin}, {@code ROUND_ROBIN}), so
+ * the binder itself refuses an unknown name, and Spring Boot's report lists the valid ones. The
+ * rate and concurrency limits are bound afresh: {@link CourierRpcLimits} binds them from the
  * environment whenever it is refreshed.
  */
 @ConfigurationProperties("courier.rpc")
@@ -242,10 +246,10 @@ public class CourierRpcProperties {
         private boolean check = false;
 
         /** Load balancer choosing among providers: random, round-robin, least-active, consistent-hash or adaptive. */
-        private String loadBalancer = "round-robin";
+        private LoadBalancers loadBalancer = LoadBalancers.ROUND_ROBIN;
 
         /** What a failed call does: failover (retry another provider when safe), failfast or failsafe (return null). */
-        private String cluster = "failover";
+        private ClusterMode cluster = ClusterMode.FAILOVER;
 
         /** Provider tag calls ask for, e.g. canary; calls without a tag go to untagged providers. */
         private String tag;
@@ -317,19 +321,19 @@ public class CourierRpcProperties {
             this.check = check;
         }
 
-        public String getLoadBalancer() {
+        public LoadBalancers getLoadBalancer() {
             return this.loadBalancer;
         }
 
-        public void setLoadBalancer(String loadBalancer) {
+        public void setLoadBalancer(LoadBalancers loadBalancer) {
             this.loadBalancer = loadBalancer;
         }
 
-        public String getCluster() {
+        public ClusterMode getCluster() {
             return this.cluster;
         }
 
-        public void setCluster(String cluster) {
+        public void setCluster(ClusterMode cluster) {
             this.cluster = cluster;
         }
 
@@ -483,8 +487,8 @@ public class CourierRpcProperties {
         /** Retries of calls to this service, overriding @RpcReference(retries). */
         private Integer retries;
 
-        /** Load balancer of calls to this service, overriding @RpcReference(load-balancer). */
-        private String loadBalancer;
+        /** Load balancer of calls to this service (round-robin, least-active, ...), overriding @RpcReference(loadBalancer). */
+        private LoadBalancers loadBalancer;
 
         /** Provider addresses of this service, as direct://host:port[,host:port...], overriding @RpcReference(address). */
         private String address;
@@ -493,7 +497,7 @@ public class CourierRpcProperties {
         private Boolean check;
 
         /** What a failed call to this service does, overriding @RpcReference(cluster) and courier.rpc.consumer.cluster. */
-        private String cluster;
+        private ClusterMode cluster;
 
         /** Provider tag calls to this service ask for, overriding @RpcReference(tag) and courier.rpc.consumer.tag. */
         private String tag;
@@ -544,11 +548,11 @@ public class CourierRpcProperties {
             this.retries = retries;
         }
 
-        public String getLoadBalancer() {
+        public LoadBalancers getLoadBalancer() {
             return this.loadBalancer;
         }
 
-        public void setLoadBalancer(String loadBalancer) {
+        public void setLoadBalancer(LoadBalancers loadBalancer) {
             this.loadBalancer = loadBalancer;
         }
 
@@ -568,11 +572,11 @@ public class CourierRpcProperties {
             this.check = check;
         }
 
-        public String getCluster() {
+        public ClusterMode getCluster() {
             return this.cluster;
         }
 
-        public void setCluster(String cluster) {
+        public void setCluster(ClusterMode cluster) {
             this.cluster = cluster;
         }
 
@@ -607,8 +611,8 @@ public class CourierRpcProperties {
         /** Call timeout of this method, overriding @RpcMethod(timeoutMillis) and the service timeout. */
         private Duration timeout;
 
-        /** Load balancer of calls to this method, overriding the service's. */
-        private String loadBalancer;
+        /** Load balancer of calls to this method (e.g. consistent-hash), overriding the service's. */
+        private LoadBalancers loadBalancer;
 
         public Duration getTimeout() {
             return this.timeout;
@@ -618,11 +622,11 @@ public class CourierRpcProperties {
             this.timeout = timeout;
         }
 
-        public String getLoadBalancer() {
+        public LoadBalancers getLoadBalancer() {
             return this.loadBalancer;
         }
 
-        public void setLoadBalancer(String loadBalancer) {
+        public void setLoadBalancer(LoadBalancers loadBalancer) {
             this.loadBalancer = loadBalancer;
         }
     }

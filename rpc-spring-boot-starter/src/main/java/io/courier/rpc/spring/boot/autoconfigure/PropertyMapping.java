@@ -3,8 +3,6 @@ package io.courier.rpc.spring.boot.autoconfigure;
 import io.courier.rpc.InvalidOptionException;
 import io.courier.rpc.cluster.ClusterMode;
 import io.courier.rpc.cluster.LoadBalancers;
-import org.springframework.boot.convert.ApplicationConversionService;
-import org.springframework.core.convert.ConversionException;
 import io.courier.rpc.config.ClientOptions;
 import io.courier.rpc.config.ReferenceConfig;
 import io.courier.rpc.config.ServerOptions;
@@ -15,6 +13,8 @@ import io.courier.rpc.serialization.Serializer;
 import io.courier.rpc.serialization.json.JsonSerializer;
 import io.courier.rpc.serialization.kryo.KryoSerializer;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.convert.ApplicationConversionService;
+import org.springframework.core.convert.ConversionException;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.unit.DataSize;
 
@@ -37,7 +37,6 @@ final class PropertyMapping {
     static final String PREFIX = "courier.rpc.";
 
     private static final String DIRECT = "direct://";
-
 
     private PropertyMapping() {
     }
@@ -80,20 +79,13 @@ final class PropertyMapping {
         // Checked here rather than per reference so that a bad default fails even without references.
         set(p + "retries", consumer.getRetries(),
                 () -> ReferenceConfig.builder(Runnable.class).retries(consumer.getRetries()));
-        loadBalancer(p + "load-balancer", consumer.getLoadBalancer());
-        cluster(p + "cluster", consumer.getCluster());
+        // A bad load balancer or cluster mode never gets here: they are enums, refused by the binder.
         return b.build();
     }
 
-    /** Reads the cluster mode a property names; see {@link #cluster(String)}. */
-    static ClusterMode cluster(String property, String name) {
-        ClusterMode[] mode = new ClusterMode[1];
-        set(property, name, () -> mode[0] = cluster(name));
-        return mode[0];
-    }
-
     /**
-     * Reads a cluster mode with Spring's relaxed enum names (failover, FailFast, fail-safe, ...).
+     * Reads a cluster mode with Spring's relaxed enum names (failover, FailFast, fail-safe, ...),
+     * as the binder does for the properties; for {@code @RpcReference(cluster)}, which is a string.
      *
      * @throws InvalidOptionException naming {@code cluster} for any other name
      */
@@ -101,15 +93,9 @@ final class PropertyMapping {
         return named("cluster", name, ClusterMode.class, "failover, failfast or failsafe");
     }
 
-    /** Reads the load balancer a property names; see {@link #loadBalancer(String)}. */
-    static LoadBalancers loadBalancer(String property, String name) {
-        LoadBalancers[] balancer = new LoadBalancers[1];
-        set(property, name, () -> balancer[0] = loadBalancer(name));
-        return balancer[0];
-    }
-
     /**
-     * Reads a built-in load balancer with Spring's relaxed enum names (round-robin, least_active, ...).
+     * Reads a built-in load balancer with Spring's relaxed enum names (round-robin, least_active, ...),
+     * as the binder does for the properties; for {@code @RpcReference(loadBalancer)}, which is a string.
      *
      * @throws InvalidOptionException naming {@code loadBalancer} for a name no balancer has
      */

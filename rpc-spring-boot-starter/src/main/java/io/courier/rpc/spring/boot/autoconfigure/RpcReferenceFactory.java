@@ -146,8 +146,7 @@ public final class RpcReferenceFactory {
                 set(prefix + ".methods." + method + ".timeout", timeout, () -> b.methodTimeout(method, timeout));
             }
             if (settings.getLoadBalancer() != null) {
-                b.methodLoadBalancer(method, PropertyMapping.loadBalancer(prefix + ".methods." + method + ".load-balancer",
-                        settings.getLoadBalancer()));
+                b.methodLoadBalancer(method, settings.getLoadBalancer());
             }
         });
 
@@ -159,23 +158,24 @@ public final class RpcReferenceFactory {
             set(PropertyMapping.PREFIX + "consumer.retries", consumer.getRetries(), () -> b.retries(consumer.getRetries()));
         }
 
+        // The properties are enums the binder has already checked (an empty value leaves the default);
+        // only the annotation's strings are read here.
         if (service.getLoadBalancer() != null) {
-            b.loadBalancer(PropertyMapping.loadBalancer(prefix + ".load-balancer", service.getLoadBalancer()));
+            b.loadBalancer(service.getLoadBalancer());
         } else if (!annotation.loadBalancer().isEmpty()) {
             String loadBalancer = resolve(annotation.loadBalancer());
             annotated(where, "loadBalancer", loadBalancer,
                     () -> b.loadBalancer(PropertyMapping.loadBalancer(loadBalancer)));
-        } else {
-            b.loadBalancer(PropertyMapping.loadBalancer(PropertyMapping.PREFIX + "consumer.load-balancer",
-                    consumer.getLoadBalancer()));
+        } else if (consumer.getLoadBalancer() != null) {
+            b.loadBalancer(consumer.getLoadBalancer());
         }
         if (service.getCluster() != null) {
-            b.cluster(PropertyMapping.cluster(prefix + ".cluster", service.getCluster()));
+            b.cluster(service.getCluster());
         } else if (!annotation.cluster().isEmpty()) {
             String cluster = resolve(annotation.cluster());
             annotated(where, "cluster", cluster, () -> b.cluster(PropertyMapping.cluster(cluster)));
-        } else {
-            b.cluster(PropertyMapping.cluster(PropertyMapping.PREFIX + "consumer.cluster", consumer.getCluster()));
+        } else if (consumer.getCluster() != null) {
+            b.cluster(consumer.getCluster());
         }
         if (service.getTag() != null) {
             b.tag(service.getTag());

@@ -1,5 +1,6 @@
 package io.courier.rpc.spring.boot.autoconfigure;
 
+import io.courier.rpc.cluster.ClusterMode;
 import io.courier.rpc.cluster.LoadBalancers;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.json.JsonParserFactory;
@@ -8,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -54,6 +56,16 @@ class ConfigurationMetadataTests {
                 .containsExactlyInAnyOrderElementsOf(
                         java.util.Arrays.stream(LoadBalancers.values()).map(LoadBalancers::propertyName).toList());
         assertThat(hintValues("courier.rpc.consumer.cluster")).containsExactly("failover", "failfast", "failsafe");
+    }
+
+    @Test
+    void loadBalancerAndClusterAreEnums() throws IOException {
+        Map<String, Map<String, Object>> properties = new HashMap<>();
+        entries(read("META-INF/spring-configuration-metadata.json"), "properties")
+                .forEach(p -> properties.put((String) p.get("name"), p));
+        assertThat(properties.get("courier.rpc.consumer.load-balancer"))
+                .containsEntry("type", LoadBalancers.class.getName());
+        assertThat(properties.get("courier.rpc.consumer.cluster")).containsEntry("type", ClusterMode.class.getName());
     }
 
     private List<Object> hintValues(String property) throws IOException {

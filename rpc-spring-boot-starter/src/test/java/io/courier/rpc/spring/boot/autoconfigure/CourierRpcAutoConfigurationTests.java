@@ -2,6 +2,8 @@ package io.courier.rpc.spring.boot.autoconfigure;
 
 import io.courier.rpc.RpcClient;
 import io.courier.rpc.RpcServer;
+import io.courier.rpc.cluster.ClusterMode;
+import io.courier.rpc.cluster.LoadBalancers;
 import io.courier.rpc.config.ClientOptions;
 import io.courier.rpc.config.ReferenceConfig;
 import io.courier.rpc.config.ServerOptions;
@@ -41,6 +43,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static io.courier.rpc.spring.boot.autoconfigure.BindFailures.assertBindFailsWith;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Conditions, back-off, property mapping and validation of {@link CourierRpcAutoConfiguration}. */
@@ -350,9 +353,11 @@ class CourierRpcAutoConfigurationTests {
 
     @Test
     void unknownLoadBalancerFails() {
-        assertFailsWith(runner.withPropertyValues("courier.rpc.consumer.load-balancer=fastest"),
-                "courier.rpc.consumer.load-balancer", "courier.rpc.consumer.load-balancer: fastest "
-                + "(expected: one of random, round-robin, least-active, consistent-hash, adaptive)");
+        // Refused by the binder: the report names the property and lists the valid values.
+        assertBindFailsWith(runner.withPropertyValues("courier.rpc.consumer.load-balancer=fastest"),
+                "courier.rpc.consumer.load-balancer", "fastest", LoadBalancers.class);
+        assertBindFailsWith(runner.withPropertyValues("courier.rpc.services.EchoService.methods.echo.load-balancer=fastest"),
+                "courier.rpc.services.echoservice.methods.echo.load-balancer", "fastest", LoadBalancers.class);
     }
 
     @Test
@@ -587,9 +592,32 @@ class CourierRpcAutoConfigurationTests {
 
     @Test
     void unknownClusterFails() {
-        assertFailsWith(runner.withPropertyValues("courier.rpc.consumer.cluster=fastest"),
-                "courier.rpc.consumer.cluster",
-                "courier.rpc.consumer.cluster: fastest (expected: failover, failfast or failsafe)");
+        assertBindFailsWith(runner.withPropertyValues("courier.rpc.consumer.cluster=never"),
+                "courier.rpc.consumer.cluster", "never", ClusterMode.class);
+    }
+
+    @Test
+    void loadBalancerAndClusterBindWithRelaxedNames() {
+        runner.withPropertyValues("courier.rpc.consumer.load-balancer=roundrobin", "courier.rpc.consumer.cluster=FailFast",
+                "courier.rpc.services.EchoService.load-balancer=LEAST_ACTIVE",
+                "courier.rpc.services.EchoService.cluster=fail-safe",
+                "courier.rpc.services.EchoService.methods.echo.load-balancer=Consistent-Hash").run(context -> {
+                    assertThat(context).hasNotFailed();
+                    CourierRpcProperties properties = context.getBean(CourierRpcProperties.class);
+                    assertThat(properties.getConsumer().getLoadBalancer()).isEqualTo(LoadBalancers.ROUND_ROBIN);
+                    assertThat(properties.getConsumer().getCluster()).isEqualTo(ClusterMode.FAILFAST);
+                    CourierRpcProperties.Service echo = properties.getServices().get("EchoService");
+                    assertThat(echo.getLoadBalancer()).isEqualTo(LoadBalancers.LEAST_ACTIVE);
+                    assertThat(echo.getCluster()).isEqualTo(ClusterMode.FAILSAFE);
+                    assertThat(echo.getMethods().get("echo").getLoadBalancer()).isEqualTo(LoadBalancers.CONSISTENT_HASH);
+                });
+        // Empty means unset, as for any enum property: the defaults stay.
+        runner.withPropertyValues("courier.rpc.consumer.load-balancer=", "courier.rpc.consumer.cluster=").run(context -> {
+            assertThat(context).hasNotFailed();
+            CourierRpcProperties properties = context.getBean(CourierRpcProperties.class);
+            assertThat(properties.getConsumer().getLoadBalancer()).isEqualTo(LoadBalancers.ROUND_ROBIN);
+            assertThat(properties.getConsumer().getCluster()).isEqualTo(ClusterMode.FAILOVER);
+        });
     }
 
     private static void assertFailsWith(ApplicationContextRunner runner, String property, String message) {

@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
+import static io.courier.rpc.spring.boot.autoconfigure.BindFailures.assertBindFailsWith;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -370,14 +371,13 @@ class RpcReferenceInjectionTests {
 
     @Test
     void unknownServiceClusterFails() {
-        runner.withUserConfiguration(FieldClient.class).withPropertyValues("courier.rpc.services.EchoService.cluster=never")
-                .run(context -> {
-                    assertThat(context).hasFailed();
-                    assertThat(context.getStartupFailure()).rootCause()
-                            .isInstanceOf(InvalidConfigurationPropertyValueException.class)
-                            .hasMessageContaining("courier.rpc.services.EchoService.cluster: never "
-                                    + "(expected: failover, failfast or failsafe)");
-                });
+        // Refused by the binder: the report names the property and lists the valid values.
+        assertBindFailsWith(runner.withUserConfiguration(FieldClient.class)
+                .withPropertyValues("courier.rpc.services.EchoService.cluster=never"),
+                "courier.rpc.services.echoservice.cluster", "never", ClusterMode.class);
+        assertBindFailsWith(runner.withUserConfiguration(FieldClient.class)
+                .withPropertyValues("courier.rpc.services[" + EchoService.class.getName() + "].load-balancer=fastest"),
+                "courier.rpc.services[" + EchoService.class.getName() + "].load-balancer", "fastest", LoadBalancers.class);
     }
 
     private static ReferenceConfig<?> onlyReference(RpcReferenceFactory factory) {

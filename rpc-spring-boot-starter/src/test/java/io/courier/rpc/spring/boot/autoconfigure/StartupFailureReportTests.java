@@ -1,5 +1,6 @@
 package io.courier.rpc.spring.boot.autoconfigure;
 
+import io.courier.rpc.cluster.LoadBalancers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.WebApplicationType;
@@ -28,6 +29,19 @@ class StartupFailureReportTests {
                 "courier.rpc.registry.address=direct://127.0.0.1:7070", "courier.rpc.serialization.type=xml"));
         assertThat(output).contains("APPLICATION FAILED TO START")
                 .contains("courier.rpc.serialization.type: xml (expected: kryo or json)");
+    }
+
+    @Test
+    void unknownLoadBalancerIsReportedWithTheValidValues(CapturedOutput output) {
+        assertThatException().isThrownBy(() -> run(TestApplications.Consumer.class,
+                "courier.rpc.registry.address=direct://127.0.0.1:7070", "courier.rpc.consumer.load-balancer=fastest"));
+        assertThat(output).contains("APPLICATION FAILED TO START")
+                .contains("Failed to bind properties under 'courier.rpc.consumer.load-balancer' to "
+                        + LoadBalancers.class.getName())
+                .contains("Property: courier.rpc.consumer.load-balancer")
+                .contains("Value: \"fastest\"")
+                .contains("The following values are valid:")
+                .contains("ADAPTIVE", "CONSISTENT_HASH", "LEAST_ACTIVE", "RANDOM", "ROUND_ROBIN");
     }
 
     @Test
