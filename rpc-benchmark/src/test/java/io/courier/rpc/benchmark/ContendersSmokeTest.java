@@ -2,7 +2,7 @@ package io.courier.rpc.benchmark;
 
 import io.courier.rpc.benchmark.contender.ClientAdapter;
 import io.courier.rpc.benchmark.contender.Contender;
-import io.courier.rpc.benchmark.contender.Contenders;
+import io.courier.rpc.benchmark.load.Contenders;
 import io.courier.rpc.benchmark.load.ClosedLoop;
 import io.courier.rpc.benchmark.load.LoadMode;
 import io.courier.rpc.benchmark.load.Workload;

@@ -2,7 +2,6 @@ package io.courier.rpc.benchmark.load;
 
 import io.courier.rpc.benchmark.contender.ClientAdapter;
 import io.courier.rpc.benchmark.contender.Contender;
-import io.courier.rpc.benchmark.contender.Contenders;
 import org.HdrHistogram.Histogram;
 
 import java.io.IOException;

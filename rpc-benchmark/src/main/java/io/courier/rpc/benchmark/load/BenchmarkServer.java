@@ -1,7 +1,6 @@
 package io.courier.rpc.benchmark.load;
 
 import io.courier.rpc.benchmark.contender.Contender;
-import io.courier.rpc.benchmark.contender.Contenders;
 
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;

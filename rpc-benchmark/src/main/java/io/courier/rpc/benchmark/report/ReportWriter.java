@@ -1,7 +1,7 @@
 package io.courier.rpc.benchmark.report;
 
 import io.courier.rpc.benchmark.contender.Contender;
-import io.courier.rpc.benchmark.contender.Contenders;
+import io.courier.rpc.benchmark.load.Contenders;
 import io.courier.rpc.benchmark.load.RunResult;
 
 import java.io.IOException;

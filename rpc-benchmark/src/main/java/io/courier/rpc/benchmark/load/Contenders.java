@@ -1,5 +1,6 @@
-package io.courier.rpc.benchmark.contender;
+package io.courier.rpc.benchmark.load;
 
+import io.courier.rpc.benchmark.contender.Contender;
 import io.courier.rpc.benchmark.courier.CourierContender;
 import io.courier.rpc.benchmark.dubbo.DubboContender;
 import io.courier.rpc.benchmark.grpc.GrpcContender;
