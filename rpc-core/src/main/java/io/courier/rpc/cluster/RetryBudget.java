@@ -1,5 +1,6 @@
 package io.courier.rpc.cluster;
 
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /**
@@ -7,7 +8,8 @@ import java.util.function.LongSupplier;
  * healthy peers: every call deposits {@code ratio} of a token, every retry withdraws one, and a
  * floor of {@code minRetriesPerSecond} keeps low-traffic consumers able to retry.
  *
- * <p>Thread-safe.
+ * <p>Thread-safe. Deposits, one per call, are a striped counter and never contend; the balance
+ * is brought up to date under a lock only when a retry asks for a token, which is rare.
  */
 public final class RetryBudget {
 
@@ -15,7 +17,9 @@ public final class RetryBudget {
     private final double minPerSecond;
     private final double cap;
     private final LongSupplier nanoClock;
+    private final LongAdder calls = new LongAdder();
     private double balance;
+    private long callsCounted;
     private long lastRefillNanos;
 
     /**
@@ -50,14 +54,17 @@ public final class RetryBudget {
     }
 
     /** Records a call (first attempt). */
-    public synchronized void deposit() {
-        balance = Math.min(cap, balance + ratio);
+    public void deposit() {
+        calls.increment();
     }
 
     /** Takes a token for a retry; returns whether one was available. */
     public synchronized boolean tryWithdraw() {
         long now = nanoClock.getAsLong();
-        balance = Math.min(cap, balance + (now - lastRefillNanos) / 1e9 * minPerSecond);
+        long total = calls.sum();
+        // Deposits only add, so capping their sum once equals capping after each of them.
+        balance = Math.min(cap, balance + (total - callsCounted) * ratio + (now - lastRefillNanos) / 1e9 * minPerSecond);
+        callsCounted = total;
         lastRefillNanos = now;
         if (balance >= 1) {
             balance -= 1;
