@@ -71,6 +71,15 @@ class LoadBalancerTest {
             order.append(smooth.select(five, request("x")).address().getPort() - 7000);
         }
         assertThat(order.toString()).isEqualTo("1121311");
+
+        List<Endpoint> equal = List.of(endpoint(1, 100), endpoint(2, 100), endpoint(3, 100));
+        LoadBalancer uniform = LoadBalancers.ROUND_ROBIN.create();
+        StringBuilder turns = new StringBuilder();
+        for (int i = 0; i < 6; i++) {
+            turns.append(uniform.select(equal, request("x")).address().getPort() - 7000);
+        }
+        assertThat(turns.toString()).isEqualTo("123123");
+        assertThat(distribution(uniform, equal).values()).containsOnly(PICKS / 3);
     }
 
     @Test
