@@ -95,9 +95,20 @@ public final class Endpoint {
     void callEnded(long latencyNanos, boolean reachable) {
         active.decrementAndGet();
         if (reachable) {
-            consecutiveFailures.set(0);
-            unhealthyUntilNanos = 0;
-            ewmaNanos.getAndUpdate(old -> old == 0 ? latencyNanos : (long) (old + EWMA_ALPHA * (latencyNanos - old)));
+            // Read before writing: every call ends here, and a write to a shared line each time
+            // would make the callers of one endpoint contend for nothing.
+            if (consecutiveFailures.get() != 0) {
+                consecutiveFailures.set(0);
+            }
+            if (unhealthyUntilNanos != 0) {
+                unhealthyUntilNanos = 0;
+            }
+            long old;
+            long next;
+            do {
+                old = ewmaNanos.get();
+                next = old == 0 ? latencyNanos : (long) (old + EWMA_ALPHA * (latencyNanos - old));
+            } while (!ewmaNanos.compareAndSet(old, next));
         } else {
             markUnreachable();
         }
