@@ -1,7 +1,6 @@
 package io.courier.rpc.config;
 
 import io.courier.rpc.InvalidOptionException;
-import io.courier.rpc.internal.protocol.RpcFrame;
 
 import java.time.Duration;
 
@@ -110,7 +109,7 @@ public final class ClientOptions {
         private Duration connectTimeout = Duration.ofSeconds(3);
         private int connectionsPerAddress = 1;
         private int ioThreads;
-        private int maxFrameSize = RpcFrame.DEFAULT_MAX_FRAME_SIZE;
+        private int maxFrameSize = ServerOptions.DEFAULT_MAX_FRAME_SIZE;
         private int maxPendingCalls = 65_536;
         private Duration heartbeatInterval = Duration.ofSeconds(30);
         private Duration reconnectDelayMin = Duration.ofMillis(100);

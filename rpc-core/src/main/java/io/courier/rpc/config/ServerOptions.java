@@ -1,7 +1,6 @@
 package io.courier.rpc.config;
 
 import io.courier.rpc.InvalidOptionException;
-import io.courier.rpc.internal.protocol.RpcFrame;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -13,6 +12,9 @@ import java.util.Objects;
  * {@link #toBuilder()}. Each builder method checks its value as it is set.
  */
 public final class ServerOptions {
+
+    /** Default largest frame either end accepts or sends, fixed header included: 8 MiB. */
+    public static final int DEFAULT_MAX_FRAME_SIZE = 8 * 1024 * 1024;
 
     /** Default port of a Courier server. */
     public static final int DEFAULT_PORT = 7070;
@@ -107,7 +109,7 @@ public final class ServerOptions {
         private int ioThreads;
         private int workerThreads = 200;
         private int queueSize = 1024;
-        private int maxFrameSize = RpcFrame.DEFAULT_MAX_FRAME_SIZE;
+        private int maxFrameSize = DEFAULT_MAX_FRAME_SIZE;
         private Duration idleTimeout = Duration.ofSeconds(90);
         private Duration shutdownGrace = Duration.ofSeconds(10);
 

@@ -1,5 +1,6 @@
 package io.courier.rpc.benchmark.jmh;
 
+import io.courier.rpc.config.ServerOptions;
 import io.courier.rpc.benchmark.Page;
 import io.courier.rpc.benchmark.User;
 import io.courier.rpc.benchmark.UserService;
@@ -11,7 +12,6 @@ import io.courier.rpc.internal.protocol.ProtocolWarnings;
 import io.courier.rpc.internal.protocol.RequestMessage;
 import io.courier.rpc.internal.protocol.ResponseMessage;
 import io.courier.rpc.RpcErrorCode;
-import io.courier.rpc.internal.protocol.RpcFrame;
 import io.courier.rpc.internal.protocol.RpcFrameDecoder;
 import io.courier.rpc.internal.protocol.RpcMessageDecoder;
 import io.courier.rpc.serialization.kryo.KryoSerializer;
@@ -75,8 +75,8 @@ public class CodecBenchmark {
         user = payloads.user;
         page = payloads.page;
         pageType = payloads.pageType;
-        writer = new FrameWriter(RpcFrame.DEFAULT_MAX_FRAME_SIZE);
-        courier = new EmbeddedChannel(new RpcFrameDecoder(RpcFrame.DEFAULT_MAX_FRAME_SIZE, new ProtocolWarnings()),
+        writer = new FrameWriter(ServerOptions.DEFAULT_MAX_FRAME_SIZE);
+        courier = new EmbeddedChannel(new RpcFrameDecoder(ServerOptions.DEFAULT_MAX_FRAME_SIZE, new ProtocolWarnings()),
                 new RpcMessageDecoder());
         raw = new EmbeddedChannel(new RawFrameDecoder());
     }

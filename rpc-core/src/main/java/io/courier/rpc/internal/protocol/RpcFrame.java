@@ -35,8 +35,6 @@ public final class RpcFrame {
     /** Offset of the header length field; the body length follows it. */
     public static final int HEADER_LENGTH_OFFSET = 16;
 
-    /** Default maximum frame size, fixed header included: 8 MiB. */
-    public static final int DEFAULT_MAX_FRAME_SIZE = 8 * 1024 * 1024;
 
     /** Flag bit: the caller awaits no response. */
     public static final byte FLAG_ONE_WAY = 0x01;

@@ -1,5 +1,6 @@
 package io.courier.rpc.internal.transport;
 
+import io.courier.rpc.config.ServerOptions;
 import io.courier.rpc.internal.protocol.FrameWriter;
 import io.courier.rpc.internal.protocol.HeartbeatMessage;
 import io.courier.rpc.internal.protocol.MessageType;
@@ -22,7 +23,7 @@ class HeartbeatHandlerTest {
     private static final int TYPE_OFFSET = 3;
     private static final int REQUEST_ID_OFFSET = 8;
 
-    private final FrameWriter writer = new FrameWriter(RpcFrame.DEFAULT_MAX_FRAME_SIZE);
+    private final FrameWriter writer = new FrameWriter(ServerOptions.DEFAULT_MAX_FRAME_SIZE);
     /** Records the user events that get past the heartbeat handler. */
     private final List<Object> eventsPassedOn = new ArrayList<>();
 
