@@ -50,7 +50,11 @@ public final class RpcContext {
     private static final ThreadLocal<Map<String, String>> LAST_RESPONSE = new ThreadLocal<>();
     private static final ThreadLocal<CompletableFuture<?>> LAST_FUTURE = new ThreadLocal<>();
     private static final RpcContext EMPTY = new RpcContext(Map.of(), Map.of(), 0, null, null);
-    private static final Scope CLEAR = CURRENT::remove;
+    // Scopes end by setting null rather than removing: the thread keeps its map entry, so the
+    // next call on a pooled thread binds without allocating one (ThreadLocal.get() on a removed
+    // entry creates a new one).
+    private static final Scope CLEAR = () -> CURRENT.set(null);
+    private static final Scope FORGET_RESPONSE = () -> LAST_RESPONSE.set(null);
 
     private final Map<String, String> outgoing;
     private final Map<String, String> incoming;
@@ -147,13 +151,7 @@ public final class RpcContext {
     public static Scope bindResponseAttachments(Map<String, String> attachments) {
         Map<String, String> previous = LAST_RESPONSE.get();
         LAST_RESPONSE.set(attachments);
-        return () -> {
-            if (previous == null) {
-                LAST_RESPONSE.remove();
-            } else {
-                LAST_RESPONSE.set(previous);
-            }
-        };
+        return previous == null ? FORGET_RESPONSE : () -> LAST_RESPONSE.set(previous);
     }
 
     /** Binds this context to the current thread until the returned scope closes. */

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 
 /**
  * Sends a reference's calls to its providers: routes by tag and health, picks an endpoint with
@@ -49,46 +50,82 @@ public final class ClusterInvoker {
 
     /** Sends a call; the future completes with the provider's response or an {@link RpcException}. */
     public CompletableFuture<RpcResponse> invoke(RpcRequest request) {
-        CompletableFuture<RpcResponse> result = new CompletableFuture<>();
         retryBudget.deposit();
-        long deadline = System.nanoTime() + request.timeoutMillis() * 1_000_000;
-        attempt(request, 0, List.of(), deadline, result);
-        return result;
+        Call call = new Call(request, System.nanoTime() + request.timeoutMillis() * 1_000_000);
+        attempt(call);
+        return call;
     }
 
-    private void attempt(RpcRequest request, int attempt, List<Endpoint> tried, long deadline,
-            CompletableFuture<RpcResponse> result) {
+    private void attempt(Call call) {
         Endpoint endpoint;
         try {
-            endpoint = select(request, tried);
+            endpoint = select(call.request, call.tried);
         } catch (RpcException e) {
-            finish(request, e, result);
+            finish(call.request, e, call);
             return;
         }
-        RpcRequest sent = attempt == 0 ? request
-                : request.withTimeoutMillis(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
-        long start = System.nanoTime();
+        RpcRequest sent = call.attempts == 0 ? call.request
+                : call.request.withTimeoutMillis(Math.max(1, (call.deadline - System.nanoTime()) / 1_000_000));
+        call.endpoint = endpoint;
+        call.startNanos = System.nanoTime();
         endpoint.callStarted();
-        sender.send(endpoint.address(), sent).whenComplete((response, error) -> {
-            RpcException failure = error == null ? null : asRpcException(error);
-            endpoint.callEnded(System.nanoTime() - start, failure == null || !unreachable(failure));
-            if (failure == null) {
-                result.complete(response);
-                return;
-            }
-            if (policy.mode() == ClusterMode.FAILOVER && attempt < policy.retries() && !request.isCancelled()
-                    && deadline - System.nanoTime() > 1_000_000 && mayRetry(request.method(), failure)
-                    && retryBudget.tryWithdraw()) {
-                log.debug("Retrying {} after {} from {}", request.method(), failure.code(), endpoint.key());
-                // Only a retried call needs to remember where it went.
-                List<Endpoint> triedSoFar = new ArrayList<>(tried.size() + 1);
-                triedSoFar.addAll(tried);
-                triedSoFar.add(endpoint);
-                attempt(request, attempt + 1, triedSoFar, deadline, result);
-            } else {
-                finish(request, failure, result);
-            }
-        });
+        sender.send(endpoint.address(), sent).whenComplete(call);
+    }
+
+    private void attemptEnded(Call call, RpcResponse response, Throwable error) {
+        Endpoint endpoint = call.endpoint;
+        RpcException failure = error == null ? null : asRpcException(error);
+        endpoint.callEnded(System.nanoTime() - call.startNanos, failure == null || !unreachable(failure));
+        if (failure == null) {
+            call.complete(response);
+            return;
+        }
+        RpcRequest request = call.request;
+        if (policy.mode() == ClusterMode.FAILOVER && call.attempts < policy.retries() && !request.isCancelled()
+                && call.deadline - System.nanoTime() > 1_000_000 && mayRetry(request.method(), failure)
+                && retryBudget.tryWithdraw()) {
+            log.debug("Retrying {} after {} from {}", request.method(), failure.code(), endpoint.key());
+            // Only a retried call needs to remember where it went.
+            List<Endpoint> triedSoFar = new ArrayList<>(call.tried.size() + 1);
+            triedSoFar.addAll(call.tried);
+            triedSoFar.add(endpoint);
+            call.tried = triedSoFar;
+            call.attempts++;
+            attempt(call);
+        } else {
+            finish(request, failure, call);
+        }
+    }
+
+    /**
+     * One call through the cluster: its outcome, and the attempt in progress, whose end it hears.
+     * One object per call, so a call that succeeds at once allocates nothing more here. Attempts
+     * run one after another, each started from the end of the previous one.
+     */
+    private final class Call extends CompletableFuture<RpcResponse> implements BiConsumer<RpcResponse, Throwable> {
+
+        final RpcRequest request;
+        final long deadline;
+        List<Endpoint> tried = List.of();
+        int attempts;
+        Endpoint endpoint;
+        long startNanos;
+
+        Call(RpcRequest request, long deadline) {
+            this.request = request;
+            this.deadline = deadline;
+        }
+
+        @Override
+        public void accept(RpcResponse response, Throwable error) {
+            attemptEnded(this, response, error);
+        }
+
+        @Override
+        public <U> CompletableFuture<U> newIncompleteFuture() {
+            // Stages callers add are plain futures, not calls.
+            return new CompletableFuture<>();
+        }
     }
 
     private Endpoint select(RpcRequest request, List<Endpoint> tried) {
