@@ -111,11 +111,7 @@ final class ClientCallHandler extends ChannelInboundHandlerAdapter {
             return future;
         }
         PendingCall call = pending.add(id, request);
-        ch.writeAndFlush(frame).addListener(f -> {
-            if (!f.isSuccess()) {
-                pending.failUnsent(call, notSent(f.cause()));
-            }
-        });
+        ch.writeAndFlush(frame).addListener(call);
         // Armed after the write is queued: a cancel frame written from now on follows the request.
         pending.arm(call);
         return call.future;

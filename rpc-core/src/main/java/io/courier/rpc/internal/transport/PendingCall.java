@@ -4,6 +4,8 @@ import io.courier.rpc.RpcException;
 import io.courier.rpc.invoke.Cancellation;
 import io.courier.rpc.invoke.RpcRequest;
 import io.courier.rpc.invoke.RpcResponse;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.util.Timeout;
 import io.netty.util.TimerTask;
 
@@ -16,11 +18,12 @@ import java.util.concurrent.RejectedExecutionException;
  * its future: on the call's completion executor when it has one, else on the thread that
  * produced the outcome.
  *
- * <p>Thread-safe: whichever of response, timeout, cancel or connection loss removes it from
- * {@link PendingCalls} first completes it; the others find nothing to do. It is its own timer
- * task (the timeout) and its own cancel action, so tracking a call allocates nothing more.
+ * <p>Thread-safe: whichever of response, timeout, cancel, failed write or connection loss
+ * removes it from {@link PendingCalls} first completes it; the others find nothing to do. It is
+ * its own timer task (the timeout), cancel action and write listener, so tracking a call
+ * allocates nothing more.
  */
-final class PendingCall implements TimerTask, Runnable {
+final class PendingCall implements TimerTask, Runnable, ChannelFutureListener {
 
     final long id;
     final RpcRequest request;
@@ -70,6 +73,14 @@ final class PendingCall implements TimerTask, Runnable {
     @Override
     public void run() {
         owner.cancel(this);
+    }
+
+    /** The request's write finished; a failure means it never left, so the call may be retried. */
+    @Override
+    public void operationComplete(ChannelFuture write) {
+        if (!write.isSuccess()) {
+            owner.failUnsent(this, write.cause());
+        }
     }
 
     /** Completes the call with a response, on its completion executor. */

@@ -74,11 +74,12 @@ final class PendingCalls {
         return call;
     }
 
-    /** Removes a call whose request could not be written, and fails it. */
-    void failUnsent(PendingCall call, RpcException failure) {
+    /** Removes a call whose request could not be written, and fails it as not sent. */
+    void failUnsent(PendingCall call, Throwable cause) {
         if (calls.remove(call.id, call)) {
             call.detach();
-            call.fail(failure);
+            call.fail(new RpcException(RpcErrorCode.NOT_SENT, "Request could not be written to "
+                    + channel.remoteAddress() + ": " + cause, cause));
         }
     }
 
