@@ -3,23 +3,35 @@
 #
 # Builds once, then for each run, load mode and contender (one at a time): starts the contender's
 # server JVM on a free loopback port, runs the client JVM (prewarm with a mix of all four methods,
-# then warm-up and measurement per concurrency and method), stops the server. Then the JMH codec
-# benchmarks with -prof gc, then the report. Every setting is an environment variable:
+# then warm-up and measurement per concurrency and method), stops the server. Then the scaling
+# phase: Courier next to raw Netty for getUser as the callers grow, and for getProfile (getUser
+# plus a bio) as the response grows. Then the JMH codec benchmarks with -prof gc, then the report.
+# The default full run takes about an hour. Every setting is an environment variable:
 #
 #   PREWARM_SECONDS=60  WARMUP_SECONDS=10  MEASURE_SECONDS=30
 #   CONCURRENCY="32"            space- or comma-separated, e.g. "32 1 128"
 #   METHODS="getUser,listUser,existUser,createUser"
 #   CONTENDERS="courier dubbo grpc raw-netty raw-netty-batched"   (also: courier-inline, a diagnostic)
-#   MODES="async"               "async", "sync" or both
-#   RUNS=1                      repeat the whole suite (RUNS=2 shows the noise)
+#   MODES="async sync"          "async", "sync" or both
+#   RUNS=1                      repeat the whole suite (RUNS=2 shows the noise); scaling runs once
+#   SCALING=1                   0 skips the scaling phase
+#   SCALING_CONTENDERS="courier raw-netty"   contenders serving getProfile: courier*, raw-netty*
+#   SCALING_MODES="async sync"
+#   SCALING_CALLERS="1 8 32 128 512"         callers sweep, getUser
+#   SCALING_BIO_BYTES="100 4096 65536"       payload sweep, getProfile with a bio of this many bytes
+#   SCALING_BIO_CALLERS=32                   callers of the payload sweep
+#   SCALING_PREWARM_SECONDS=30  SCALING_WARMUP_SECONDS=5  SCALING_MEASURE_SECONDS=10
 #   JMH=1                       0 skips the JMH benchmarks
 #   JMH_ARGS="-f 1 -wi 3 -w 2s -i 5 -r 2s"
 #   JVM_FLAGS="-Xms1g -Xmx1g -XX:+UseG1GC -XX:+AlwaysPreTouch -Dnetty.epoll.enable=true"
 #   SKIP_BUILD=0                1 reuses the last build
 #   OUT_MD=docs/benchmarks.md  OUT_SVG=docs/benchmarks.svg
 #
-# Example, a short smoke run:  PREWARM_SECONDS=10 WARMUP_SECONDS=3 MEASURE_SECONDS=5 rpc-benchmark/run.sh
-# Work files (results.jsonl, logs, server stats, jmh.json) go to rpc-benchmark/target/bench/<timestamp>/.
+# Example, a short smoke run:
+#   PREWARM_SECONDS=10 WARMUP_SECONDS=3 MEASURE_SECONDS=5 SCALING_PREWARM_SECONDS=5 \
+#   SCALING_WARMUP_SECONDS=2 SCALING_MEASURE_SECONDS=3 rpc-benchmark/run.sh
+# Work files (results.jsonl, scaling.jsonl, logs, server stats, jmh.json) go to
+# rpc-benchmark/target/bench/<timestamp>/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,8 +41,17 @@ MEASURE_SECONDS=${MEASURE_SECONDS:-30}
 CONCURRENCY=${CONCURRENCY:-32}
 METHODS=${METHODS:-getUser,listUser,existUser,createUser}
 CONTENDERS=${CONTENDERS:-courier dubbo grpc raw-netty raw-netty-batched}
-MODES=${MODES:-async}
+MODES=${MODES:-async sync}
 RUNS=${RUNS:-1}
+SCALING=${SCALING:-1}
+SCALING_CONTENDERS=${SCALING_CONTENDERS:-courier raw-netty}
+SCALING_MODES=${SCALING_MODES:-async sync}
+SCALING_CALLERS=${SCALING_CALLERS:-1 8 32 128 512}
+SCALING_BIO_BYTES=${SCALING_BIO_BYTES:-100 4096 65536}
+SCALING_BIO_CALLERS=${SCALING_BIO_CALLERS:-32}
+SCALING_PREWARM_SECONDS=${SCALING_PREWARM_SECONDS:-30}
+SCALING_WARMUP_SECONDS=${SCALING_WARMUP_SECONDS:-5}
+SCALING_MEASURE_SECONDS=${SCALING_MEASURE_SECONDS:-10}
 JMH=${JMH:-1}
 JMH_ARGS=${JMH_ARGS:--f 1 -wi 3 -w 2s -i 5 -r 2s}
 JVM_FLAGS=${JVM_FLAGS:--Xms1g -Xmx1g -XX:+UseG1GC -XX:+AlwaysPreTouch -Dnetty.epoll.enable=true}
@@ -40,9 +61,18 @@ OUT_SVG=${OUT_SVG:-docs/benchmarks.svg}
 
 CONCURRENCY=${CONCURRENCY//[, ]/,}
 METHODS=${METHODS//[, ]/,}
+SCALING_CALLERS=${SCALING_CALLERS//[, ]/,}
+bio_methods=
+for b in ${SCALING_BIO_BYTES//,/ }; do bio_methods+="${bio_methods:+,}getProfile:$b"; done
+SCALING_BIO_BYTES=${SCALING_BIO_BYTES//[, ]/,}
+# Every setting that changes what is measured, so that the report's command reproduces it.
 COMMAND="PREWARM_SECONDS=$PREWARM_SECONDS WARMUP_SECONDS=$WARMUP_SECONDS MEASURE_SECONDS=$MEASURE_SECONDS \
-CONCURRENCY=$CONCURRENCY METHODS=$METHODS CONTENDERS=\"$CONTENDERS\" MODES=\"$MODES\" RUNS=$RUNS JMH=$JMH \
-JMH_ARGS=\"$JMH_ARGS\" rpc-benchmark/run.sh"
+CONCURRENCY=$CONCURRENCY METHODS=$METHODS CONTENDERS=\"$CONTENDERS\" MODES=\"$MODES\" RUNS=$RUNS \
+SCALING=$SCALING SCALING_CONTENDERS=\"$SCALING_CONTENDERS\" SCALING_MODES=\"$SCALING_MODES\" \
+SCALING_CALLERS=$SCALING_CALLERS SCALING_BIO_BYTES=$SCALING_BIO_BYTES SCALING_BIO_CALLERS=$SCALING_BIO_CALLERS \
+SCALING_PREWARM_SECONDS=$SCALING_PREWARM_SECONDS SCALING_WARMUP_SECONDS=$SCALING_WARMUP_SECONDS \
+SCALING_MEASURE_SECONDS=$SCALING_MEASURE_SECONDS JMH=$JMH JMH_ARGS=\"$JMH_ARGS\" JVM_FLAGS=\"$JVM_FLAGS\" \
+rpc-benchmark/run.sh"
 
 WORK=rpc-benchmark/target/bench/$(date -u +%Y%m%dT%H%M%SZ)
 JAR=rpc-benchmark/target/rpc-benchmark-0.1.0-SNAPSHOT.jar
@@ -73,40 +103,79 @@ if [[ "$SKIP_BUILD" != 1 ]]; then
 fi
 [[ -f "$JAR" ]] || fail "$JAR is missing: build first, or unset SKIP_BUILD"
 
-# Longest a client JVM may take before it is considered hung.
-n_conc=$(tr ',' '\n' <<<"$CONCURRENCY" | grep -c .)
-n_methods=$(tr ',' '\n' <<<"$METHODS" | grep -c .)
-client_limit=$(( PREWARM_SECONDS + n_conc * n_methods * (WARMUP_SECONDS + MEASURE_SECONDS + 40) + 120 ))
+# Starts a contender's server JVM on a free loopback port and waits until it is ready.
+# Sets server_pid, port and stats (its CPU and allocation samples). Args: contender, file tag.
+start_server() {
+  local contender=$1 log=$WORK/server-$1-$2.log
+  stats=$WORK/server-$1-$2.tsv
+  # shellcheck disable=SC2086 # JVM_FLAGS is a list of flags
+  java $JVM_FLAGS -cp "$CP" io.courier.rpc.benchmark.load.BenchmarkServer \
+    --contender="$contender" --host=127.0.0.1 --port=0 --stats="$stats" >"$log" 2>&1 &
+  server_pid=$!
+  port=
+  for _ in $(seq 1 600); do
+    port=$(sed -n 's/^READY [^ ]* \([0-9]*\)$/\1/p' "$log")
+    [[ -n "$port" ]] && return 0
+    kill -0 "$server_pid" 2>/dev/null || { cat "$log" >&2; fail "$contender server exited during start-up"; }
+    sleep 0.1
+  done
+  cat "$log" >&2
+  fail "$contender server not ready after 60 s"
+}
+
+# Runs one client JVM against the server started last. Args: contender, file tag, then client options.
+# Its time limit (after which it counts as hung) follows from the concurrencies, methods and durations.
+run_client() {
+  local contender=$1 err=$WORK/client-$1-$2.err arg prewarm=0 warmup=0 measure=0 n_conc=1 n_methods=1
+  shift 2
+  for arg in "$@"; do
+    case $arg in
+      --prewarm=*) prewarm=${arg#*=} ;;
+      --warmup=*) warmup=${arg#*=} ;;
+      --measure=*) measure=${arg#*=} ;;
+      --concurrency=*) n_conc=$(tr ',' '\n' <<<"${arg#*=}" | grep -c .) ;;
+      --methods=*) n_methods=$(tr ',' '\n' <<<"${arg#*=}" | grep -c .) ;;
+    esac
+  done
+  local limit=$(( ${prewarm%.*} + n_conc * n_methods * (${warmup%.*} + ${measure%.*} + 40) + 120 ))
+  # shellcheck disable=SC2086
+  timeout "$limit" java $JVM_FLAGS -cp "$CP" io.courier.rpc.benchmark.load.BenchmarkClient \
+    --contender="$contender" --host=127.0.0.1 --port="$port" --server-stats="$stats" "$@" 2>"$err" \
+    || { tail -20 "$err" >&2; fail "$contender client failed"; }
+}
 
 for run in $(seq 1 "$RUNS"); do
   for mode in $MODES; do
     for contender in $CONTENDERS; do
       step "Run $run/$RUNS, $mode, $contender"
-      log=$WORK/server-$contender-$mode-$run.log
-      stats=$WORK/server-$contender-$mode-$run.tsv
-      # shellcheck disable=SC2086 # JVM_FLAGS is a list of flags
-      java $JVM_FLAGS -cp "$CP" io.courier.rpc.benchmark.load.BenchmarkServer \
-        --contender="$contender" --host=127.0.0.1 --port=0 --stats="$stats" >"$log" 2>&1 &
-      server_pid=$!
-      port=
-      for _ in $(seq 1 600); do
-        port=$(sed -n 's/^READY [^ ]* \([0-9]*\)$/\1/p' "$log")
-        [[ -n "$port" ]] && break
-        kill -0 "$server_pid" 2>/dev/null || { cat "$log" >&2; fail "$contender server exited during start-up"; }
-        sleep 0.1
-      done
-      [[ -n "$port" ]] || { cat "$log" >&2; fail "$contender server not ready after 60 s"; }
-      # shellcheck disable=SC2086
-      timeout "$client_limit" java $JVM_FLAGS -cp "$CP" io.courier.rpc.benchmark.load.BenchmarkClient \
-        --contender="$contender" --host=127.0.0.1 --port="$port" --mode="$mode" --run="$run" \
+      start_server "$contender" "$mode-$run"
+      run_client "$contender" "$mode-$run" --mode="$mode" --run="$run" \
         --concurrency="$CONCURRENCY" --methods="$METHODS" --prewarm="$PREWARM_SECONDS" \
-        --warmup="$WARMUP_SECONDS" --measure="$MEASURE_SECONDS" \
-        --results="$WORK/results.jsonl" --server-stats="$stats" 2>"$WORK/client-$contender-$mode-$run.err" \
-        || { tail -20 "$WORK/client-$contender-$mode-$run.err" >&2; fail "$contender client failed"; }
+        --warmup="$WARMUP_SECONDS" --measure="$MEASURE_SECONDS" --results="$WORK/results.jsonl"
       stop_server
     done
   done
 done
+
+scaling_json=
+if [[ "$SCALING" == 1 ]]; then
+  scaling_json=$WORK/scaling.jsonl
+  for mode in $SCALING_MODES; do
+    for contender in $SCALING_CONTENDERS; do
+      step "Scaling, $mode, $contender: getUser at $SCALING_CALLERS callers; $bio_methods at $SCALING_BIO_CALLERS"
+      start_server "$contender" "scaling-$mode"
+      # The callers sweep prewarms at 32 callers whatever the first count is: one caller warms the JIT slowly.
+      run_client "$contender" "scaling-callers-$mode" --mode="$mode" --concurrency="$SCALING_CALLERS" \
+        --methods=getUser --prewarm="$SCALING_PREWARM_SECONDS" --prewarm-concurrency=32 \
+        --warmup="$SCALING_WARMUP_SECONDS" --measure="$SCALING_MEASURE_SECONDS" --results="$scaling_json"
+      # A second client JVM on the same (warm) server; its own JIT needs a shorter prewarm on the probe.
+      run_client "$contender" "scaling-payload-$mode" --mode="$mode" --concurrency="$SCALING_BIO_CALLERS" \
+        --methods="$bio_methods" --prewarm=$(( SCALING_PREWARM_SECONDS / 2 )) --prewarm-method="${bio_methods%%,*}" \
+        --warmup="$SCALING_WARMUP_SECONDS" --measure="$SCALING_MEASURE_SECONDS" --results="$scaling_json"
+      stop_server
+    done
+  done
+fi
 
 jmh_json=
 if [[ "$JMH" == 1 ]]; then
@@ -121,6 +190,7 @@ fi
 load_after=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
 step "Writing $OUT_MD and $OUT_SVG"
 java -cp "$CP" io.courier.rpc.benchmark.report.ReportWriter --results="$WORK/results.jsonl" --jmh="$jmh_json" \
+  --scaling="$scaling_json" \
   --md="$OUT_MD" --svg="$OUT_SVG" --command="$COMMAND" --jvm-flags="$JVM_FLAGS" --prewarm="$PREWARM_SECONDS" \
   --load="1/5/15-minute load average before: $load_before; after: $load_after"
 printf '\nDone: %s, %s (work files in %s)\n' "$OUT_MD" "$OUT_SVG" "$WORK"

@@ -10,9 +10,10 @@ import java.util.List;
  * the arguments, so every contender answers every call with equal objects.
  *
  * <p>Thread-safe (stateless). Like dubbo-benchmark's server, it builds fresh objects on each call:
- * {@link #getUser} about 400 bytes on the wire, {@link #listUser} fifteen of them.
+ * {@link #getUser} about 400 bytes on the wire, {@link #listUser} fifteen of them, and
+ * {@link #getProfile} one of them with a bio of the requested size.
  */
-public final class FixedUserService implements UserService {
+public final class FixedUserService implements UserService, ProfileService {
 
     /** Users per page of {@link #listUser}. */
     public static final int PAGE_SIZE = 15;
@@ -22,6 +23,8 @@ public final class FixedUserService implements UserService {
 
     private static final LocalDate BIRTHDAY = LocalDate.of(1968, 12, 8);
     private static final LocalDateTime EPOCH = LocalDateTime.of(2024, 1, 1, 8, 0);
+    /** Source of every bio: ASCII, so that its length in chars is its length in UTF-8 bytes. */
+    private static final String BIO_TEXT = bioText();
 
     @Override
     public boolean existUser(String email) {
@@ -49,6 +52,19 @@ public final class FixedUserService implements UserService {
     @Override
     public boolean createUser(User user) {
         return user != null && user.getId() >= 0 && user.getName() != null;
+    }
+
+    @Override
+    public Profile getProfile(long id, int bioBytes) {
+        if (bioBytes < 0 || bioBytes > MAX_BIO_BYTES) {
+            throw new IllegalArgumentException("bioBytes: " + bioBytes + " (expected: 0.." + MAX_BIO_BYTES + ")");
+        }
+        return new Profile(user(id), BIO_TEXT.substring(0, bioBytes));
+    }
+
+    private static String bioText() {
+        String sentence = "Doug Lea wrote java.util.concurrent; this bio pads a user to the size under test. ";
+        return sentence.repeat(MAX_BIO_BYTES / sentence.length() + 1).substring(0, MAX_BIO_BYTES);
     }
 
     /** Returns the user with this id; equal ids give equal users. */

@@ -23,12 +23,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
  * Every contender answers every method, blocking and asynchronously, with exactly what the
- * in-process {@link FixedUserService} returns, so all contenders agree with each other; and the
- * closed-loop generator drives each of them without errors. Never the long benchmark.
+ * in-process {@link FixedUserService} returns, so all contenders agree with each other; the
+ * scaling phase's getProfile probe works on the contenders that serve it and is refused up front
+ * on the others; and the closed-loop generator drives each of them without errors. Never the long
+ * benchmark.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -106,12 +109,43 @@ class ContendersSmokeTest {
     @MethodSource("contenders")
     void closedLoopDrivesEveryModeWithoutErrors(String name) throws Exception {
         for (LoadMode mode : LoadMode.values()) {
-            ClosedLoop loop = ClosedLoop.start(clients.get(name), Workload.MIX, mode, 4);
-            await().atMost(Duration.ofSeconds(CALL_TIMEOUT_SECONDS)).until(() -> loop.callsIssued() >= 100);
-            assertThat(loop.stop(Duration.ofSeconds(CALL_TIMEOUT_SECONDS))).isTrue();
-            Histogram h = loop.interval();
-            assertThat(loop.takeErrors()).as("errors, first: %s", loop.firstError()).isZero();
-            assertThat(h.getTotalCount()).isPositive();
+            drive(clients.get(name), Workload.MIX, mode);
         }
+    }
+
+    @ParameterizedTest
+    @MethodSource("contenders")
+    void onlyCourierAndTheRawReferencesServeTheScalingProbe(String name) {
+        boolean serves = name.startsWith("courier") || name.startsWith("raw-netty");
+        assertThat(clients.get(name).profiles().isPresent()).as("%s serves getProfile", name).isEqualTo(serves);
+    }
+
+    @ParameterizedTest
+    @MethodSource("contenders")
+    void scalingProbeReturnsTheSharedServiceResults(String name) throws Exception {
+        ClientAdapter client = clients.get(name);
+        if (client.profiles().isEmpty()) {
+            assertThatThrownBy(() -> ClosedLoop.start(client, Workload.profile(100), LoadMode.ASYNC, 1))
+                    .hasMessageContaining("getProfile");
+            return;
+        }
+        ClientAdapter.Profiles profiles = client.profiles().orElseThrow();
+        for (int bytes : new int[] {0, 100, 65536}) {
+            assertThat(profiles.sync().getProfile(5, bytes)).isEqualTo(expected.getProfile(5, bytes));
+            assertThat(profiles.async().getProfile(6, bytes).get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS))
+                    .isEqualTo(expected.getProfile(6, bytes));
+        }
+        for (LoadMode mode : LoadMode.values()) {
+            drive(client, Workload.profile(4096), mode);
+        }
+    }
+
+    private static void drive(ClientAdapter client, Workload workload, LoadMode mode) throws InterruptedException {
+        ClosedLoop loop = ClosedLoop.start(client, workload, mode, 4);
+        await().atMost(Duration.ofSeconds(CALL_TIMEOUT_SECONDS)).until(() -> loop.callsIssued() >= 100);
+        assertThat(loop.stop(Duration.ofSeconds(CALL_TIMEOUT_SECONDS))).isTrue();
+        Histogram h = loop.interval();
+        assertThat(loop.takeErrors()).as("%s %s errors, first: %s", workload, mode, loop.firstError()).isZero();
+        assertThat(h.getTotalCount()).isPositive();
     }
 }

@@ -1,7 +1,11 @@
 package io.courier.rpc.benchmark.contender;
 
+import io.courier.rpc.benchmark.AsyncProfileService;
 import io.courier.rpc.benchmark.AsyncUserService;
+import io.courier.rpc.benchmark.ProfileService;
 import io.courier.rpc.benchmark.UserService;
+
+import java.util.Optional;
 
 /**
  * A connected consumer of one contender, exposing the workload both ways: blocking calls for
@@ -19,12 +23,29 @@ public interface ClientAdapter extends AutoCloseable {
     /** Returns the asynchronous view. */
     AsyncUserService async();
 
+    /**
+     * Returns both views of the payload-size probe of the scaling phase, or empty when the
+     * contender does not serve it (Dubbo and gRPC need not).
+     */
+    default Optional<Profiles> profiles() {
+        return Optional.empty();
+    }
+
     /** Closes the connection and the client's threads. */
     @Override
     void close();
 
     /** Returns an adapter over two views that runs {@code closer} on {@link #close()}. */
     static ClientAdapter of(UserService sync, AsyncUserService async, Runnable closer) {
+        return of(sync, async, null, closer);
+    }
+
+    /**
+     * Returns an adapter over two views and, unless {@code profiles} is null, the payload probe,
+     * that runs {@code closer} on {@link #close()}.
+     */
+    static ClientAdapter of(UserService sync, AsyncUserService async, Profiles profiles, Runnable closer) {
+        Optional<Profiles> optionalProfiles = Optional.ofNullable(profiles);
         return new ClientAdapter() {
             @Override
             public UserService sync() {
@@ -37,9 +58,23 @@ public interface ClientAdapter extends AutoCloseable {
             }
 
             @Override
+            public Optional<Profiles> profiles() {
+                return optionalProfiles;
+            }
+
+            @Override
             public void close() {
                 closer.run();
             }
         };
+    }
+
+    /**
+     * The blocking and asynchronous views of {@link ProfileService}.
+     *
+     * @param sync the blocking view
+     * @param async the asynchronous view
+     */
+    record Profiles(ProfileService sync, AsyncProfileService async) {
     }
 }

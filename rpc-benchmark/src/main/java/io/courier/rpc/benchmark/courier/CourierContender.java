@@ -2,8 +2,10 @@ package io.courier.rpc.benchmark.courier;
 
 import io.courier.rpc.RpcClient;
 import io.courier.rpc.RpcServer;
+import io.courier.rpc.benchmark.AsyncProfileService;
 import io.courier.rpc.benchmark.AsyncUserService;
 import io.courier.rpc.benchmark.FixedUserService;
+import io.courier.rpc.benchmark.ProfileService;
 import io.courier.rpc.benchmark.UserService;
 import io.courier.rpc.benchmark.contender.ClientAdapter;
 import io.courier.rpc.benchmark.contender.Contender;
@@ -68,12 +70,15 @@ public final class CourierContender implements Contender {
 
     @Override
     public RunningServer startServer(String host, int port) {
-        UserService service = new FixedUserService();
+        FixedUserService service = new FixedUserService();
         RpcServer.Builder builder = RpcServer.builder()
                 .options(ServerOptions.builder().host(host).port(port).build())
                 .serializer(KryoSerializer.ofDefaults())
                 .service(UserService.class, service)
-                .service(AsyncUserService.class, AsyncUserService.over(service));
+                .service(AsyncUserService.class, AsyncUserService.over(service))
+                // The scaling phase's payload probe; the main suite never calls it.
+                .service(ProfileService.class, service)
+                .service(AsyncProfileService.class, AsyncProfileService.over(service));
         ExecutorService sameThread = inline ? new SameThreadExecutor() : null;
         if (sameThread != null) {
             builder.executor(sameThread);
@@ -108,7 +113,12 @@ public final class CourierContender implements Contender {
                     .address(address).timeout(CALL_TIMEOUT).check(true).build());
             AsyncUserService async = client.reference(ReferenceConfig.builder(AsyncUserService.class)
                     .address(address).timeout(CALL_TIMEOUT).check(true).build());
-            return ClientAdapter.of(sync, async, client::close);
+            ClientAdapter.Profiles profiles = new ClientAdapter.Profiles(
+                    client.reference(ReferenceConfig.builder(ProfileService.class)
+                            .address(address).timeout(CALL_TIMEOUT).check(true).build()),
+                    client.reference(ReferenceConfig.builder(AsyncProfileService.class)
+                            .address(address).timeout(CALL_TIMEOUT).check(true).build()));
+            return ClientAdapter.of(sync, async, profiles, client::close);
         } catch (RuntimeException e) {
             client.close();
             throw e;

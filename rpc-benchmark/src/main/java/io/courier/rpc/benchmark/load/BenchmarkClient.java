@@ -24,9 +24,12 @@ import java.util.Locale;
  *     [--port=7070] [--mode=async|sync] [--concurrency=32[,1,128]]
  *     [--methods=getUser,listUser,existUser,createUser] [--prewarm=60] [--warmup=10] [--measure=30]
  *     [--results=results.jsonl] [--server-stats=server-stats.tsv] [--run=1]
+ *     [--prewarm-method=mix] [--prewarm-concurrency=first of --concurrency]
  * </pre>
  *
- * <p>Durations are in seconds. The prewarm runs at the first listed concurrency. Exits non-zero
+ * <p>Durations are in seconds. Methods are the four of the workload or, for contenders that serve
+ * it, {@code getProfile:<bio bytes>} (see {@link Workload#of}). The prewarm runs {@code mix}, all
+ * four methods in turn, at the first listed concurrency unless told otherwise. Exits non-zero
  * when any measured call failed.
  */
 public final class BenchmarkClient {
@@ -51,6 +54,8 @@ public final class BenchmarkClient {
         for (String m : args.getList("methods", "getUser,listUser,existUser,createUser")) {
             methods.add(Workload.of(m));
         }
+        Workload prewarmWorkload = Workload.of(args.get("prewarm-method", "mix"));
+        int prewarmConcurrency = args.getInt("prewarm-concurrency", concurrencies.get(0));
         Duration prewarm = args.getSeconds("prewarm", 60);
         Duration warmup = args.getSeconds("warmup", 10);
         Duration measure = args.getSeconds("measure", 30);
@@ -62,9 +67,9 @@ public final class BenchmarkClient {
         long failures = 0;
         try (ClientAdapter client = connect(contender, host, port)) {
             if (!prewarm.isZero()) {
-                log("%s: prewarm %ds, mix of all methods, %s x%d", contender.name(), prewarm.toSeconds(),
-                        mode.label(), concurrencies.get(0));
-                ClosedLoop loop = ClosedLoop.start(client, Workload.MIX, mode, concurrencies.get(0));
+                log("%s: prewarm %ds, %s, %s x%d", contender.name(), prewarm.toSeconds(), prewarmWorkload,
+                        mode.label(), prewarmConcurrency);
+                ClosedLoop loop = ClosedLoop.start(client, prewarmWorkload, mode, prewarmConcurrency);
                 Thread.sleep(prewarm.toMillis());
                 long errors = loop.takeErrors();
                 stop(loop);
@@ -80,10 +85,10 @@ public final class BenchmarkClient {
                     Files.writeString(results, r.toJson() + "\n", StandardCharsets.UTF_8,
                             StandardOpenOption.CREATE, StandardOpenOption.APPEND);
                     log("%-10s %-10s %-5s x%-3d %10.0f ops/s  p50 %7.1f  p99 %7.1f  p99.9 %7.1f us  "
-                                    + "alloc %6.0f B/call (server %6.0f)  errors %d",
+                                    + "alloc %6.0f B/call (server %6.0f)  cores %.2f + %.2f  errors %d",
                             r.contender(), r.method(), r.mode(), r.concurrency(), r.opsPerSec(), r.p50Us(),
                             r.p99Us(), r.p999Us(), r.clientAllocBytesPerCall(), r.serverAllocBytesPerCall(),
-                            r.errors());
+                            r.clientCores(), r.serverCores(), r.errors());
                     failures += r.errors();
                 }
             }

@@ -50,6 +50,9 @@ public final class ClosedLoop {
         if (concurrency < 1) {
             throw new IllegalArgumentException("concurrency: " + concurrency + " (expected: >= 1)");
         }
+        if (workload.needsProfiles() && client.profiles().isEmpty()) {
+            throw new IllegalArgumentException("workload: " + workload + " (expected: a contender serving getProfile)");
+        }
         ClosedLoop loop = new ClosedLoop(client, workload, mode, concurrency);
         for (int i = 0; i < concurrency; i++) {
             if (mode == LoadMode.ASYNC) {
@@ -117,7 +120,7 @@ public final class ClosedLoop {
                 long start = System.nanoTime();
                 Throwable error = null;
                 try {
-                    workload.call(client.sync(), seq);
+                    workload.callBlocking(client, seq);
                 } catch (RuntimeException e) {
                     error = e;
                 }
@@ -154,7 +157,7 @@ public final class ClosedLoop {
                 startNanos = System.nanoTime();
                 CompletableFuture<?> call;
                 try {
-                    call = loop.workload.call(loop.client.async(), seq);
+                    call = loop.workload.call(loop.client, seq);
                 } catch (RuntimeException e) {
                     call = CompletableFuture.failedFuture(e);
                 }

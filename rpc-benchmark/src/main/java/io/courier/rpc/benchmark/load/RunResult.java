@@ -60,6 +60,31 @@ public record RunResult(
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
+    /**
+     * Returns the cores the client JVM kept busy during the window: its process CPU time divided by
+     * the window's wall time. Far below the machine's cores while throughput is low means the
+     * callers were waiting with the CPU idle: a stall.
+     */
+    public double clientCores() {
+        return cores(clientCpuUsPerCall, measureSeconds);
+    }
+
+    /** Returns the cores the server JVM kept busy during the window, or -1 when unknown. */
+    public double serverCores() {
+        double window = endEpochMillis > startEpochMillis ? (endEpochMillis - startEpochMillis) / 1e3 : measureSeconds;
+        return serverCpuUsPerCall < 0 ? -1 : cores(serverCpuUsPerCall, window);
+    }
+
+    /** Returns client plus server CPU per call, or -1 when the server's is unknown. */
+    public double cpuUsPerCall() {
+        return serverCpuUsPerCall < 0 ? -1 : clientCpuUsPerCall + serverCpuUsPerCall;
+    }
+
+    private double cores(double cpuUsPerCall, double seconds) {
+        // The client divided the window's CPU time by max(1, calls + errors): undo that exactly.
+        return seconds <= 0 ? 0 : cpuUsPerCall * Math.max(1, calls + errors) / 1e6 / seconds;
+    }
+
     /** Returns the result as one line of JSON. */
     public String toJson() {
         return JSON.writeValueAsString(this);

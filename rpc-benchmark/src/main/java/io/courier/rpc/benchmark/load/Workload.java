@@ -1,31 +1,37 @@
 package io.courier.rpc.benchmark.load;
 
-import io.courier.rpc.benchmark.AsyncUserService;
 import io.courier.rpc.benchmark.FixedUserService;
+import io.courier.rpc.benchmark.ProfileService;
 import io.courier.rpc.benchmark.User;
-import io.courier.rpc.benchmark.UserService;
+import io.courier.rpc.benchmark.contender.ClientAdapter;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * What a caller sends: one of the four methods, or a mix of all four for the prewarm. Arguments
- * come from rings built once (as in dubbo-benchmark, emails are decimal numbers and created users
- * are {@link FixedUserService#user} objects), so the generator allocates nothing per call.
+ * What a caller sends: one of the four methods, a mix of all four for the prewarm, or (scaling
+ * phase only) {@code getProfile} with a bio of a given size. Arguments come from rings built once
+ * (as in dubbo-benchmark, emails are decimal numbers and created users are
+ * {@link FixedUserService#user} objects), so the generator allocates nothing per call.
  *
  * <p>Thread-safe (immutable).
  */
-public enum Workload {
+public final class Workload {
 
-    EXIST_USER("existUser"),
-    GET_USER("getUser"),
-    LIST_USER("listUser"),
-    CREATE_USER("createUser"),
+    public static final Workload EXIST_USER = new Workload(Kind.EXIST_USER, 0);
+    public static final Workload GET_USER = new Workload(Kind.GET_USER, 0);
+    public static final Workload LIST_USER = new Workload(Kind.LIST_USER, 0);
+    public static final Workload CREATE_USER = new Workload(Kind.CREATE_USER, 0);
     /** All four in turn: the prewarm, so that the JIT sees every path before anything is measured. */
-    MIX("mix");
+    public static final Workload MIX = new Workload(Kind.MIX, 0);
 
+    /** Prefix of the names of {@link #profile} workloads, followed by the bio size in bytes. */
+    static final String PROFILE_PREFIX = "getProfile:";
+
+    private static final List<Workload> NAMED = List.of(EXIST_USER, GET_USER, LIST_USER, CREATE_USER, MIX);
     private static final int RING = 1024;
-    private static final Workload[] MIXED = {EXIST_USER, GET_USER, LIST_USER, CREATE_USER};
+    private static final Kind[] MIXED = {Kind.EXIST_USER, Kind.GET_USER, Kind.LIST_USER, Kind.CREATE_USER};
     private static final String[] EMAILS = new String[RING];
     private static final User[] USERS = new User[RING];
 
@@ -36,49 +42,101 @@ public enum Workload {
         }
     }
 
-    private final String methodName;
+    private final Kind kind;
+    private final int bioBytes;
 
-    Workload(String methodName) {
-        this.methodName = methodName;
+    private Workload(Kind kind, int bioBytes) {
+        this.kind = kind;
+        this.bioBytes = bioBytes;
     }
 
-    /** Returns the method name as written in reports, e.g. {@code getUser}. */
-    public String methodName() {
-        return methodName;
+    /**
+     * Returns {@code getProfile(id, bioBytes)}: getUser with a bio of {@code bioBytes} bytes,
+     * served by the contenders whose {@link ClientAdapter#profiles()} is present.
+     */
+    public static Workload profile(int bioBytes) {
+        if (bioBytes < 0 || bioBytes > ProfileService.MAX_BIO_BYTES) {
+            throw new IllegalArgumentException("bio bytes: " + bioBytes + " (expected: 0.." + ProfileService.MAX_BIO_BYTES
+                    + ")");
+        }
+        return new Workload(Kind.GET_PROFILE, bioBytes);
     }
 
-    /** Returns the workload of a method name (case-insensitive) or {@code mix}. */
+    /**
+     * Returns the workload of a method name (case-insensitive), {@code mix}, or
+     * {@code getProfile:<bio bytes>}.
+     */
     public static Workload of(String name) {
-        String wanted = name.strip().toLowerCase(Locale.ROOT);
-        for (Workload w : values()) {
-            if (w.methodName.toLowerCase(Locale.ROOT).equals(wanted)) {
+        String wanted = name.strip();
+        if (wanted.regionMatches(true, 0, PROFILE_PREFIX, 0, PROFILE_PREFIX.length())) {
+            try {
+                return profile(Integer.parseInt(wanted.substring(PROFILE_PREFIX.length())));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("method: '" + name + "' (expected: getProfile:<bio bytes>)", e);
+            }
+        }
+        for (Workload w : NAMED) {
+            if (w.methodName().equalsIgnoreCase(wanted)) {
                 return w;
             }
         }
-        throw new IllegalArgumentException("method: '" + name + "' (expected existUser, getUser, listUser, createUser or mix)");
+        throw new IllegalArgumentException("method: '" + name
+                + "' (expected existUser, getUser, listUser, createUser, mix or getProfile:<bio bytes>)");
+    }
+
+    /** Returns the method name as written in reports, e.g. {@code getUser} or {@code getProfile:4096}. */
+    public String methodName() {
+        return kind == Kind.GET_PROFILE ? PROFILE_PREFIX + bioBytes : kind.methodName;
+    }
+
+    /** Returns whether the workload calls the payload probe, which only some contenders serve. */
+    public boolean needsProfiles() {
+        return kind == Kind.GET_PROFILE;
     }
 
     /** Sends call number {@code seq} asynchronously. */
-    public CompletableFuture<?> call(AsyncUserService service, long seq) {
+    public CompletableFuture<?> call(ClientAdapter client, long seq) {
         int slot = (int) (seq & (RING - 1));
-        return switch (this == MIX ? MIXED[(int) (seq & 3)] : this) {
-            case EXIST_USER -> service.existUser(EMAILS[slot]);
-            case GET_USER -> service.getUser(slot);
-            case LIST_USER -> service.listUser(slot & 63);
-            case CREATE_USER -> service.createUser(USERS[slot]);
+        return switch (kind == Kind.MIX ? MIXED[(int) (seq & 3)] : kind) {
+            case EXIST_USER -> client.async().existUser(EMAILS[slot]);
+            case GET_USER -> client.async().getUser(slot);
+            case LIST_USER -> client.async().listUser(slot & 63);
+            case CREATE_USER -> client.async().createUser(USERS[slot]);
+            case GET_PROFILE -> client.profiles().orElseThrow().async().getProfile(slot, bioBytes);
             case MIX -> throw new AssertionError();
         };
     }
 
     /** Sends call number {@code seq} and waits for the result. */
-    public Object call(UserService service, long seq) {
+    public Object callBlocking(ClientAdapter client, long seq) {
         int slot = (int) (seq & (RING - 1));
-        return switch (this == MIX ? MIXED[(int) (seq & 3)] : this) {
-            case EXIST_USER -> service.existUser(EMAILS[slot]);
-            case GET_USER -> service.getUser(slot);
-            case LIST_USER -> service.listUser(slot & 63);
-            case CREATE_USER -> service.createUser(USERS[slot]);
+        return switch (kind == Kind.MIX ? MIXED[(int) (seq & 3)] : kind) {
+            case EXIST_USER -> client.sync().existUser(EMAILS[slot]);
+            case GET_USER -> client.sync().getUser(slot);
+            case LIST_USER -> client.sync().listUser(slot & 63);
+            case CREATE_USER -> client.sync().createUser(USERS[slot]);
+            case GET_PROFILE -> client.profiles().orElseThrow().sync().getProfile(slot, bioBytes);
             case MIX -> throw new AssertionError();
         };
+    }
+
+    @Override
+    public String toString() {
+        return methodName();
+    }
+
+    private enum Kind {
+        EXIST_USER("existUser"),
+        GET_USER("getUser"),
+        LIST_USER("listUser"),
+        CREATE_USER("createUser"),
+        GET_PROFILE("getProfile"),
+        MIX("mix");
+
+        private final String methodName;
+
+        Kind(String methodName) {
+            this.methodName = methodName;
+        }
     }
 }

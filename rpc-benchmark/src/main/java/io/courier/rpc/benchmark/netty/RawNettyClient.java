@@ -1,7 +1,9 @@
 package io.courier.rpc.benchmark.netty;
 
+import io.courier.rpc.benchmark.AsyncProfileService;
 import io.courier.rpc.benchmark.AsyncUserService;
 import io.courier.rpc.benchmark.Page;
+import io.courier.rpc.benchmark.Profile;
 import io.courier.rpc.benchmark.User;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -25,11 +27,12 @@ import java.util.function.Function;
  *
  * <p>Thread-safe.
  */
-final class RawNettyClient implements AsyncUserService, AutoCloseable {
+final class RawNettyClient implements AsyncUserService, AsyncProfileService, AutoCloseable {
 
     private static final Function<ByteBuf, Boolean> BOOLEAN = ByteBuf::readBoolean;
     private static final Function<ByteBuf, User> USER = UserCodec::readUser;
     private static final Function<ByteBuf, Page<User>> PAGE = UserCodec::readPage;
+    private static final Function<ByteBuf, Profile> PROFILE = UserCodec::readProfile;
 
     private final EventLoopGroup group;
     private final Channel channel;
@@ -104,6 +107,13 @@ final class RawNettyClient implements AsyncUserService, AutoCloseable {
             throw e;
         }
         return send(frame, BOOLEAN);
+    }
+
+    @Override
+    public CompletableFuture<Profile> getProfile(long id, int bioBytes) {
+        ByteBuf frame = newRequest(RawProtocol.GET_PROFILE, 32);
+        frame.writeLong(id).writeInt(bioBytes);
+        return send(frame, PROFILE);
     }
 
     private ByteBuf newRequest(byte method, int capacity) {

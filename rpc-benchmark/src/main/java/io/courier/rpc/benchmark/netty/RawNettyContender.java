@@ -1,8 +1,11 @@
 package io.courier.rpc.benchmark.netty;
 
+import io.courier.rpc.benchmark.AsyncProfileService;
 import io.courier.rpc.benchmark.AsyncUserService;
 import io.courier.rpc.benchmark.FixedUserService;
 import io.courier.rpc.benchmark.Page;
+import io.courier.rpc.benchmark.Profile;
+import io.courier.rpc.benchmark.ProfileService;
 import io.courier.rpc.benchmark.User;
 import io.courier.rpc.benchmark.UserService;
 import io.courier.rpc.benchmark.contender.ClientAdapter;
@@ -66,7 +69,8 @@ public final class RawNettyContender implements Contender {
     public RunningServer startServer(String host, int port) throws InterruptedException {
         EventLoopGroup boss = Transports.group(1, "raw-netty-server-boss");
         EventLoopGroup workers = Transports.group(0, "raw-netty-server-io");
-        RawServerHandler handler = new RawServerHandler(new FixedUserService());
+        FixedUserService service = new FixedUserService();
+        RawServerHandler handler = new RawServerHandler(service, service);
         Channel server;
         try {
             server = new ServerBootstrap()
@@ -104,17 +108,24 @@ public final class RawNettyContender implements Contender {
     @Override
     public ClientAdapter connect(String host, int port) throws InterruptedException {
         RawNettyClient client = RawNettyClient.connect(host, port, batchFlushes);
-        UserService sync = new Blocking(client);
-        return ClientAdapter.of(sync, client, client::close);
+        Blocking sync = new Blocking(client, client);
+        return ClientAdapter.of(sync, client, new ClientAdapter.Profiles(sync, client), client::close);
     }
 
     /** Blocking calls: the asynchronous call, joined. */
-    private static final class Blocking implements UserService {
+    private static final class Blocking implements UserService, ProfileService {
 
         private final AsyncUserService async;
+        private final AsyncProfileService profiles;
 
-        Blocking(AsyncUserService async) {
+        Blocking(AsyncUserService async, AsyncProfileService profiles) {
             this.async = async;
+            this.profiles = profiles;
+        }
+
+        @Override
+        public Profile getProfile(long id, int bioBytes) {
+            return profiles.getProfile(id, bioBytes).join();
         }
 
         @Override

@@ -29,6 +29,8 @@ public final class RawProtocol {
     public static final byte LIST_USER = 3;
     /** Method byte of {@code createUser(User)}. */
     public static final byte CREATE_USER = 4;
+    /** Method byte of {@code getProfile(long, int)}, the scaling phase's payload probe. */
+    public static final byte GET_PROFILE = 5;
 
     /** Status byte of a result. */
     public static final byte OK = 0;

@@ -1,5 +1,6 @@
 package io.courier.rpc.benchmark.netty;
 
+import io.courier.rpc.benchmark.ProfileService;
 import io.courier.rpc.benchmark.UserService;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -20,9 +21,11 @@ final class RawServerHandler extends ChannelInboundHandlerAdapter {
     private static final int INITIAL_RESPONSE_CAPACITY = 512;
 
     private final UserService service;
+    private final ProfileService profiles;
 
-    RawServerHandler(UserService service) {
+    RawServerHandler(UserService service, ProfileService profiles) {
         this.service = service;
+        this.profiles = profiles;
     }
 
     @Override
@@ -32,7 +35,11 @@ final class RawServerHandler extends ChannelInboundHandlerAdapter {
         try {
             requestId = frame.readLong();
             byte method = frame.readByte();
-            ByteBuf out = ctx.alloc().ioBuffer(INITIAL_RESPONSE_CAPACITY);
+            // A profile's bio is sized by the request: allocate for it once rather than growing.
+            int capacity = method == RawProtocol.GET_PROFILE && frame.readableBytes() >= Long.BYTES + Integer.BYTES
+                    ? INITIAL_RESPONSE_CAPACITY + Math.max(0, frame.getInt(frame.readerIndex() + Long.BYTES))
+                    : INITIAL_RESPONSE_CAPACITY;
+            ByteBuf out = ctx.alloc().ioBuffer(Math.min(capacity, RawProtocol.MAX_FRAME));
             try {
                 out.writeInt(0).writeLong(requestId).writeByte(RawProtocol.OK);
                 switch (method) {
@@ -40,6 +47,8 @@ final class RawServerHandler extends ChannelInboundHandlerAdapter {
                     case RawProtocol.GET_USER -> UserCodec.writeUser(out, service.getUser(frame.readLong()));
                     case RawProtocol.LIST_USER -> UserCodec.writePage(out, service.listUser(frame.readInt()));
                     case RawProtocol.CREATE_USER -> out.writeBoolean(service.createUser(UserCodec.readUser(frame)));
+                    case RawProtocol.GET_PROFILE -> UserCodec.writeProfile(out,
+                            profiles.getProfile(frame.readLong(), frame.readInt()));
                     default -> throw new IllegalArgumentException("unknown method " + method);
                 }
             } catch (RuntimeException e) {

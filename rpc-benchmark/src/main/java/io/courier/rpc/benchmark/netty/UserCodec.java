@@ -1,6 +1,7 @@
 package io.courier.rpc.benchmark.netty;
 
 import io.courier.rpc.benchmark.Page;
+import io.courier.rpc.benchmark.Profile;
 import io.courier.rpc.benchmark.Sex;
 import io.courier.rpc.benchmark.User;
 import io.netty.buffer.ByteBuf;
@@ -25,6 +26,7 @@ import java.util.List;
  *       | email str | mobile str | address str | icon str | photos i32 count (-1 null) + str each
  *       | createTime i64 epoch second (UTC, MIN null) + i32 nano | status i32
  * Page: pageNo i32 | total i32 | count i32 (-1 null) | User each
+ * Profile: User | bio str
  * </pre>
  *
  * <p>Stateless and thread-safe.
@@ -172,6 +174,18 @@ public final class UserCodec {
             }
         }
         return new Page<>(pageNo, total, users);
+    }
+
+    /** Writes a profile. */
+    public static void writeProfile(ByteBuf out, Profile profile) {
+        writeUser(out, profile.getUser());
+        writeString(out, profile.getBio());
+    }
+
+    /** Reads a profile written by {@link #writeProfile}. */
+    public static Profile readProfile(ByteBuf in) {
+        User user = readUser(in);
+        return new Profile(user, readString(in));
     }
 
     private static void checkCount(ByteBuf in, int count, int minBytesEach) {

@@ -1,6 +1,5 @@
 package io.courier.rpc.benchmark.report;
 
-import io.courier.rpc.benchmark.contender.Contender;
 import io.courier.rpc.benchmark.load.Contenders;
 import io.courier.rpc.benchmark.load.RunResult;
 
@@ -21,14 +20,15 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * Turns the results of a run.sh session into {@code docs/benchmarks.md} (setup, one table per
- * run, mode and concurrency, the issue's targets, the JMH table) and {@code docs/benchmarks.svg}
- * (throughput and p99 per contender and method, averaged over runs).
+ * Turns the results of a run.sh session into {@code docs/benchmarks.md} (setup, the issue's
+ * targets ({@link TargetsSection}), one table per run, mode and concurrency, the scaling phase
+ * ({@link ScalingSection}), the JMH table) and {@code docs/benchmarks.svg} (throughput and p99 per
+ * contender and method of the first mode, averaged over runs).
  *
  * <pre>
  * java -cp ... io.courier.rpc.benchmark.report.ReportWriter --results=results.jsonl [--jmh=jmh.json]
- *     --md=docs/benchmarks.md --svg=docs/benchmarks.svg --command="..." --jvm-flags="..."
- *     --prewarm=60 [--load="..."]
+ *     [--scaling=scaling.jsonl] --md=docs/benchmarks.md --svg=docs/benchmarks.svg --command="..."
+ *     --jvm-flags="..." --prewarm=60 [--load="..."]
  * </pre>
  *
  * <p>Not thread-safe; run once from {@code main}.
@@ -41,10 +41,9 @@ public final class ReportWriter {
     static final String BATCHED_REFERENCE = "raw-netty-batched";
     /** The contender the targets are about. */
     static final String SUBJECT = "courier";
-    /** Concurrency the issue's targets are stated for. */
-    static final int TARGET_CONCURRENCY = 32;
 
     private final List<RunResult> results;
+    private final List<RunResult> scaling;
     private final List<JmhResult> jmh;
     private final MachineInfo machine;
     private final String command;
@@ -53,9 +52,10 @@ public final class ReportWriter {
     private final String load;
     private final ZonedDateTime date;
 
-    private ReportWriter(List<RunResult> results, List<JmhResult> jmh, MachineInfo machine, String command,
-            String jvmFlags, String prewarmSeconds, String load, ZonedDateTime date) {
+    private ReportWriter(List<RunResult> results, List<RunResult> scaling, List<JmhResult> jmh, MachineInfo machine,
+            String command, String jvmFlags, String prewarmSeconds, String load, ZonedDateTime date) {
         this.results = results;
+        this.scaling = scaling;
         this.jmh = jmh;
         this.machine = machine;
         this.command = command;
@@ -74,22 +74,30 @@ public final class ReportWriter {
             }
             args.put(a.substring(2, eq), a.substring(eq + 1));
         }
-        List<RunResult> results = new ArrayList<>();
-        for (String line : Files.readAllLines(Path.of(require(args, "results")), StandardCharsets.UTF_8)) {
-            if (!line.isBlank()) {
-                results.add(RunResult.fromJson(line));
-            }
-        }
+        List<RunResult> results = readResults(Path.of(require(args, "results")));
+        String scalingFile = args.get("scaling");
+        List<RunResult> scaling = scalingFile == null || scalingFile.isBlank() || !Files.exists(Path.of(scalingFile))
+                ? List.of() : readResults(Path.of(scalingFile));
         List<JmhResult> jmh = List.of();
         String jmhFile = args.get("jmh");
         if (jmhFile != null && !jmhFile.isBlank() && Files.exists(Path.of(jmhFile))) {
             jmh = JmhResult.read(Path.of(jmhFile));
         }
-        ReportWriter report = new ReportWriter(results, jmh, MachineInfo.current(), args.getOrDefault("command", "?"),
+        ReportWriter report = new ReportWriter(results, scaling, jmh, MachineInfo.current(), args.getOrDefault("command", "?"),
                 args.getOrDefault("jvm-flags", "?"), args.getOrDefault("prewarm", "?"),
                 args.getOrDefault("load", "not recorded"), ZonedDateTime.now(ZoneOffset.UTC));
         write(Path.of(require(args, "md")), report.markdown());
         write(Path.of(require(args, "svg")), report.svg());
+    }
+
+    private static List<RunResult> readResults(Path file) throws IOException {
+        List<RunResult> results = new ArrayList<>();
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            if (!line.isBlank()) {
+                results.add(RunResult.fromJson(line));
+            }
+        }
+        return results;
     }
 
     private static String require(Map<String, String> args, String name) {
@@ -128,42 +136,38 @@ public final class ReportWriter {
                 .append("window, divided by the calls completed; async mode includes the generator's one ")
                 .append("`whenComplete` node (about 40 B). Server B/call uses the server JVM's total allocation ")
                 .append("counter, sampled every 100 ms. CPU µs/call is process CPU time (user + system) per call.\n");
+        md.append("- Cores: each JVM's process CPU time over the measurement window divided by the window's wall ")
+                .append("time (client: read in the client JVM; server: its 100 ms samples). With ")
+                .append(machine.cores()).append(" cores shared by both JVMs, a busy pair sums to about ")
+                .append(machine.cores()).append("; a low sum at low throughput is a stall: callers waiting while ")
+                .append("the CPU idles.\n");
         md.append("- Ratios divide by the raw Netty reference of the same run, mode and concurrency.\n\n");
         md.append("| Contender | What runs |\n|---|---|\n");
-        for (String name : contenders(results)) {
+        for (String name : ResultGroup.contenders(results)) {
             md.append("| ").append(name).append(" | ").append(Contenders.byName(name).description()).append(" |\n");
         }
         md.append('\n');
-        appendTargets(md);
-        for (Map.Entry<Key, List<RunResult>> e : groups().entrySet()) {
-            Key k = e.getKey();
-            RunResult first = e.getValue().get(0);
+        List<ResultGroup> groups = ResultGroup.of(results);
+        TargetsSection.append(md, groups);
+        for (ResultGroup g : groups) {
+            RunResult first = g.rows().get(0);
             md.append(String.format(Locale.ROOT, "## Run %d: %s, %d callers (warm-up %.0f s, measurement %.0f s)%n%n",
-                    k.run, k.mode, k.concurrency, first.warmupSeconds(), first.measureSeconds()));
-            md.append("| Method | Contender | ops/s | × raw | p50 µs | p99 µs | p99.9 µs | p99 × raw "
-                    + "| client B/call | server B/call | client CPU µs/call | server CPU µs/call | errors |\n");
-            md.append("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
-            for (String method : methods(e.getValue())) {
-                RunResult ref = find(e.getValue(), REFERENCE, method);
-                for (String contender : contenders(e.getValue())) {
-                    RunResult r = find(e.getValue(), contender, method);
-                    if (r == null) {
-                        continue;
+                    g.run(), g.mode(), g.concurrency(), first.warmupSeconds(), first.measureSeconds()));
+            md.append("| Method | Contender | ops/s | × raw | client cores | server cores | p50 µs | p99 µs | p99.9 µs "
+                    + "| p99 × raw | client B/call | server B/call | client CPU µs/call | server CPU µs/call | errors |\n");
+            md.append("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
+            for (String method : g.methods()) {
+                RunResult ref = g.find(REFERENCE, method);
+                for (String contender : g.contenders()) {
+                    RunResult r = g.find(contender, method);
+                    if (r != null) {
+                        md.append(row(r, ref));
                     }
-                    md.append(String.format(Locale.ROOT,
-                            "| %s | %s | %,.0f | %s | %.0f | %.0f | %.0f | %s | %s | %s | %.1f | %s | %d |%n",
-                            method, contender, r.opsPerSec(),
-                            ref == null ? "–" : String.format(Locale.ROOT, "%.2f", r.opsPerSec() / ref.opsPerSec()),
-                            r.p50Us(), r.p99Us(), r.p999Us(),
-                            ref == null ? "–" : String.format(Locale.ROOT, "%.2f", r.p99Us() / ref.p99Us()),
-                            bytes(r.clientAllocBytesPerCall()), bytes(r.serverAllocBytesPerCall()),
-                            r.clientCpuUsPerCall(), r.serverCpuUsPerCall() < 0 ? "–"
-                                    : String.format(Locale.ROOT, "%.1f", r.serverCpuUsPerCall()),
-                            r.errors()));
                 }
             }
             md.append('\n');
         }
+        ScalingSection.append(md, scaling);
         if (!jmh.isEmpty()) {
             md.append("## Codec microbenchmarks (JMH, `-prof gc`)\n\n");
             md.append("Encode and decode of one frame or body per operation, on one thread; B/op is ")
@@ -194,72 +198,36 @@ public final class ReportWriter {
         return md.toString();
     }
 
-    private void appendTargets(StringBuilder md) {
-        List<String> lines = new ArrayList<>();
-        for (Map.Entry<Key, List<RunResult>> e : groups().entrySet()) {
-            Key k = e.getKey();
-            if (k.concurrency != TARGET_CONCURRENCY) {
-                continue;
-            }
-            List<RunResult> rs = e.getValue();
-            for (String method : List.of("getUser", "listUser")) {
-                RunResult c = find(rs, SUBJECT, method);
-                RunResult raw = find(rs, REFERENCE, method);
-                if (c == null || raw == null) {
-                    continue;
-                }
-                double tput = c.opsPerSec() / raw.opsPerSec();
-                double p99 = c.p99Us() / raw.p99Us();
-                RunResult batched = find(rs, BATCHED_REFERENCE, method);
-                String vsBatched = batched == null ? "–" : String.format(Locale.ROOT, "%.2f / %.2f",
-                        c.opsPerSec() / batched.opsPerSec(), c.p99Us() / batched.p99Us());
-                RunResult dubbo = find(rs, "dubbo", method);
-                RunResult grpc = find(rs, "grpc", method);
-                boolean belowPeers = (dubbo == null || c.p99Us() < dubbo.p99Us())
-                        && (grpc == null || c.p99Us() < grpc.p99Us());
-                lines.add(String.format(Locale.ROOT,
-                        "| %d | %s | %s | %.2f %s | %.2f %s | %s %s | %s |", k.run, k.mode, method,
-                        tput, mark(tput >= 0.75), p99, mark(p99 <= 2.0),
-                        belowPeers ? "yes" : "no", mark(belowPeers), vsBatched));
-            }
-            RunResult get = find(rs, SUBJECT, "getUser");
-            if (get != null) {
-                lines.add(String.format(Locale.ROOT, "| %d | %s | getUser client alloc | %s B/call %s | | | |",
-                        k.run, k.mode, bytes(get.clientAllocBytesPerCall()),
-                        mark(get.clientAllocBytesPerCall() <= 2048)));
-            }
-        }
-        if (lines.isEmpty()) {
-            return;
-        }
-        md.append("## Targets (issue 5, ").append(TARGET_CONCURRENCY).append(" callers)\n\n");
-        md.append("Courier throughput ≥ 0.75 × raw Netty, p99 ≤ 2 × raw Netty and below Dubbo's and gRPC's, ")
-                .append("client allocation for getUser ≤ 2 KiB per call. \"raw\" is `").append(REFERENCE)
-                .append("` (one flush per call, the reference the targets were set against); the last column ")
-                .append("gives the same two ratios against `").append(BATCHED_REFERENCE)
-                .append("`, whose client batches flushes as Courier's does.\n\n");
-        md.append("| Run | Mode | Method | ops/s ÷ raw | p99 ÷ raw | p99 below both peers | ops/s ÷, p99 ÷ batched |\n")
-                .append("|---|---|---|---|---|---|---|\n");
-        lines.forEach(l -> md.append(l).append('\n'));
-        md.append('\n');
+    private static String row(RunResult r, RunResult ref) {
+        return String.format(Locale.ROOT,
+                "| %s | %s | %,.0f | %s | %s | %s | %.0f | %.0f | %.0f | %s | %s | %s | %.1f | %s | %d |%n",
+                r.method(), r.contender(), r.opsPerSec(),
+                ref == null ? Cells.NONE : Cells.ratio(r.opsPerSec(), ref.opsPerSec()),
+                Cells.cores(r.clientCores()), Cells.cores(r.serverCores()),
+                r.p50Us(), r.p99Us(), r.p999Us(),
+                ref == null ? Cells.NONE : Cells.ratio(r.p99Us(), ref.p99Us()),
+                Cells.bytes(r.clientAllocBytesPerCall()), Cells.bytes(r.serverAllocBytesPerCall()),
+                r.clientCpuUsPerCall(), r.serverCpuUsPerCall() < 0 ? Cells.NONE
+                        : String.format(Locale.ROOT, "%.1f", r.serverCpuUsPerCall()),
+                r.errors());
     }
 
     String svg() {
-        Map<Key, List<RunResult>> groups = groups();
+        List<ResultGroup> groups = ResultGroup.of(results);
         if (groups.isEmpty()) {
             return new BarChart("Courier RPC benchmarks", List.of("no results"), List.of()).toSvg();
         }
-        Key firstKey = groups.keySet().iterator().next();
+        ResultGroup first = groups.get(0);
         List<RunResult> selected = new ArrayList<>();
         Set<Integer> runs = new LinkedHashSet<>();
-        for (Map.Entry<Key, List<RunResult>> e : groups.entrySet()) {
-            if (e.getKey().mode.equals(firstKey.mode) && e.getKey().concurrency == firstKey.concurrency) {
-                selected.addAll(e.getValue());
-                runs.add(e.getKey().run);
+        for (ResultGroup g : groups) {
+            if (g.mode().equals(first.mode()) && g.concurrency() == first.concurrency()) {
+                selected.addAll(g.rows());
+                runs.add(g.run());
             }
         }
-        List<String> methods = methods(selected);
-        List<String> contenders = contenders(selected);
+        List<String> methods = ResultGroup.methods(selected);
+        List<String> contenders = ResultGroup.contenders(selected);
         double[][] tput = new double[methods.size()][contenders.size()];
         double[][] p99 = new double[methods.size()][contenders.size()];
         for (int m = 0; m < methods.size(); m++) {
@@ -279,7 +247,7 @@ public final class ReportWriter {
             }
         }
         String title = String.format(Locale.ROOT, "Courier RPC vs Dubbo, gRPC and raw Netty: %s, %d callers",
-                firstKey.mode, firstKey.concurrency);
+                first.mode(), first.concurrency());
         RunResult sample = selected.get(0);
         List<String> subtitle = List.of(
                 date.format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT)) + " · "
@@ -292,49 +260,5 @@ public final class ReportWriter {
                 .panel("Throughput (calls/s, higher is better)", methods, tput)
                 .panel("p99 latency (µs, lower is better)", methods, p99)
                 .toSvg();
-    }
-
-    private Map<Key, List<RunResult>> groups() {
-        Map<Key, List<RunResult>> groups = new LinkedHashMap<>();
-        for (RunResult r : results) {
-            groups.computeIfAbsent(new Key(r.run(), r.mode(), r.concurrency()), k -> new ArrayList<>()).add(r);
-        }
-        return groups;
-    }
-
-    private static List<String> methods(List<RunResult> rs) {
-        Set<String> out = new LinkedHashSet<>();
-        rs.forEach(r -> out.add(r.method()));
-        return List.copyOf(out);
-    }
-
-    private static List<String> contenders(List<RunResult> rs) {
-        List<String> out = new ArrayList<>();
-        for (Contender c : Contenders.allWithVariants()) {
-            if (rs.stream().anyMatch(r -> r.contender().equals(c.name()))) {
-                out.add(c.name());
-            }
-        }
-        return out;
-    }
-
-    private static RunResult find(List<RunResult> rs, String contender, String method) {
-        for (RunResult r : rs) {
-            if (r.contender().equals(contender) && r.method().equals(method)) {
-                return r;
-            }
-        }
-        return null;
-    }
-
-    private static String bytes(double b) {
-        return b < 0 ? "–" : String.format(Locale.ROOT, "%,.0f", b);
-    }
-
-    private static String mark(boolean ok) {
-        return ok ? "✅" : "❌";
-    }
-
-    private record Key(int run, String mode, int concurrency) {
     }
 }

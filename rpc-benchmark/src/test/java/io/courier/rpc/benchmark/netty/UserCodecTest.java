@@ -2,6 +2,7 @@ package io.courier.rpc.benchmark.netty;
 
 import io.courier.rpc.benchmark.FixedUserService;
 import io.courier.rpc.benchmark.Page;
+import io.courier.rpc.benchmark.Profile;
 import io.courier.rpc.benchmark.User;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -23,6 +24,24 @@ class UserCodecTest {
             UserCodec.writePage(buf, service.listUser(5));
             assertThat(UserCodec.readUser(buf)).isEqualTo(service.getUser(1_234_567));
             assertThat(UserCodec.readPage(buf)).isEqualTo(service.listUser(5));
+            assertThat(buf.isReadable()).isFalse();
+        } finally {
+            buf.release();
+        }
+    }
+
+    @Test
+    void profileRoundTripsWithAnyBio() {
+        ByteBuf buf = Unpooled.directBuffer();
+        try {
+            for (int bytes : new int[] {0, 100, 65536}) {
+                UserCodec.writeProfile(buf, service.getProfile(9, bytes));
+            }
+            UserCodec.writeProfile(buf, new Profile(service.getUser(1), null));
+            for (int bytes : new int[] {0, 100, 65536}) {
+                assertThat(UserCodec.readProfile(buf)).isEqualTo(service.getProfile(9, bytes));
+            }
+            assertThat(UserCodec.readProfile(buf).getBio()).isNull();
             assertThat(buf.isReadable()).isFalse();
         } finally {
             buf.release();

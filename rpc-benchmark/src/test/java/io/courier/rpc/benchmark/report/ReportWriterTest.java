@@ -4,6 +4,7 @@ import io.courier.rpc.benchmark.load.RunResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,36 +14,115 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class ReportWriterTest {
 
-    @Test
-    void writesTablesTargetsAndChart(@TempDir Path dir) throws Exception {
+    private static final List<String> METHODS = List.of("getUser", "createUser", "listUser", "existUser");
+
+    /** A 10 s window; CPU per call is split evenly between client and server. */
+    private static RunResult result(String contender, String method, String mode, int callers, double ops, double p99,
+            double cpuUsPerCall, double clientAlloc) {
+        long calls = Math.round(ops * 10);
+        return new RunResult(1, contender, method, mode, callers, 5, 10, calls, 0, ops, 500, 400, 800, p99, p99 * 2,
+                p99 * 3, clientAlloc, clientAlloc, cpuUsPerCall / 2, 1200, cpuUsPerCall / 2, 0, 10_000);
+    }
+
+    private static Path write(Path dir, String name, List<RunResult> results) throws IOException {
         List<String> lines = new ArrayList<>();
-        String[] contenders = {"courier", "dubbo", "grpc", "raw-netty"};
-        double[] tput = {60_000, 18_000, 10_000, 80_000};
-        double[] p99 = {1_500, 6_000, 9_000, 1_000};
-        for (int c = 0; c < contenders.length; c++) {
-            for (String method : List.of("getUser", "listUser")) {
-                lines.add(new RunResult(1, contenders[c], method, "async", 32, 10, 30, 1000, 0, tput[c], 500, 400,
-                        800, p99[c], p99[c] * 2, p99[c] * 3, 1500, 1500, 10, 1200, 15, 0, 1).toJson());
-            }
-        }
-        Path results = dir.resolve("results.jsonl");
-        Files.write(results, lines);
+        results.forEach(r -> lines.add(r.toJson()));
+        return Files.write(dir.resolve(name), lines);
+    }
+
+    private static String report(Path dir, Path results, Path scaling) throws IOException {
         Path md = dir.resolve("docs/benchmarks.md");
         Path svg = dir.resolve("docs/benchmarks.svg");
-
-        ReportWriter.main(new String[] {"--results=" + results, "--md=" + md, "--svg=" + svg,
-                "--command=PREWARM_SECONDS=1 rpc-benchmark/run.sh", "--jvm-flags=-Xmx1g", "--prewarm=1"});
-
-        String markdown = Files.readString(md);
-        assertThat(markdown)
-                .contains("`PREWARM_SECONDS=1 rpc-benchmark/run.sh`")
-                .contains("## Run 1: async, 32 callers")
-                .contains("| getUser | courier | 60,000 | 0.75 |")
-                .contains("| 1 | async | getUser | 0.75 ✅ | 1.50 ✅ | yes ✅ | – |")
-                .contains("getUser client alloc | 1,500 B/call ✅");
+        ReportWriter.main(new String[] {"--results=" + results, "--scaling=" + (scaling == null ? "" : scaling),
+                "--md=" + md, "--svg=" + svg, "--command=PREWARM_SECONDS=1 SCALING=1 rpc-benchmark/run.sh",
+                "--jvm-flags=-Xmx1g", "--prewarm=1"});
         String chart = Files.readString(svg);
-        assertThat(chart).startsWith("<svg").contains("Throughput").contains("p99 latency").contains("raw-netty")
+        assertThat(chart).startsWith("<svg").contains("Throughput").contains("p99 latency").contains("courier")
                 .endsWith("</svg>\n");
+        return Files.readString(md);
+    }
+
+    @Test
+    void checksIssue13TargetsForEveryModeAndMethod(@TempDir Path dir) throws Exception {
+        List<RunResult> results = new ArrayList<>();
+        for (String method : METHODS) {
+            // Async: 0.86 x raw, p99 1.2 x, 0.6 x batched (missed), CPU 1.25 x, getUser 900 B.
+            results.add(result("courier", method, "async", 32, 60_000, 1_200, 20, 900));
+            results.add(result("dubbo", method, "async", 32, 20_000, 6_000, 60, 3000));
+            results.add(result("raw-netty", method, "async", 32, 70_000, 1_000, 16, 300));
+            results.add(result("raw-netty-batched", method, "async", 32, 100_000, 800, 12, 300));
+            // Sync: 0.6 x raw (missed), p99 1.2 x, batched has no target in sync, getUser 1,500 B (missed).
+            results.add(result("courier", method, "sync", 32, 30_000, 1_200, 20, 1500));
+            results.add(result("raw-netty", method, "sync", 32, 50_000, 1_000, 16, 300));
+            results.add(result("raw-netty-batched", method, "sync", 32, 50_000, 1_000, 16, 300));
+        }
+
+        String markdown = report(dir, write(dir, "results.jsonl", results), null);
+
+        assertThat(markdown)
+                .contains("`PREWARM_SECONDS=1 SCALING=1 rpc-benchmark/run.sh`")
+                .contains("## Targets (issue 13, 32 callers)")
+                // async: 4 methods x (ops, p99, batched, CPU) + getUser alloc = 17; sync: 4 x 3 + 1 = 13.
+                .contains("**21 of 30 targets met.**")
+                .contains("| 1 | async | getUser | 0.86 ✅ | 1.20 ✅ | 0.60 ❌ | 1.25 ✅ | 900 ✅ |")
+                .contains("| 1 | async | existUser | 0.86 ✅ | 1.20 ✅ | 0.60 ❌ | 1.25 ✅ | – |")
+                .contains("| 1 | sync | getUser | 0.60 ❌ | 1.20 ✅ | 0.60 | 1.25 ✅ | 1,500 ❌ |")
+                .contains("| 1 | sync | listUser | 0.60 ❌ | 1.20 ✅ | 0.60 | 1.25 ✅ | – |")
+                .contains("## Run 1: async, 32 callers")
+                .contains("## Run 1: sync, 32 callers")
+                // 60,000 calls/s x 10 us of client CPU each = 0.6 cores, the same on the server.
+                .contains("| getUser | courier | 60,000 | 0.86 | 0.60 | 0.60 | 400 | 1200 |")
+                .contains("| getUser | raw-netty | 70,000 | 1.00 | 0.56 | 0.56 |")
+                .doesNotContain("## Scaling");
+        assertThat(Files.readString(dir.resolve("docs/benchmarks.svg"))).contains("raw-netty-batched");
+        assertThat(markdown.indexOf("## Targets")).isLessThan(markdown.indexOf("## Run 1: async"));
+    }
+
+    @Test
+    void missingServerCpuLeavesTheCpuTargetUnchecked(@TempDir Path dir) throws Exception {
+        RunResult courier = result("courier", "getUser", "async", 32, 60_000, 1_200, 20, 900);
+        RunResult noServer = new RunResult(1, "courier", "getUser", "async", 32, 5, 10, courier.calls(), 0,
+                courier.opsPerSec(), 500, 400, 800, 1_200, 2_400, 3_600, 900, 900, 10, -1, -1, 0, 10_000);
+
+        String markdown = report(dir, write(dir, "results.jsonl",
+                List.of(noServer, result("raw-netty", "getUser", "async", 32, 70_000, 1_000, 16, 300))), null);
+
+        assertThat(markdown).contains("**3 of 3 targets met.**")
+                .contains("| 1 | async | getUser | 0.86 ✅ | 1.20 ✅ | – | – | 900 ✅ |")
+                .contains("| getUser | courier | 60,000 | 0.86 | 0.60 | – |");
+    }
+
+    @Test
+    void scalingTablesShowEachPointSortedWithRatiosAndCores(@TempDir Path dir) throws Exception {
+        List<RunResult> scaling = List.of(
+                result("courier", "getUser", "async", 512, 40_000, 2_000, 20, 900),
+                result("raw-netty", "getUser", "async", 512, 80_000, 1_000, 16, 300),
+                result("courier", "getUser", "async", 1, 5_000, 300, 40, 900),
+                result("raw-netty", "getUser", "async", 1, 10_000, 150, 30, 300),
+                result("courier", "getProfile:65536", "async", 32, 3_000, 9_000, 200, 70_000),
+                result("raw-netty", "getProfile:65536", "async", 32, 6_000, 4_000, 100, 66_000),
+                result("courier", "getProfile:100", "async", 32, 50_000, 1_500, 22, 1_000),
+                result("raw-netty", "getProfile:100", "async", 32, 60_000, 1_000, 18, 400),
+                result("courier", "getUser", "sync", 8, 7_000, 2_000, 20, 900));
+        Path results = write(dir, "results.jsonl", List.of(result("courier", "getUser", "async", 32, 1, 1, 1, 1)));
+
+        String markdown = report(dir, results, write(dir, "scaling.jsonl", scaling));
+
+        assertThat(markdown)
+                .contains("## Scaling")
+                .contains("### Callers: getUser, async (warm-up 5 s, measurement 10 s)")
+                .contains("| Callers | courier ops/s | raw-netty ops/s | ops/s ÷ raw | courier p99 µs | raw-netty p99 µs "
+                        + "| p99 µs ÷ raw | courier cores (client + server) | raw-netty cores (client + server) |")
+                // 40,000 calls/s x 10 us = 0.4 cores; 80,000 x 8 us = 0.64.
+                .contains("| 512 | 40,000 | 80,000 | 0.50 | 2,000 | 1,000 | 2.00 | 0.40 + 0.40 | 0.64 + 0.64 |")
+                .contains("| 1 | 5,000 | 10,000 | 0.50 | 300 | 150 | 2.00 | 0.10 + 0.10 | 0.15 + 0.15 |")
+                .contains("### Payload: getProfile, async, 32 callers")
+                .contains("| 64 KiB | 3,000 | 6,000 | 0.50 | 9,000 | 4,000 | 2.25 | 0.30 + 0.30 | 0.30 + 0.30 |")
+                .contains("| 100 B | 50,000 | 60,000 | 0.83 |")
+                .contains("### Callers: getUser, sync")
+                .contains("| 8 | 7,000 | – |");
+        assertThat(markdown.indexOf("| 1 | 5,000")).isLessThan(markdown.indexOf("| 512 | 40,000"));
+        assertThat(markdown.indexOf("| 100 B |")).isLessThan(markdown.indexOf("| 64 KiB |"));
     }
 
     @Test
@@ -52,5 +132,14 @@ class ReportWriterTest {
         assertThat(BarChart.compact(2_636)).isEqualTo("2.6k");
         assertThat(BarChart.compact(5_000)).isEqualTo("5k");
         assertThat(BarChart.compact(274)).isEqualTo("274");
+    }
+
+    @Test
+    void sizesAreWrittenInTheirLargestWholeUnit() {
+        assertThat(Cells.size(100)).isEqualTo("100 B");
+        assertThat(Cells.size(4096)).isEqualTo("4 KiB");
+        assertThat(Cells.size(65536)).isEqualTo("64 KiB");
+        assertThat(Cells.size(1500)).isEqualTo("1500 B");
+        assertThat(Cells.size(1024 * 1024)).isEqualTo("1 MiB");
     }
 }
