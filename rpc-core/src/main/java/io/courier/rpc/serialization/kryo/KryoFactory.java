@@ -11,7 +11,11 @@ import com.esotericsoftware.kryo.serializers.DefaultSerializers.CollectionsSingl
 import com.esotericsoftware.kryo.serializers.DefaultSerializers.CollectionsSingletonSetSerializer;
 import com.esotericsoftware.kryo.serializers.DefaultSerializers.EnumSetSerializer;
 import com.esotericsoftware.kryo.serializers.DefaultSerializers.URISerializer;
+import com.esotericsoftware.kryo.serializers.DefaultSerializers.KryoSerializableSerializer;
 import com.esotericsoftware.kryo.serializers.DefaultSerializers.UUIDSerializer;
+import com.esotericsoftware.kryo.serializers.FieldSerializer;
+import com.esotericsoftware.kryo.serializers.RecordSerializer;
+import com.esotericsoftware.kryo.KryoSerializable;
 import com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy;
 import io.courier.rpc.RpcErrorCode;
 import org.objenesis.strategy.StdInstantiatorStrategy;
@@ -68,6 +72,11 @@ import java.util.UUID;
  *
  * <p>Thread-safe: {@link #create()} may be called from any thread (the pool calls it on a miss).
  *
+ * <p>Records and plain classes are written by {@link CompiledRecordSerializer} and
+ * {@link CompiledFieldSerializer}, which produce the bytes of Kryo's own {@code RecordSerializer}
+ * and {@code FieldSerializer} through accessors compiled once per class; a class they cannot
+ * mirror exactly keeps Kryo's serializer.
+ *
  * <p>The built-in types below travel as numeric ids, assigned in registration order starting at
  * {@value #FIRST_ID}. The order is part of the wire format: only append to it.
  */
@@ -78,6 +87,19 @@ final class KryoFactory {
     private final TypeAllowlist allowlist;
     private final ClassLoader classLoader;
     private final int maxDepth;
+    private final boolean compiled;
+    private final ClassValue<FieldAccessors> fieldAccessors = new ClassValue<>() {
+        @Override
+        protected FieldAccessors computeValue(Class<?> type) {
+            return FieldAccessors.ofFields(type);
+        }
+    };
+    private final ClassValue<FieldAccessors> recordAccessors = new ClassValue<>() {
+        @Override
+        protected FieldAccessors computeValue(Class<?> type) {
+            return FieldAccessors.ofRecord(type);
+        }
+    };
     private final ClassValue<ThrowableLayout> throwableLayouts = new ClassValue<>() {
         @Override
         protected ThrowableLayout computeValue(Class<?> type) {
@@ -86,9 +108,18 @@ final class KryoFactory {
     };
 
     KryoFactory(TypeAllowlist allowlist, ClassLoader classLoader, int maxDepth) {
+        this(allowlist, classLoader, maxDepth, true);
+    }
+
+    /**
+     * @param compiled whether records and plain classes use the compiled serializers (the default)
+     *     rather than Kryo's reflective ones; both write the same bytes, and tests compare them
+     */
+    KryoFactory(TypeAllowlist allowlist, ClassLoader classLoader, int maxDepth, boolean compiled) {
         this.allowlist = allowlist;
         this.classLoader = classLoader;
         this.maxDepth = maxDepth;
+        this.compiled = compiled;
     }
 
     KryoContext create() {
@@ -102,6 +133,9 @@ final class KryoFactory {
         kryo.setInstantiatorStrategy(new DefaultInstantiatorStrategy(new StdInstantiatorStrategy()));
         ThrowableSerializer throwables = new ThrowableSerializer(throwableLayouts);
         addDefaultSerializers(kryo, throwables);
+        if (compiled) {
+            addCompiledSerializers(kryo);
+        }
         new Registrar(kryo).registerBuiltIns();
         return new KryoContext(kryo, throwables);
     }
@@ -126,6 +160,32 @@ final class KryoFactory {
             @Override
             public BoundedArraySerializers.ObjectArray newSerializer(Kryo k, Class type) {
                 return new BoundedArraySerializers.ObjectArray(k, type);
+            }
+        });
+    }
+
+    /**
+     * Replaces Kryo's record serializer and its fallback field serializer. Added after the
+     * supertype defaults above, so collections, maps and exceptions keep theirs.
+     */
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    private void addCompiledSerializers(Kryo kryo) {
+        kryo.addDefaultSerializer(Record.class, new SerializerFactory.BaseSerializerFactory<Serializer>() {
+            @Override
+            public Serializer newSerializer(Kryo k, Class type) {
+                if (KryoSerializable.class.isAssignableFrom(type)) {
+                    // Kryo checks KryoSerializable before Record among its own defaults.
+                    return new KryoSerializableSerializer();
+                }
+                FieldAccessors accessors = recordAccessors.get(type);
+                return accessors != null ? new CompiledRecordSerializer<>(k, accessors, maxDepth) : new RecordSerializer<>(type);
+            }
+        });
+        kryo.setDefaultSerializer(new SerializerFactory.BaseSerializerFactory<Serializer>() {
+            @Override
+            public Serializer newSerializer(Kryo k, Class type) {
+                FieldAccessors accessors = fieldAccessors.get(type);
+                return accessors != null ? new CompiledFieldSerializer<>(k, accessors) : new FieldSerializer<>(k, type);
             }
         });
     }

@@ -48,7 +48,8 @@ import java.util.Set;
  * that names classes, never the content of decoded values.
  *
  * <p>Limits: object references are not tracked (a shared object is written once per reference
- * and a cyclic graph fails with a depth error); plain classes use Kryo's field serializer, so
+ * and a cyclic graph fails with a depth error); plain classes and records travel in the format
+ * of Kryo's field and record serializers (written through accessors compiled once per class), so
  * both peers need the same version of each class; JDK classes without a dedicated serializer
  * cannot be read on Java 17 unless their packages are opened; exceptions keep their message only
  * when they have a constructor taking it (see {@code writeException}). If a write fails, part of
