@@ -49,7 +49,7 @@ import java.util.Set;
  *
  * <p>Limits: object references are not tracked (a shared object is written once per reference
  * and a cyclic graph fails with a depth error); plain classes and records travel in the format
- * of Kryo's field and record serializers (written through accessors compiled once per class), so
+ * of Kryo's field and record serializers (records written through accessors compiled once per class), so
  * both peers need the same version of each class; JDK classes without a dedicated serializer
  * cannot be read on Java 17 unless their packages are opened; exceptions keep their message only
  * when they have a constructor taking it (see {@code writeException}). If a write fails, part of
