@@ -107,11 +107,6 @@ public final class RpcContext {
         return new RpcContext(Map.of(), incoming, deadlineNanos, remote, new ServedCall(scheduler));
     }
 
-    /** Creates the context of a call being served whose deadline is not watched; see the four-argument form. */
-    public static RpcContext forServerCall(Map<String, String> incoming, long deadlineNanos, SocketAddress remote) {
-        return forServerCall(incoming, deadlineNanos, remote, null);
-    }
-
     /**
      * Returns the response attachments of the last sync call this thread made, or, inside a
      * callback run when an async call completes, of that call. Empty when there are none.
