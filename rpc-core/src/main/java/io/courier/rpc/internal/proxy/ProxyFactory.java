@@ -4,6 +4,7 @@ import io.courier.rpc.config.ReferenceConfig;
 import io.courier.rpc.interceptor.ClientInterceptor;
 import io.courier.rpc.interceptor.InterceptorChain;
 import io.courier.rpc.invoke.MethodMetadata;
+import io.courier.rpc.invoke.ReturnKind;
 import io.courier.rpc.invoke.RpcRequest;
 import io.courier.rpc.invoke.RpcResponse;
 
@@ -48,12 +49,16 @@ public final class ProxyFactory {
             if (!Modifier.isStatic(method.getModifiers()) && !method.isDefault()) {
                 MethodMetadata metadata = MethodMetadata.forConsumer(method, reference.serviceKey(),
                         reference.timeoutMillis(method, defaultTimeout));
+                // Callers that get a future complete on the callback executor; blocked callers are woken directly.
+                boolean takesFuture = metadata.returnKind() == ReturnKind.FUTURE
+                        || reference.async() && !metadata.isOneWay();
                 methods.put(method, new ReferenceInvocationHandler.Target(metadata,
-                        InterceptorChain.forClient(interceptors, metadata, invoker), reference.async()));
+                        InterceptorChain.forClient(interceptors, metadata, invoker), reference.async(),
+                        takesFuture ? callbackExecutor : null));
             }
         }
         ReferenceInvocationHandler handler = new ReferenceInvocationHandler(Map.copyOf(methods),
-                callbackExecutor, "CourierProxy[" + reference.serviceKey() + " -> " + target + "]");
+                "CourierProxy[" + reference.serviceKey() + " -> " + target + "]");
         return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, handler));
     }
 }

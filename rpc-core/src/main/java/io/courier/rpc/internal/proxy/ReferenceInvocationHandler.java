@@ -42,17 +42,18 @@ final class ReferenceInvocationHandler implements InvocationHandler {
     /** Slack past the call timeout before a sync caller stops waiting on its own. */
     private static final long WAIT_SLACK_MILLIS = 1000;
 
-    /** What a proxy method calls: its metadata and its interceptor chain. */
-    record Target(MethodMetadata metadata, InterceptorChain chain, boolean async) {
+    /**
+     * What a proxy method calls: its metadata, its interceptor chain, and where its calls
+     * complete ({@code null} for a blocking caller).
+     */
+    record Target(MethodMetadata metadata, InterceptorChain chain, boolean async, Executor completionExecutor) {
     }
 
     private final Map<Method, Target> methods;
-    private final Executor callbackExecutor;
     private final String description;
 
-    ReferenceInvocationHandler(Map<Method, Target> methods, Executor callbackExecutor, String description) {
+    ReferenceInvocationHandler(Map<Method, Target> methods, String description) {
         this.methods = methods;
-        this.callbackExecutor = callbackExecutor;
         this.description = description;
     }
 
@@ -76,10 +77,9 @@ final class ReferenceInvocationHandler implements InvocationHandler {
         if (context.isCancelled()) {
             throw new RpcException(RpcErrorCode.CANCELLED, "The call being served was cancelled; not calling " + metadata);
         }
-        boolean takesFuture = metadata.returnKind() == ReturnKind.FUTURE || target.async() && !metadata.isOneWay();
         Cancellation cancellation = metadata.isOneWay() ? null : new Cancellation();
         RpcRequest request = new RpcRequest(metadata, args, context.outgoingAttachments(), timeout,
-                takesFuture ? callbackExecutor : null, cancellation);
+                target.completionExecutor(), cancellation);
         CompletableFuture<RpcResponse> response = target.chain().proceed(request);
         if (metadata.isOneWay()) {
             response.whenComplete((r, t) -> {

@@ -105,7 +105,7 @@ final class ClientCallHandler extends ChannelInboundHandlerAdapter {
                 if (f.isSuccess()) {
                     future.complete(RpcResponse.empty());
                 } else {
-                    future.completeExceptionally(notSent(f.cause()));
+                    future.completeExceptionally(PendingCalls.notSent(ch, f.cause()));
                 }
             });
             return future;
@@ -115,11 +115,6 @@ final class ClientCallHandler extends ChannelInboundHandlerAdapter {
         // Armed after the write is queued: a cancel frame written from now on follows the request.
         pending.arm(call);
         return call.future;
-    }
-
-    private RpcException notSent(Throwable cause) {
-        return new RpcException(RpcErrorCode.NOT_SENT, "Request could not be written to " + channel.remoteAddress()
-                + ": " + cause, cause);
     }
 
     @Override

@@ -13,7 +13,6 @@ import org.slf4j.LoggerFactory;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -90,12 +89,7 @@ final class ClientConnection {
                 // The connect outcome arrives on an I/O thread; the call completes where it asked to.
                 RpcException failure = error instanceof RpcException e ? e
                         : new RpcException(RpcErrorCode.CONNECT_FAILED, "Cannot connect to " + target + ": " + error, error);
-                Executor executor = request.completionExecutor();
-                if (executor == null) {
-                    result.completeExceptionally(failure);
-                } else {
-                    PendingCall.deliver(executor, () -> result.completeExceptionally(failure));
-                }
+                PendingCall.deliver(request.completionExecutor(), () -> result.completeExceptionally(failure));
                 return;
             }
             current.send(request).whenComplete((response, failure) -> {

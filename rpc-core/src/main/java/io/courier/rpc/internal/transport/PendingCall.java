@@ -85,25 +85,20 @@ final class PendingCall implements TimerTask, Runnable, ChannelFutureListener {
 
     /** Completes the call with a response, on its completion executor. */
     void complete(RpcResponse response) {
-        Executor executor = request.completionExecutor();
-        if (executor == null) {
-            future.complete(response);
-        } else {
-            deliver(executor, () -> future.complete(response));
-        }
+        deliver(request.completionExecutor(), () -> future.complete(response));
     }
 
     /** Fails the call, on its completion executor. */
     void fail(RpcException failure) {
-        Executor executor = request.completionExecutor();
-        if (executor == null) {
-            future.completeExceptionally(failure);
-        } else {
-            deliver(executor, () -> future.completeExceptionally(failure));
-        }
+        deliver(request.completionExecutor(), () -> future.completeExceptionally(failure));
     }
 
+    /** Runs a completion on {@code executor}, or right here when there is none (a blocked caller only needs waking). */
     static void deliver(Executor executor, Runnable completion) {
+        if (executor == null) {
+            completion.run();
+            return;
+        }
         try {
             executor.execute(completion);
         } catch (RejectedExecutionException e) {

@@ -78,9 +78,14 @@ final class PendingCalls {
     void failUnsent(PendingCall call, Throwable cause) {
         if (calls.remove(call.id, call)) {
             call.detach();
-            call.fail(new RpcException(RpcErrorCode.NOT_SENT, "Request could not be written to "
-                    + channel.remoteAddress() + ": " + cause, cause));
+            call.fail(notSent(channel, cause));
         }
+    }
+
+    /** The failure of a request that never left: retry-safe, as the provider cannot have run it. */
+    static RpcException notSent(Channel channel, Throwable cause) {
+        return new RpcException(RpcErrorCode.NOT_SENT, "Request could not be written to " + channel.remoteAddress()
+                + ": " + cause, cause);
     }
 
     void expire(PendingCall call) {
