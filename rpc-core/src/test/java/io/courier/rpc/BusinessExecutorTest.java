@@ -3,11 +3,14 @@ package io.courier.rpc;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -87,6 +90,69 @@ class BusinessExecutorTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> ((BusinessExecutor) executor).acceptedCount() == 0);
         executor.execute(() -> name.complete(Thread.currentThread().getName()));
         assertThat(name.get(5, TimeUnit.SECONDS)).startsWith("courier-server-worker-");
+    }
+
+    @ParameterizedTest(name = "{0} threads, spin {1} ns")
+    @CsvSource({"1, 0", "2, 0", "2, 20000", "8, 20000", "64, 0"})
+    void everyCallRunsWhenManyThreadsQueueAtOnce(int maxThreads, long spinNanos) throws Exception {
+        // Lost wake-ups show as calls that never run: producers race with workers that park and spin.
+        executor = BusinessExecutor.create("stress", maxThreads, 1_000_000, spinNanos);
+        int producers = 4;
+        int callsEach = 20_000;
+        CountDownLatch done = new CountDownLatch(producers * callsEach);
+        ExecutorService producerPool = Executors.newFixedThreadPool(producers);
+        try {
+            for (int p = 0; p < producers; p++) {
+                producerPool.execute(() -> {
+                    for (int i = 0; i < callsEach; i++) {
+                        executor.execute(done::countDown);
+                        if (i % 1000 == 0) {
+                            Thread.yield(); // lets workers run dry and park between bursts
+                        }
+                    }
+                });
+            }
+            assertThat(done.await(20, TimeUnit.SECONDS)).as("calls left: %d", done.getCount()).isTrue();
+        } finally {
+            producerPool.shutdownNow();
+        }
+        assertThat(((BusinessExecutor) executor).threadsStarted()).isLessThanOrEqualTo(maxThreads);
+        await().atMost(Duration.ofSeconds(5)).until(() -> ((BusinessExecutor) executor).acceptedCount() == 0);
+    }
+
+    @Test
+    void callsSpacedOutInTimeEachRunOnAParkedThread() throws Exception {
+        executor = BusinessExecutor.create("spaced", 2, 0, 0);
+        for (int i = 0; i < 200; i++) {
+            CountDownLatch done = new CountDownLatch(1);
+            executor.execute(done::countDown);
+            assertThat(done.await(5, TimeUnit.SECONDS)).as("call %d", i).isTrue();
+            // Waits until the pool has nothing accepted, so each call meets parked workers.
+            await().atMost(Duration.ofSeconds(5)).until(() -> ((BusinessExecutor) executor).acceptedCount() == 0);
+        }
+    }
+
+    @Test
+    void shutdownRunsQueuedCallsThenTerminates() throws Exception {
+        executor = BusinessExecutor.create("drain", 1, 10, 0);
+        AtomicInteger ran = new AtomicInteger();
+        CountDownLatch first = new CountDownLatch(1);
+        executor.execute(() -> {
+            try {
+                first.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            ran.incrementAndGet();
+        });
+        for (int i = 0; i < 5; i++) {
+            executor.execute(ran::incrementAndGet);
+        }
+        executor.shutdown();
+        assertThatThrownBy(() -> executor.execute(ran::incrementAndGet)).isInstanceOf(RejectedExecutionException.class);
+        first.countDown();
+        assertThat(executor.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(ran.get()).isEqualTo(6);
     }
 
     @Test
