@@ -50,14 +50,18 @@ final class StreamOutput extends Output {
      * JDK's vectorized encoder produces the bytes, which are then copied in bulk instead of char
      * by char. The JDK's UTF-8 is Kryo's as long as the string holds no surrogate (Kryo encodes
      * each surrogate as a char of its own, the JDK a pair as four bytes and a lone one as
-     * {@code '?'}); strings that might, and strings too long for the buffer, take Kryo's own path.
+     * {@code '?'}); strings that might take Kryo's own path.
      */
     @Override
     public void writeString(String value) {
         int length = value == null ? 0 : value.length();
-        long worstCase = 5L + 3L * length;
-        if (length == 0 || worstCase > capacity) {
+        if (length == 0) {
             super.writeString(value);
+            return;
+        }
+        long worstCase = 5L + 3L * length;
+        if (worstCase > capacity) {
+            writeLongString(value, length);
             return;
         }
         byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
@@ -76,6 +80,22 @@ final class StreamOutput extends Output {
         writeVarIntFlag(true, length + 1, true);
         System.arraycopy(utf8, 0, buffer, position, utf8.length);
         position += utf8.length;
+    }
+
+    /**
+     * A string that may not fit the buffer (longer than Kryo's 32-char ASCII form): the char
+     * count, then the UTF-8 bytes, which {@link #writeBytes} hands straight to the target when
+     * they are larger than the buffer.
+     */
+    private void writeLongString(String value, int length) {
+        byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+        if (utf8.length != length && mayHoldSurrogates(utf8)) {
+            super.writeString(value);
+            return;
+        }
+        require(5);
+        writeVarIntFlag(true, length + 1, true);
+        writeBytes(utf8, 0, utf8.length);
     }
 
     /** Whether the JDK's UTF-8 holds a four-byte sequence (a surrogate pair) or a {@code '?'} (maybe a lone surrogate). */

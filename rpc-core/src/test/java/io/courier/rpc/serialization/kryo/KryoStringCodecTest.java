@@ -30,7 +30,8 @@ class KryoStringCodecTest {
                 "x".repeat(32), "x".repeat(33), "https://img.example.com/photos/7/0.jpg",
                 "北京市 海淀区 中关村大街 1 号 鼎好大厦 7 室", "café au lait", "ÿ".repeat(40), "\u0000\u007f\u0080\u07ff\u0800\uffff",
                 "emoji 😀 and a lone \ud800 surrogate", "a".repeat(31) + "é", "é" + "a".repeat(40),
-                "a".repeat(5_000), "北".repeat(3_000),
+                "a".repeat(5_000), "北".repeat(3_000), "b".repeat(1_364), "c".repeat(70_000), "é".repeat(40_000),
+                "long " + "x".repeat(9_000) + " 😀",
                 "why? 为什么?", "é?", "𝄞 clef", "tail ".repeat(7) + "😀"));
         StringBuilder every = new StringBuilder();
         for (char c = 0; c < 0x900; c++) {
