@@ -38,7 +38,8 @@ final class TlsFailures {
         if (isAlert(text)) {
             // The provider's verdict, sent as an alert: about this consumer's certificate.
             if (text.contains("certificate required")) {
-                return Reason.CLIENT_CERTIFICATE_REQUIRED;
+                // A consumer with a certificate sends none that the provider's CAs signed.
+                return presentedCertificate ? Reason.CLIENT_CERTIFICATE_REJECTED : Reason.CLIENT_CERTIFICATE_REQUIRED;
             }
             if (text.contains("bad certificate") || text.contains("certificate unknown") || text.contains("unknown ca")
                     || text.contains("certificate expired") || text.contains("unsupported certificate")) {

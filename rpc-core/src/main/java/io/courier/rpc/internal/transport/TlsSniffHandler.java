@@ -6,7 +6,7 @@ import io.courier.rpc.internal.protocol.RpcFrame;
 import io.courier.rpc.tls.ServerTls;
 import io.courier.rpc.tls.TlsHandshakeException;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.ssl.SslHandler;
@@ -14,6 +14,7 @@ import io.netty.handler.ssl.SslHandler;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The first handler of a provider's connection, until the consumer's first bytes show what it
@@ -40,10 +41,18 @@ final class TlsSniffHandler extends ByteToMessageDecoder {
     private static final int COURIER_PREFIX = 16;
     /** A TLS record header, what {@link SslHandler#isEncrypted(ByteBuf, boolean)} needs. */
     private static final int TLS_RECORD_HEADER = 5;
+    /** How long a refused consumer has to read the answer and close before the provider closes. */
+    private static final long LINGER_SECONDS = 2;
 
     private final ServerTls tls;
     private final FrameWriter writer;
     private final HandshakeWarnings warnings;
+    /** The refusal to send for every request of a plaintext consumer on a TLS port, once decided. */
+    private String refusal;
+    /** Whether a TLS hello on a plaintext port was answered: the rest is ignored. */
+    private boolean discarding;
+    /** Bytes of the current refused frame still to skip. */
+    private long skipping;
 
     /**
      * @param tls the port's TLS settings, or {@code null} for a plaintext port
@@ -56,6 +65,14 @@ final class TlsSniffHandler extends ByteToMessageDecoder {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (discarding) {
+            in.skipBytes(in.readableBytes());
+            return;
+        }
+        if (refusal != null) {
+            refuseEachRequest(ctx, in);
+            return;
+        }
         if (!in.isReadable()) {
             return;
         }
@@ -75,9 +92,12 @@ final class TlsSniffHandler extends ByteToMessageDecoder {
                 return;
             }
             if (in.getShort(in.readerIndex()) == RpcFrame.MAGIC) {
-                long requestId = in.getLong(in.readerIndex() + 8);
-                refuse(ctx, in, requestId, "plaintext consumer on a TLS port", "Provider " + local(ctx)
-                        + " requires TLS; configure TLS on the consumer");
+                refusal = "Provider " + local(ctx) + " requires TLS; configure TLS on the consumer";
+                warnings.warn(ctx.channel().remoteAddress(), "plaintext consumer on a TLS port", refusal);
+                // Every request gets the refusal, so that a retry on this connection hears it too;
+                // the connection closes a little later, and a reconnect is refused the same way.
+                ctx.executor().schedule(() -> ctx.close(), LINGER_SECONDS, TimeUnit.SECONDS);
+                refuseEachRequest(ctx, in);
                 return;
             }
         }
@@ -95,13 +115,62 @@ final class TlsSniffHandler extends ByteToMessageDecoder {
         ctx.pipeline().replace(this, NAME, ssl);
     }
 
+    /** Answers each whole request frame with the refusal, skipping bodies as they arrive, never buffering them. */
+    private void refuseEachRequest(ChannelHandlerContext ctx, ByteBuf in) {
+        boolean answered = false;
+        while (true) {
+            if (skipping > 0) {
+                int skip = (int) Math.min(skipping, in.readableBytes());
+                in.skipBytes(skip);
+                skipping -= skip;
+                if (skipping > 0) {
+                    break;
+                }
+            }
+            if (in.readableBytes() < RpcFrame.FIXED_HEADER_LENGTH) {
+                break;
+            }
+            int start = in.readerIndex();
+            int headerLength = in.getInt(start + RpcFrame.HEADER_LENGTH_OFFSET);
+            int bodyLength = in.getInt(start + RpcFrame.HEADER_LENGTH_OFFSET + 4);
+            if (in.getShort(start) != RpcFrame.MAGIC || headerLength < 0 || bodyLength < 0) {
+                in.skipBytes(in.readableBytes());
+                ctx.close();
+                return;
+            }
+            // Type 1 is a request; one-way requests expect no answer.
+            boolean request = in.getByte(start + 3) == 1 && (in.getByte(start + 4) & RpcFrame.FLAG_ONE_WAY) == 0;
+            if (request) {
+                ctx.write(writer.response(ctx.alloc(), in.getLong(start + 8), (byte) 0, RpcErrorCode.CONNECT_FAILED,
+                        Map.of(PROVIDER_ATTACHMENT, local(ctx)), TlsHandshakeException.class.getName(), refusal,
+                        FrameWriter.BodyWriter.EMPTY));
+                answered = true;
+            }
+            in.skipBytes(RpcFrame.FIXED_HEADER_LENGTH);
+            skipping = (long) headerLength + bodyLength;
+        }
+        if (answered) {
+            ctx.flush();
+        }
+    }
+
     private void refuse(ChannelHandlerContext ctx, ByteBuf in, long requestId, String kind, String message) {
         in.skipBytes(in.readableBytes());
+        discarding = true;
         warnings.warn(ctx.channel().remoteAddress(), kind, message);
         ByteBuf response = writer.response(ctx.alloc(), requestId, (byte) 0, RpcErrorCode.CONNECT_FAILED,
                 Map.of(PROVIDER_ATTACHMENT, local(ctx)), TlsHandshakeException.class.getName(), message,
                 FrameWriter.BodyWriter.EMPTY);
-        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        // Half-close, and let the consumer close: closing at once with its bytes still arriving
+        // would reset the connection, and a reset can discard the answer before it is read.
+        ctx.writeAndFlush(response).addListener(written -> {
+            if (written.isSuccess() && ctx.channel() instanceof DuplexChannel duplex) {
+                duplex.shutdownOutput();
+                ctx.executor().schedule(() -> ctx.close(), LINGER_SECONDS, TimeUnit.SECONDS);
+            } else {
+                ctx.close();
+            }
+        });
     }
 
     private static String local(ChannelHandlerContext ctx) {
