@@ -104,6 +104,24 @@ class TlsEndToEndTest {
     }
 
     @Test
+    void aPlaintextReferenceAndATlsReferenceToOneAddressDoNotShareAConnection() {
+        RpcServer server = fixture.server(TlsFixture.serverTls(certs().server(), TlsProvider.AUTO).build());
+        RpcClient client = fixture.client(null);
+        String address = TlsFixture.target(server.address());
+        Greeter secured = client.reference(ReferenceConfig.builder(Greeter.class).address(address)
+                .tls(TlsFixture.clientTls(certs(), TlsProvider.AUTO).build()).build());
+        Greeter plain = client.reference(ReferenceConfig.builder(Greeter.class).address(address).retries(0).build());
+
+        assertThat(secured.greet("first")).isEqualTo("hello first");
+        TlsHandshakeException refused = org.assertj.core.api.Assertions.catchThrowableOfType(
+                TlsHandshakeException.class, () -> plain.greet("refused"));
+        assertThat(secured.greet("second")).isEqualTo("hello second");
+
+        assertThat(refused.reason()).isEqualTo(TlsHandshakeException.Reason.PROVIDER_REQUIRES_TLS);
+        assertThat(fixture.invocations).hasValue(2);
+    }
+
+    @Test
     void referencesWithTheSameTlsSettingsShareConnections() {
         RpcServer server = fixture.server(TlsFixture.serverTls(certs().server(), TlsProvider.AUTO).build());
         RpcClient client = fixture.client(null);
