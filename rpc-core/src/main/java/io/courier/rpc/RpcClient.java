@@ -1,5 +1,6 @@
 package io.courier.rpc;
 
+import io.courier.rpc.cluster.CallSender;
 import io.courier.rpc.cluster.ClusterInvoker;
 import io.courier.rpc.cluster.Directory;
 import io.courier.rpc.cluster.RetryBudget;
@@ -12,6 +13,7 @@ import io.courier.rpc.registry.Registry;
 import io.courier.rpc.serialization.Serializer;
 import io.courier.rpc.serialization.kryo.KryoSerializer;
 import io.courier.rpc.internal.transport.ClientTransport;
+import io.courier.rpc.tls.ClientTls;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -87,6 +89,8 @@ public final class RpcClient implements AutoCloseable {
      * the connect timeout; otherwise connections are opened in the background.
      *
      * @throws RpcException with {@link RpcErrorCode#CONNECT_FAILED} when checking and no provider answers
+     * @throws io.courier.rpc.tls.TlsHandshakeException when the reference has no TLS settings (nor
+     *     the client) and every provider the registry reports so far requires TLS
      * @throws IllegalArgumentException when the interface declares an invalid method
      */
     public <T> T reference(ReferenceConfig<T> config) {
@@ -110,8 +114,11 @@ public final class RpcClient implements AutoCloseable {
         serializer.allowTypesOf(config.serviceInterface());
         Directory directory = new Directory(config.serviceKey());
         directories.add(directory);
+        ClientTls tls = config.tls() != null ? config.tls() : options.tls();
         directory.onChange(endpoints -> {
-            endpoints.forEach(e -> transport.connect(e.address()));
+            // A plaintext reference does not knock on providers that announced they require TLS.
+            endpoints.stream().filter(e -> tls != null || !e.instance().requiresTls())
+                    .forEach(e -> transport.connect(e.address(), tls));
             retainLiveConnections();
         });
         Registry source;
@@ -127,9 +134,14 @@ public final class RpcClient implements AutoCloseable {
             throw new IllegalArgumentException("Reference to " + config.serviceKey()
                     + " has no provider address and the client has no registry");
         }
-        if (config.check()) {
+        if (config.check() || tls == null) {
             try {
-                awaitAnyProvider(config, directory);
+                if (tls == null) {
+                    refuseIfAllRequireTls(config, directory);
+                }
+                if (config.check()) {
+                    awaitAnyProvider(config, directory, tls);
+                }
             } catch (RuntimeException e) {
                 directories.remove(directory);
                 if (source != null) {
@@ -139,7 +151,9 @@ public final class RpcClient implements AutoCloseable {
                 throw e;
             }
         }
-        ClusterInvoker invoker = new ClusterInvoker(transport::send, directory, config.clusterPolicy(), retryBudget);
+        CallSender sender = tls != null ? (address, request) -> transport.send(address, tls, request)
+                : new PlaintextCallSender(transport, directory);
+        ClusterInvoker invoker = new ClusterInvoker(sender, directory, config.clusterPolicy(), retryBudget);
         return ProxyFactory.create(config, invoker::invoke, interceptors, options.requestTimeout(), callbackExecutor,
                 source == null ? directory.addresses().toString() : "registry");
     }
@@ -153,14 +167,23 @@ public final class RpcClient implements AutoCloseable {
         transport.retainOnly(live);
     }
 
-    private void awaitAnyProvider(ReferenceConfig<?> config, Directory directory) {
+    /** Fails a plaintext reference whose known providers all announced that they require TLS. */
+    private static void refuseIfAllRequireTls(ReferenceConfig<?> config, Directory directory) {
+        var endpoints = directory.endpoints();
+        if (!endpoints.isEmpty() && endpoints.stream().allMatch(e -> e.instance().requiresTls())) {
+            throw PlaintextCallSender.refusal(endpoints.get(0).key(), config.serviceKey()
+                    + " (every provider: " + endpoints.stream().map(e -> e.key()).toList() + ")");
+        }
+    }
+
+    private void awaitAnyProvider(ReferenceConfig<?> config, Directory directory, ClientTls tls) {
         long deadline = System.nanoTime() + options.connectTimeout().toNanos() + 500_000_000L;
         Throwable last = null;
         try {
             directory.firstProviders().get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             for (var endpoint : directory.endpoints()) {
                 try {
-                    transport.connect(endpoint.address())
+                    transport.connect(endpoint.address(), tls)
                             .get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                     return;
                 } catch (ExecutionException e) {

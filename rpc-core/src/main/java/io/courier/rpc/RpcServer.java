@@ -113,10 +113,14 @@ public final class RpcServer implements AutoCloseable {
 
     private void registerServices() {
         String host = advertisedHost != null ? advertisedHost : advertisableHost(boundAddress);
-        Map<String, String> metadata = Map.of(
+        Map<String, String> metadata = new java.util.HashMap<>(Map.of(
                 "protocol", String.valueOf(RpcFrame.VERSION),
                 "serialization", String.join(",", serializers.all().stream().map(Serializer::name).toList()),
-                "startTime", String.valueOf(System.currentTimeMillis()));
+                "startTime", String.valueOf(System.currentTimeMillis())));
+        if (options.tls() != null) {
+            // Consumers without TLS then fail fast with a clear error instead of being refused.
+            metadata.put(ProviderInstance.METADATA_TLS, "true");
+        }
         for (ServiceConfig<?> service : invokers.services()) {
             ProviderInstance instance = new ProviderInstance(service.serviceKey(), host, boundAddress.getPort(),
                     service.weight(), tags, metadata);

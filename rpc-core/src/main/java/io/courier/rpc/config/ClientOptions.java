@@ -1,6 +1,7 @@
 package io.courier.rpc.config;
 
 import io.courier.rpc.InvalidOptionException;
+import io.courier.rpc.tls.ClientTls;
 
 import java.time.Duration;
 
@@ -21,6 +22,7 @@ public final class ClientOptions {
     private final Duration heartbeatInterval;
     private final Duration reconnectDelayMin;
     private final Duration reconnectDelayMax;
+    private final ClientTls tls;
 
     private ClientOptions(Builder b) {
         this.requestTimeout = b.requestTimeout;
@@ -32,6 +34,7 @@ public final class ClientOptions {
         this.heartbeatInterval = b.heartbeatInterval;
         this.reconnectDelayMin = b.reconnectDelayMin;
         this.reconnectDelayMax = b.reconnectDelayMax;
+        this.tls = b.tls;
     }
 
     /** Returns a builder with default values. */
@@ -94,12 +97,20 @@ public final class ClientOptions {
         return reconnectDelayMax;
     }
 
+    /**
+     * Returns the TLS settings of every reference without its own
+     * ({@link ReferenceConfig#tls()}), or {@code null} for plaintext.
+     */
+    public ClientTls tls() {
+        return tls;
+    }
+
     @Override
     public String toString() {
         return "ClientOptions[requestTimeout=" + requestTimeout + ", connectTimeout=" + connectTimeout
                 + ", connectionsPerAddress=" + connectionsPerAddress + ", ioThreads=" + ioThreads + ", maxFrameSize="
                 + maxFrameSize + ", maxPendingCalls=" + maxPendingCalls + ", heartbeatInterval=" + heartbeatInterval
-                + ", reconnectDelay=" + reconnectDelayMin + ".." + reconnectDelayMax + "]";
+                + ", reconnectDelay=" + reconnectDelayMin + ".." + reconnectDelayMax + (tls == null ? "" : ", tls=" + tls) + "]";
     }
 
     /** Builds {@link ClientOptions}; not thread-safe. */
@@ -114,6 +125,7 @@ public final class ClientOptions {
         private Duration heartbeatInterval = Duration.ofSeconds(30);
         private Duration reconnectDelayMin = Duration.ofMillis(100);
         private Duration reconnectDelayMax = Duration.ofSeconds(10);
+        private ClientTls tls;
 
         private Builder() {
         }
@@ -128,6 +140,7 @@ public final class ClientOptions {
             heartbeatInterval = o.heartbeatInterval;
             reconnectDelayMin = o.reconnectDelayMin;
             reconnectDelayMax = o.reconnectDelayMax;
+            tls = o.tls;
         }
 
         /** Sets the default call timeout (default 3 s). */
@@ -181,6 +194,16 @@ public final class ClientOptions {
             }
             this.reconnectDelayMin = min;
             this.reconnectDelayMax = max;
+            return this;
+        }
+
+        /**
+         * Connects over TLS to every provider of references without their own TLS settings
+         * (default none: plaintext); {@code null} switches it off again. The handshake must
+         * complete within the connect timeout.
+         */
+        public Builder tls(ClientTls tls) {
+            this.tls = tls;
             return this;
         }
 

@@ -8,6 +8,7 @@ import io.courier.rpc.cluster.LoadBalancerFactory;
 import io.courier.rpc.cluster.LoadBalancers;
 import io.courier.rpc.invoke.ServiceKey;
 import io.courier.rpc.registry.HostAndPort;
+import io.courier.rpc.tls.ClientTls;
 
 import java.lang.reflect.Method;
 import java.net.InetSocketAddress;
@@ -45,6 +46,7 @@ public final class ReferenceConfig<T> {
     private final boolean fallbackToUntagged;
     private final boolean check;
     private final boolean async;
+    private final ClientTls tls;
 
     private ReferenceConfig(Builder<T> b) {
         this.serviceInterface = b.serviceInterface;
@@ -61,6 +63,7 @@ public final class ReferenceConfig<T> {
         this.fallbackToUntagged = b.fallbackToUntagged;
         this.check = b.check;
         this.async = b.async;
+        this.tls = b.tls;
     }
 
     /** Returns a builder for a reference to an interface. */
@@ -175,6 +178,14 @@ public final class ReferenceConfig<T> {
         return check;
     }
 
+    /**
+     * Returns this reference's TLS settings, or {@code null} to use the client's
+     * ({@link io.courier.rpc.config.ClientOptions#tls()}).
+     */
+    public ClientTls tls() {
+        return tls;
+    }
+
     @Override
     public boolean equals(Object o) {
         return this == o || o instanceof ReferenceConfig<?> r
@@ -191,20 +202,21 @@ public final class ReferenceConfig<T> {
                 && tag.equals(r.tag)
                 && fallbackToUntagged == r.fallbackToUntagged
                 && check == r.check
-                && async == r.async;
+                && async == r.async
+                && tls == r.tls;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(serviceInterface, version, group, addresses, timeout, methodTimeouts, retries,
-                loadBalancer, methodLoadBalancers, cluster, tag, fallbackToUntagged, check, async);
+                loadBalancer, methodLoadBalancers, cluster, tag, fallbackToUntagged, check, async, tls);
     }
 
     @Override
     public String toString() {
         return "ReferenceConfig[" + serviceKey() + " -> " + addresses + ", timeout=" + timeout + ", retries="
                 + retries + ", loadBalancer=" + loadBalancer + ", cluster=" + cluster
-                + (tag.isEmpty() ? "" : ", tag=" + tag) + "]";
+                + (tag.isEmpty() ? "" : ", tag=" + tag) + (tls == null ? "" : ", tls=" + tls) + "]";
     }
 
     /** Builds a {@link ReferenceConfig}; not thread-safe. */
@@ -224,6 +236,7 @@ public final class ReferenceConfig<T> {
         private boolean fallbackToUntagged = true;
         private boolean check;
         private boolean async;
+        private ClientTls tls;
 
         private Builder(Class<T> serviceInterface) {
             Require.anInterface("serviceInterface", serviceInterface);
@@ -323,6 +336,15 @@ public final class ReferenceConfig<T> {
         /** Sets whether creating the proxy fails unless a provider answers (default false). */
         public Builder<T> check(boolean check) {
             this.check = check;
+            return this;
+        }
+
+        /**
+         * Connects to this reference's providers with these TLS settings instead of the client's
+         * (default {@code null}: the client's). Connections are pooled per address and settings.
+         */
+        public Builder<T> tls(ClientTls tls) {
+            this.tls = tls;
             return this;
         }
 

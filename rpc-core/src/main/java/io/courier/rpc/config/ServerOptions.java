@@ -1,6 +1,7 @@
 package io.courier.rpc.config;
 
 import io.courier.rpc.InvalidOptionException;
+import io.courier.rpc.tls.ServerTls;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -27,6 +28,7 @@ public final class ServerOptions {
     private final int maxFrameSize;
     private final Duration idleTimeout;
     private final Duration shutdownGrace;
+    private final ServerTls tls;
 
     private ServerOptions(Builder b) {
         this.host = b.host;
@@ -37,6 +39,7 @@ public final class ServerOptions {
         this.maxFrameSize = b.maxFrameSize;
         this.idleTimeout = b.idleTimeout;
         this.shutdownGrace = b.shutdownGrace;
+        this.tls = b.tls;
     }
 
     /** Returns a builder with default values. */
@@ -94,11 +97,16 @@ public final class ServerOptions {
         return shutdownGrace;
     }
 
+    /** Returns the TLS settings of the port, or {@code null} when it speaks plaintext. */
+    public ServerTls tls() {
+        return tls;
+    }
+
     @Override
     public String toString() {
         return "ServerOptions[host=" + host + ", port=" + port + ", ioThreads=" + ioThreads + ", workerThreads="
                 + workerThreads + ", queueSize=" + queueSize + ", maxFrameSize=" + maxFrameSize + ", idleTimeout="
-                + idleTimeout + ", shutdownGrace=" + shutdownGrace + "]";
+                + idleTimeout + ", shutdownGrace=" + shutdownGrace + (tls == null ? "" : ", tls=" + tls) + "]";
     }
 
     /** Builds {@link ServerOptions}; not thread-safe. */
@@ -112,6 +120,7 @@ public final class ServerOptions {
         private int maxFrameSize = DEFAULT_MAX_FRAME_SIZE;
         private Duration idleTimeout = Duration.ofSeconds(90);
         private Duration shutdownGrace = Duration.ofSeconds(10);
+        private ServerTls tls;
 
         private Builder() {
         }
@@ -125,6 +134,7 @@ public final class ServerOptions {
             maxFrameSize = o.maxFrameSize;
             idleTimeout = o.idleTimeout;
             shutdownGrace = o.shutdownGrace;
+            tls = o.tls;
         }
 
         /** Sets the address to bind (default {@code 0.0.0.0}). */
@@ -176,6 +186,15 @@ public final class ServerOptions {
         /** Sets how long shutdown drains in-flight calls (default 10 s; 0 closes at once). */
         public Builder shutdownGrace(Duration shutdownGrace) {
             this.shutdownGrace = Require.notNegative("shutdownGrace", shutdownGrace);
+            return this;
+        }
+
+        /**
+         * Serves the port over TLS, which then refuses plaintext consumers (default none: plaintext);
+         * {@code null} switches TLS off again. Providers with TLS announce it in the registry.
+         */
+        public Builder tls(ServerTls tls) {
+            this.tls = tls;
             return this;
         }
 

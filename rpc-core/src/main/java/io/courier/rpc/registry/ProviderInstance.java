@@ -23,6 +23,9 @@ import java.util.Set;
 public record ProviderInstance(ServiceKey serviceKey, String host, int port, int weight, Set<String> tags,
         Map<String, String> metadata) {
 
+    /** Metadata key a provider sets to {@code "true"} when its port requires TLS. */
+    public static final String METADATA_TLS = "tls";
+
     /** Validates and copies the parts. */
     public ProviderInstance {
         Objects.requireNonNull(serviceKey, "serviceKey");
@@ -40,6 +43,11 @@ public record ProviderInstance(ServiceKey serviceKey, String host, int port, int
     /** Returns an untagged instance with the default weight of 100. */
     public static ProviderInstance of(ServiceKey serviceKey, String host, int port) {
         return new ProviderInstance(serviceKey, host, port, 100, Set.of(), Map.of());
+    }
+
+    /** Whether the provider announced that its port requires TLS ({@value #METADATA_TLS} = {@code true}). */
+    public boolean requiresTls() {
+        return "true".equals(metadata.get(METADATA_TLS));
     }
 
     /** Returns {@code host:port}. */

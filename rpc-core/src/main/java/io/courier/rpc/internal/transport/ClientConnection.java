@@ -4,6 +4,7 @@ import io.courier.rpc.RpcException;
 import io.courier.rpc.invoke.RpcRequest;
 import io.courier.rpc.invoke.RpcResponse;
 import io.courier.rpc.RpcErrorCode;
+import io.courier.rpc.tls.TlsHandshakeException;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -41,6 +42,8 @@ final class ClientConnection {
     private long retryAtNanos;
     private int failures;
     private String lastFailure = "not connected yet";
+    /** The last connect's TLS failure, repeated to calls during the backoff; null after other outcomes. */
+    private TlsHandshakeException lastTlsFailure;
     private boolean closed;
 
     ClientConnection(InetSocketAddress address, Bootstrap bootstrap, Duration minDelay, Duration maxDelay) {
@@ -116,6 +119,11 @@ final class ClientConnection {
                 return connecting;
             }
             long wait = retryAtNanos - System.nanoTime();
+            if (failures > 0 && wait > 0 && lastTlsFailure != null) {
+                TlsHandshakeException last = lastTlsFailure;
+                return CompletableFuture.failedFuture(new TlsHandshakeException(last.reason(), last.provider(),
+                        last.detail() + "; next attempt in " + TimeUnit.NANOSECONDS.toMillis(wait) + " ms", last));
+            }
             if (failures > 0 && wait > 0) {
                 return CompletableFuture.failedFuture(new RpcException(RpcErrorCode.CONNECT_FAILED, "Cannot connect to "
                         + target + " (" + lastFailure + "); next attempt in " + TimeUnit.NANOSECONDS.toMillis(wait)
@@ -129,16 +137,23 @@ final class ClientConnection {
         CompletableFuture<Void> result = new CompletableFuture<>();
         connecting = result;
         ChannelFuture f = bootstrap.connect(address);
-        f.addListener(done -> onConnectDone(f, result));
+        f.addListener(done -> {
+            ClientTlsHandler tls = f.isSuccess() ? f.channel().pipeline().get(ClientTlsHandler.class) : null;
+            if (tls == null) {
+                onConnectDone(f.channel(), f.cause(), result);
+            } else {
+                // A TLS connection is connected once it is secured and the provider answered.
+                tls.ready().addListener(secured -> onConnectDone(f.channel(), secured.cause(), result));
+            }
+        });
         return result;
     }
 
-    private void onConnectDone(ChannelFuture f, CompletableFuture<Void> result) {
+    private void onConnectDone(Channel ch, Throwable cause, CompletableFuture<Void> result) {
         RpcException failure = null;
         synchronized (lock) {
             connecting = null;
-            if (f.isSuccess()) {
-                Channel ch = f.channel();
+            if (cause == null) {
                 if (closed) {
                     ch.close();
                     failure = new RpcException(RpcErrorCode.CONNECT_FAILED, "Client is closed");
@@ -149,18 +164,22 @@ final class ClientConnection {
                         log.info("Reconnected to {} after {} failed attempts", target, failures);
                     }
                     failures = 0;
+                    lastTlsFailure = null;
                     ch.closeFuture().addListener(c -> onClosed(ch));
                 }
             } else {
+                ch.close();
                 failures++;
-                lastFailure = String.valueOf(f.cause());
+                lastFailure = String.valueOf(cause);
                 long delay = backoffNanos();
                 retryAtNanos = System.nanoTime() + delay;
-                failure = new RpcException(RpcErrorCode.CONNECT_FAILED, "Cannot connect to " + target + ": "
-                        + f.cause().getMessage(), f.cause());
+                lastTlsFailure = cause instanceof TlsHandshakeException tls ? tls : null;
+                failure = lastTlsFailure != null ? lastTlsFailure : new RpcException(RpcErrorCode.CONNECT_FAILED,
+                        "Cannot connect to " + target + ": " + cause.getMessage(), cause);
                 if (failures == 1 || failures % 10 == 0) {
                     log.warn("Cannot connect to {} ({} attempts): {}; retrying in {} ms", target, failures,
-                            f.cause().toString(), TimeUnit.NANOSECONDS.toMillis(delay));
+                            lastTlsFailure != null ? lastTlsFailure.getMessage() : cause.toString(),
+                            TimeUnit.NANOSECONDS.toMillis(delay));
                 }
                 scheduleReconnect(delay);
             }

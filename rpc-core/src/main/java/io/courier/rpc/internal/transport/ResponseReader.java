@@ -5,6 +5,7 @@ import io.courier.rpc.invoke.RpcResponse;
 import io.courier.rpc.internal.protocol.ResponseMessage;
 import io.courier.rpc.RpcErrorCode;
 import io.courier.rpc.serialization.Serializer;
+import io.courier.rpc.tls.TlsHandshakeException;
 import io.netty.buffer.ByteBuf;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +23,7 @@ import java.lang.reflect.Type;
 final class ResponseReader {
 
     private static final Logger log = LoggerFactory.getLogger(ResponseReader.class);
+    private static final String TLS_REFUSAL = TlsHandshakeException.class.getName();
 
     private final Serializer serializer;
     /** Reused for every body read on this connection's event loop. */
@@ -45,6 +47,12 @@ final class ResponseReader {
         }
         if (status == RpcErrorCode.APPLICATION_ERROR) {
             return RpcResponse.ofException(remoteException(response), response.attachments());
+        }
+        if (status == RpcErrorCode.CONNECT_FAILED && TLS_REFUSAL.equals(response.errorClass())) {
+            // A TLS port refusing this plaintext connection (see TlsSniffHandler); nothing ran.
+            throw new TlsHandshakeException(TlsHandshakeException.Reason.PROVIDER_REQUIRES_TLS,
+                    response.attachments().getOrDefault(TlsSniffHandler.PROVIDER_ATTACHMENT, "?"),
+                    response.errorMessage(), null);
         }
         // Built on an I/O thread, a stack trace would show only Netty frames: refusals (busy,
         // rate limited, ...) are frequent under load and are made without one.

@@ -41,6 +41,8 @@ public final class ServerTransport {
     private final ServerDispatchHandler dispatcher;
     private final ProtocolWarnings warnings = new ProtocolWarnings();
     private final ProtocolPipeline protocol;
+    private final FrameWriter writer;
+    private final HandshakeWarnings handshakeWarnings = new HandshakeWarnings();
     private volatile Channel serverChannel;
 
     /** Creates a transport serving the given table; nothing is bound until {@link #bind()}. */
@@ -50,6 +52,7 @@ public final class ServerTransport {
         this.bossLoops = EventLoops.create(1, "courier-server-boss");
         this.ioLoops = EventLoops.create(options.ioThreads(), "courier-server-io");
         FrameWriter writer = new FrameWriter(options.maxFrameSize());
+        this.writer = writer;
         this.protocol = ProtocolPipeline.forServer(options.maxFrameSize(), warnings, writer, options.idleTimeout());
         this.dispatcher = new ServerDispatchHandler(invokers, serializers, executor, writer, inFlight, channels,
                 warnings, admissions);
@@ -68,6 +71,12 @@ public final class ServerTransport {
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        // First bytes decide: on a TLS port the sniffer becomes the SslHandler ("ssl").
+                        ch.pipeline().addLast(TlsSniffHandler.NAME, new TlsSniffHandler(options.tls(), writer,
+                                handshakeWarnings));
+                        if (options.tls() != null) {
+                            ch.pipeline().addLast(ServerTlsHandler.NAME, new ServerTlsHandler(handshakeWarnings));
+                        }
                         protocol.addTo(ch.pipeline(), "dispatch", dispatcher);
                     }
                 });
@@ -81,6 +90,10 @@ public final class ServerTransport {
         serverChannel = bind.channel();
         InetSocketAddress bound = (InetSocketAddress) bind.channel().localAddress();
         log.info("Courier server listening on {} ({})", bound, ioLoops.transportName());
+        if (options.tls() != null) {
+            log.info("Courier server on {} requires TLS: {} via {}, client auth {}", bound, options.tls(),
+                    TlsEngines.describe(options.tls().context()), options.tls().clientAuth());
+        }
         return bound;
     }
 

@@ -1,0 +1,7 @@
+package io.courier.rpc.tls;
+
+/** Service of the TLS tests. */
+public interface Greeter {
+
+    String greet(String name);
+}
