@@ -119,7 +119,8 @@ public final class ZookeeperRegistry implements Registry {
     private final Object lock = new Object();
     private final Map<String, ProviderNode> nodes = new HashMap<>();
     private final Map<ServiceKey, ServiceWatch> watches = new HashMap<>();
-    private final Set<String> checkedAcls = ConcurrentHashMap.newKeySet();
+    /** Open nodes whose ACL this registry may not change, already warned about. */
+    private final Set<String> reportedOpenAcls = ConcurrentHashMap.newKeySet();
     private boolean closed;
 
     ZookeeperRegistry(ZookeeperAddress address) {
@@ -394,28 +395,33 @@ public final class ZookeeperRegistry implements Registry {
                 + " and that every provider under " + paths.root() + " uses the same credentials";
     }
 
-    /** Restricts a node that everyone may change to this registry's ACL, or warns when it may not. */
+    /**
+     * Restricts a node that everyone may change to this registry's ACL, or warns (once) when it
+     * may not. Checked on every registration, not once: a container parent removed when empty may
+     * since have been recreated by someone else.
+     */
     private void restrictOpenAcl(String path) {
-        if (checkedAcls.contains(path) || client.getState() != CuratorFrameworkState.STARTED) {
+        if (client.getState() != CuratorFrameworkState.STARTED) {
             return;
         }
         try {
             Stat stat = new Stat();
             List<ACL> acl = client.getACL().storingStatIn(stat).forPath(path);
             if (!isOpen(acl)) {
-                checkedAcls.add(path);
                 return;
             }
             try {
                 client.setACL().withVersion(stat.getAversion()).withACL(address.credentials().acl()).forPath(path);
-                checkedAcls.add(path);
                 log.warn("ZooKeeper node {} let everyone create and delete nodes under it (ACL {}); restricted it"
-                        + " to user '{}' (all) and everyone else (read)", path, acl, address.credentials().username());
+                        + " to user '{}' (all) and everyone else (read)", path, describe(acl),
+                        address.credentials().username());
             } catch (KeeperException.NoAuthException e) {
-                checkedAcls.add(path);
+                if (!reportedOpenAcls.add(path)) {
+                    return;
+                }
                 log.warn("ZooKeeper node {} lets everyone create and delete nodes under it (ACL {}), and user '{}'"
                         + " may not change its ACL (NoAuth): clients without credentials can register or remove"
-                        + " providers there. Restrict it with setAcl as its owner", path, acl,
+                        + " providers there. Restrict it with setAcl as its owner", path, describe(acl),
                         address.credentials().username());
             } catch (KeeperException.BadVersionException e) {
                 // Someone changed the ACL meanwhile; the next registration looks again.
@@ -427,6 +433,23 @@ public final class ZookeeperRegistry implements Registry {
             }
             log.debug("Could not check the ACL of {}: {}", path, e.toString());
         }
+    }
+
+    /** Returns an ACL as ZooKeeper's CLI writes it, e.g. {@code world:anyone:cdrwa}, without digest hashes. */
+    private static String describe(List<ACL> acl) {
+        StringBuilder text = new StringBuilder();
+        for (ACL entry : acl) {
+            String id = entry.getId().getId();
+            if (ZookeeperCredentials.SCHEME.equals(entry.getId().getScheme()) && id.indexOf(':') >= 0) {
+                id = id.substring(0, id.indexOf(':'));
+            }
+            text.append(text.isEmpty() ? "" : ",").append(entry.getId().getScheme()).append(':').append(id).append(':');
+            int perms = entry.getPerms();
+            text.append((perms & ZooDefs.Perms.CREATE) != 0 ? "c" : "").append((perms & ZooDefs.Perms.DELETE) != 0 ? "d" : "")
+                    .append((perms & ZooDefs.Perms.READ) != 0 ? "r" : "").append((perms & ZooDefs.Perms.WRITE) != 0 ? "w" : "")
+                    .append((perms & ZooDefs.Perms.ADMIN) != 0 ? "a" : "");
+        }
+        return text.toString();
     }
 
     /** Returns whether an ACL lets everyone do more than read. */

@@ -162,7 +162,8 @@ class ZookeeperAclTest extends SharedServerTestBase {
             assertThat(inspector.getACL().forPath(path)).as(path).satisfies(ZookeeperAclTest::isProtected);
         }
         assertThat(messages()).anySatisfy(m -> assertThat(m)
-                .startsWith("ZooKeeper node " + providers + " let everyone create and delete nodes under it")
+                .startsWith("ZooKeeper node " + providers + " let everyone create and delete nodes under it"
+                        + " (ACL world:anyone:cdrwa)")
                 .contains("restricted it to user 'courier' (all) and everyone else (read)"));
         assertThatThrownBy(() -> inspector.create().withMode(CreateMode.EPHEMERAL).forPath(providers + "/6.6.6.6:6666"))
                 .isInstanceOf(KeeperException.NoAuthException.class);
@@ -180,7 +181,8 @@ class ZookeeperAclTest extends SharedServerTestBase {
 
         assertThat(inspector.getACL().forPath(root)).isEqualTo(foreign);
         assertThat(messages()).anySatisfy(m -> assertThat(m)
-                .startsWith("ZooKeeper node " + root + " lets everyone create and delete nodes under it")
+                .startsWith("ZooKeeper node " + root + " lets everyone create and delete nodes under it"
+                        + " (ACL world:anyone:cdr)")
                 .contains("may not change its ACL (NoAuth)"));
         // What the registry created below it is protected all the same.
         assertThat(inspector.getACL().forPath(provider.paths().providersPath(GREETER)))
