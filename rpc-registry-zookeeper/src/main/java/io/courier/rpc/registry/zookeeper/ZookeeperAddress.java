@@ -20,12 +20,19 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A parsed {@code zookeeper://host:port[,host:port...][/root][?param=value&...]} registry address.
+ * A parsed {@code zookeeper://[user:password@]host:port[,host:port...][/root][?param=value&...]}
+ * registry address.
  *
  * <p>Thread-safe (immutable). Parameters: {@code sessionTimeout} (default 15s),
  * {@code connectionTimeout} (default 5s, at most the session timeout), {@code removalDelay}
  * (default 1s, 0 to report removals at once) and {@code snapshot} (a file path, none by default).
  * Durations are written {@code 500ms}, {@code 15s} or {@code 2m}.
+ *
+ * <p>Security: the user info ({@code user:password}, percent-encoded) is a digest identity (see
+ * {@link ZookeeperCredentials}); {@code secure=true} connects over TLS, with {@code keyStore},
+ * {@code keyStorePassword}, {@code trustStore} and {@code trustStorePassword} (see
+ * {@link ZookeeperTls}). Passwords never appear in {@link #toString()} nor in the messages of the
+ * exceptions {@link #parse} throws: {@link #redact} masks them.
  *
  * @param connectString ZooKeeper connect string, {@code host:port[,host:port...]}
  * @param root absolute ZooKeeper path under which services are registered, e.g. {@code /courier}
@@ -33,9 +40,11 @@ import java.util.regex.Pattern;
  * @param connectionTimeout how long an operation waits for a connection before it fails
  * @param removalDelay how long a removal of providers is held back in case they reappear
  * @param snapshot file holding the last known providers, or {@code null} for none
+ * @param credentials digest identity to authenticate with and protect created nodes, or {@code null} for none
+ * @param tls TLS settings, or {@code null} for a plaintext connection
  */
 record ZookeeperAddress(String connectString, String root, Duration sessionTimeout, Duration connectionTimeout,
-        Duration removalDelay, Path snapshot) {
+        Duration removalDelay, Path snapshot, ZookeeperCredentials credentials, ZookeeperTls tls) {
 
     static final String SCHEME = "zookeeper";
     static final String DEFAULT_ROOT = "/courier";
@@ -44,11 +53,16 @@ record ZookeeperAddress(String connectString, String root, Duration sessionTimeo
     static final Duration DEFAULT_REMOVAL_DELAY = Duration.ofSeconds(1);
 
     private static final int DEFAULT_PORT = 2181;
-    private static final String SYNTAX = "zookeeper://host:port[,host:port...][/root]"
-            + "[?sessionTimeout=15s&connectionTimeout=5s&removalDelay=1s&snapshot=/path/file.json]";
-    private static final List<String> PARAMETERS =
-            List.of("sessionTimeout", "connectionTimeout", "removalDelay", "snapshot");
+    private static final String SYNTAX = "zookeeper://[user:password@]host:port[,host:port...][/root]"
+            + "[?sessionTimeout=15s&connectionTimeout=5s&removalDelay=1s&snapshot=/path/file.json&secure=true"
+            + "&keyStore=/path/ks.p12&keyStorePassword=...&trustStore=/path/ts.p12&trustStorePassword=...]";
+    private static final List<String> PARAMETERS = List.of("sessionTimeout", "connectionTimeout", "removalDelay",
+            "snapshot", "secure", "keyStore", "keyStorePassword", "trustStore", "trustStorePassword");
+    private static final List<String> TLS_PARAMETERS =
+            List.of("keyStore", "keyStorePassword", "trustStore", "trustStorePassword");
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m)");
+    /** A password parameter's value, up to the next parameter. */
+    private static final Pattern PASSWORD_PARAMETER = Pattern.compile("(?i)([?&][^=&?]*password=)[^&]*");
 
     ZookeeperAddress {
         Objects.requireNonNull(connectString, "connectString");
@@ -65,14 +79,18 @@ record ZookeeperAddress(String connectString, String root, Duration sessionTimeo
      */
     static ZookeeperAddress parse(URI address) {
         Objects.requireNonNull(address, "address");
-        String text = address.toString();
+        String text = redact(address.toString());
         if (!SCHEME.equalsIgnoreCase(address.getScheme())) {
             throw invalid(text, "has the wrong scheme", SCHEME + "://...");
         }
         if (address.isOpaque()) {
             throw invalid(text, "has no host", SYNTAX);
         }
-        String connectString = parseHosts(text, address.getRawAuthority());
+        String authority = address.getRawAuthority();
+        // Split by hand: java.net.URI reports no user info for an authority with several hosts.
+        int at = authority == null ? -1 : authority.lastIndexOf('@');
+        ZookeeperCredentials credentials = at < 0 ? null : parseCredentials(text, authority.substring(0, at));
+        String connectString = parseHosts(text, at < 0 ? authority : authority.substring(at + 1));
         String root = parseRoot(text, address.getRawPath());
         Map<String, String> params = parseQuery(text, address.getRawQuery());
 
@@ -98,15 +116,91 @@ record ZookeeperAddress(String connectString, String root, Duration sessionTimeo
                 throw invalid(text, "has snapshot '" + snapshotParam + "'", "snapshot as a file path; " + e.getReason());
             }
         }
-        return new ZookeeperAddress(connectString, root, sessionTimeout, connectionTimeout, removalDelay, snapshot);
+        ZookeeperTls tls = parseTls(text, params);
+        return new ZookeeperAddress(connectString, root, sessionTimeout, connectionTimeout, removalDelay, snapshot,
+                credentials, tls);
     }
 
-    /** Returns the address in its canonical form, with every parameter spelled out. */
+    /**
+     * Returns the address in its canonical form, with every parameter spelled out and every
+     * password masked, e.g. {@code zookeeper://courier:****@zk1:2181/courier?sessionTimeout=15s...}.
+     */
     @Override
     public String toString() {
-        return SCHEME + "://" + connectString + root + "?sessionTimeout=" + format(sessionTimeout)
+        return SCHEME + "://" + (credentials == null ? "" : credentials + "@") + connectString + root
+                + "?sessionTimeout=" + format(sessionTimeout)
                 + "&connectionTimeout=" + format(connectionTimeout) + "&removalDelay=" + format(removalDelay)
-                + (snapshot == null ? "" : "&snapshot=" + snapshot);
+                + (snapshot == null ? "" : "&snapshot=" + snapshot)
+                + (tls == null ? "" : "&" + tls);
+    }
+
+    /**
+     * Masks the passwords in an address as written: the user info's password and the value of
+     * every parameter whose name ends in {@code password}, e.g.
+     * {@code zookeeper://courier:****@zk1:2181?trustStorePassword=****}.
+     */
+    static String redact(String address) {
+        String text = PASSWORD_PARAMETER.matcher(address).replaceAll("$1" + ZookeeperCredentials.MASK);
+        int start = text.indexOf("://");
+        if (start < 0) {
+            return text;
+        }
+        start += 3;
+        int end = start;
+        while (end < text.length() && text.charAt(end) != '/' && text.charAt(end) != '?' && text.charAt(end) != '#') {
+            end++;
+        }
+        int at = text.lastIndexOf('@', end - 1);
+        if (at < start) {
+            return text;
+        }
+        int colon = text.indexOf(':', start);
+        return colon < 0 || colon > at ? text
+                : text.substring(0, colon + 1) + ZookeeperCredentials.MASK + text.substring(at);
+    }
+
+    private static ZookeeperCredentials parseCredentials(String text, String rawUserInfo) {
+        int colon = rawUserInfo.indexOf(':');
+        String user = decode(colon < 0 ? rawUserInfo : rawUserInfo.substring(0, colon));
+        String password = colon < 0 ? "" : decode(rawUserInfo.substring(colon + 1));
+        if (user.isEmpty() || password.isEmpty()) {
+            throw invalid(text, "has user info without " + (user.isEmpty() ? "a user name" : "a password"),
+                    "user:password@ (percent-encoded), as ZooKeeper digest credentials");
+        }
+        if (user.indexOf(':') >= 0) {
+            throw invalid(text, "has a user name with ':'", "a digest user name without ':'");
+        }
+        return new ZookeeperCredentials(user, password);
+    }
+
+    private static ZookeeperTls parseTls(String text, Map<String, String> params) {
+        String secure = params.get("secure");
+        if (secure != null && !secure.equalsIgnoreCase("true") && !secure.equalsIgnoreCase("false")) {
+            throw invalid(text, "has secure '" + secure + "'", "secure=true or secure=false");
+        }
+        boolean enabled = Boolean.parseBoolean(secure);
+        if (!enabled) {
+            for (String name : TLS_PARAMETERS) {
+                if (params.containsKey(name)) {
+                    throw invalid(text, "has " + name + " without secure=true", "secure=true to connect over TLS");
+                }
+            }
+            return null;
+        }
+        return new ZookeeperTls(path(text, params, "keyStore"), params.get("keyStorePassword"),
+                path(text, params, "trustStore"), params.get("trustStorePassword"));
+    }
+
+    private static Path path(String text, Map<String, String> params, String name) {
+        String value = params.get(name);
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Path.of(value);
+        } catch (InvalidPathException e) {
+            throw invalid(text, "has " + name + " '" + value + "'", name + " as a file path; " + e.getReason());
+        }
     }
 
     private static String parseHosts(String text, String authority) {

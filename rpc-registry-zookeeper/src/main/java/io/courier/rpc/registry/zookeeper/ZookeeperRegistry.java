@@ -7,9 +7,15 @@ import io.courier.rpc.registry.Registry;
 import io.courier.rpc.registry.RegistryListener;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.imps.CuratorFrameworkState;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.common.PathUtils;
+import org.apache.zookeeper.data.ACL;
+import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
@@ -21,6 +27,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -31,7 +39,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Thread-safe. Create it with {@code Registries.create("zookeeper://...", classLoader)} or
  * {@link #create(URI)}; the address is
- * {@code zookeeper://host:port[,host:port...][/root][?sessionTimeout=15s&connectionTimeout=5s&removalDelay=1s&snapshot=/path/file.json]}.
+ * {@code zookeeper://[user:password@]host:port[,host:port...][/root][?sessionTimeout=15s&connectionTimeout=5s&removalDelay=1s&snapshot=/path/file.json&secure=true&trustStore=/path/ts.p12&trustStorePassword=...&keyStore=/path/ks.p12&keyStorePassword=...]}.
  *
  * <h2>Layout</h2>
  * <pre>
@@ -68,6 +76,30 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@link #close} does not wait for an unreachable ZooKeeper: it closes the session, which
  *       removes this registry's nodes at once when connected, or when it expires otherwise.</li>
  * </ul>
+ *
+ * <h2>Security</h2>
+ * <ul>
+ *   <li>With credentials ({@code zookeeper://user:password@host/...}, percent-encoded), the
+ *       registry authenticates with ZooKeeper's {@code digest} scheme and creates every node
+ *       (root, service, providers and provider nodes) with an ACL that gives this identity ALL and
+ *       everyone else READ: consumers need no credentials to discover providers, but a client
+ *       without them can neither create nor delete provider nodes. All providers under one root
+ *       must share the same credentials.</li>
+ *   <li>With credentials, {@link #register} creates the provider node in the foreground once
+ *       connected (waiting at most {@code connectionTimeout} after the registry was created), and
+ *       fails at once with an {@link IllegalStateException} naming the path and {@code NoAuth}
+ *       (its cause a {@link KeeperException.NoAuthException}) when a wrong password meets a
+ *       protected service; no retry follows. A registry without credentials keeps registering in
+ *       the background, and a refusal shows only in Curator's warning
+ *       {@code Client does not have authorisation to create node at path ...}.</li>
+ *   <li>A root, service or providers node that already exists with an ACL letting everyone
+ *       create or delete (left by an earlier run without credentials) is restricted to the ACL
+ *       above when ZooKeeper allows it (everyone holding ADMIN on it), with a warning naming the
+ *       path; when it does not, a warning names the path and says it stays open.</li>
+ *   <li>{@code secure=true} connects over TLS through a {@code ZKClientConfig} of this registry's
+ *       own, never through system properties; see {@link ZookeeperTls}.</li>
+ *   <li>Passwords never appear in {@link #toString()}, log lines or exception messages.</li>
+ * </ul>
  */
 public final class ZookeeperRegistry implements Registry {
 
@@ -87,6 +119,8 @@ public final class ZookeeperRegistry implements Registry {
     private final Object lock = new Object();
     private final Map<String, ProviderNode> nodes = new HashMap<>();
     private final Map<ServiceKey, ServiceWatch> watches = new HashMap<>();
+    /** Open nodes whose ACL this registry may not change, already warned about. */
+    private final Set<String> reportedOpenAcls = ConcurrentHashMap.newKeySet();
     private boolean closed;
 
     ZookeeperRegistry(ZookeeperAddress address) {
@@ -105,7 +139,16 @@ public final class ZookeeperRegistry implements Registry {
         // Curator never shuts down the executor it would create for these callbacks; this one is closed with us.
         this.curatorCallbacks = Executors.newSingleThreadExecutor(r -> daemon(r, "courier-zookeeper-curator"));
         try {
-            this.client = CuratorFrameworkFactory.builder()
+            CuratorFrameworkFactory.Builder builder = CuratorFrameworkFactory.builder();
+            ZookeeperCredentials credentials = address.credentials();
+            if (credentials != null) {
+                builder.authorization(ZookeeperCredentials.SCHEME, credentials.authBytes())
+                        .aclProvider(credentials.aclProvider());
+            }
+            if (address.tls() != null) {
+                builder.zkClientConfig(address.tls().clientConfig());
+            }
+            this.client = builder
                     .connectString(address.connectString())
                     .sessionTimeoutMs(Math.toIntExact(address.sessionTimeout().toMillis()))
                     .connectionTimeoutMs(Math.toIntExact(address.connectionTimeout().toMillis()))
@@ -138,17 +181,24 @@ public final class ZookeeperRegistry implements Registry {
     /**
      * {@inheritDoc}
      *
-     * <p>Returns at once; the node is created in the background as soon as ZooKeeper can be reached.
-     * Registering the same service and address again with other details updates the node.
+     * <p>Returns at once, or once ZooKeeper has accepted the node when it checks permissions first
+     * (see the class description); otherwise the node is created in the background as soon as
+     * ZooKeeper can be reached. Registering the same service and address again with other details
+     * updates the node.
      *
      * @throws IllegalArgumentException when the address cannot name a ZooKeeper node
-     * @throws IllegalStateException when the registry is closed
+     * @throws IllegalStateException when the registry is closed, or ZooKeeper refuses the node
+     *     ({@code NoAuth}; the cause is the {@link KeeperException.NoAuthException})
      */
     @Override
     public void register(ProviderInstance instance) {
         Objects.requireNonNull(instance, "instance");
         String path = providerPath(instance);
         byte[] data = codec.encode(instance);
+        synchronized (lock) {
+            checkOpen();
+        }
+        checkAccess(instance, path, data);
         synchronized (lock) {
             checkOpen();
             ProviderNode existing = nodes.get(path);
@@ -270,6 +320,7 @@ public final class ZookeeperRegistry implements Registry {
         log.info("ZooKeeper registry {} closed", address);
     }
 
+    /** Returns {@code ZookeeperRegistry[address]}, passwords masked. */
     @Override
     public String toString() {
         return "ZookeeperRegistry[" + address + "]";
@@ -303,6 +354,108 @@ public final class ZookeeperRegistry implements Registry {
             throw new InvalidOptionException("provider host", instance.host(), "a host name or IP");
         }
         return path;
+    }
+
+    /**
+     * Creates the provider node (and its parents) in the foreground, when connected, so that a
+     * refusal is reported to the caller rather than only logged in the background. The node is
+     * then taken over by its {@link ProviderNode}, which adopts an existing node of that path.
+     */
+    private void checkAccess(ProviderInstance instance, String path, byte[] data) {
+        // Only with credentials: without, registrations stay purely in the background, as before.
+        if (address.credentials() == null || !awaitFirstConnection()) {
+            return;
+        }
+        try {
+            client.create().creatingParentContainersIfNeeded().withMode(CreateMode.EPHEMERAL).forPath(path, data);
+        } catch (KeeperException.NodeExistsException e) {
+            // Ours from an earlier registration or session: the ProviderNode takes it over or replaces it.
+            log.debug("Provider node {} exists already", path);
+        } catch (KeeperException.NoAuthException e) {
+            throw new IllegalStateException(refusal(instance, path, e), e);
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            // Connection trouble: the ProviderNode keeps trying in the background.
+            log.debug("Could not create provider node {} in the foreground: {}", path, e.toString());
+            return;
+        }
+        String providers = paths.providersPath(instance.serviceKey());
+        restrictOpenAcl(paths.root());
+        restrictOpenAcl(providers.substring(0, providers.lastIndexOf('/')));
+        restrictOpenAcl(providers);
+    }
+
+    private String refusal(ProviderInstance instance, String path, KeeperException.NoAuthException e) {
+        String refused = e.getPath() == null ? path : e.getPath();
+        return "ZooKeeper refused to create " + refused + " for provider " + instance.address() + " of "
+                + instance.serviceKey() + ": no permission (NoAuth); the credentials of user '"
+                + address.credentials().username() + "' do not match the parent node's ACL; check the password,"
+                + " and that every provider under " + paths.root() + " uses the same credentials";
+    }
+
+    /**
+     * Restricts a node that everyone may change to this registry's ACL, or warns (once) when it
+     * may not. Checked on every registration, not once: a container parent removed when empty may
+     * since have been recreated by someone else.
+     */
+    private void restrictOpenAcl(String path) {
+        if (client.getState() != CuratorFrameworkState.STARTED) {
+            return;
+        }
+        try {
+            Stat stat = new Stat();
+            List<ACL> acl = client.getACL().storingStatIn(stat).forPath(path);
+            if (!isOpen(acl)) {
+                return;
+            }
+            try {
+                client.setACL().withVersion(stat.getAversion()).withACL(address.credentials().acl()).forPath(path);
+                log.warn("ZooKeeper node {} let everyone create and delete nodes under it (ACL {}); restricted it"
+                        + " to user '{}' (all) and everyone else (read)", path, describe(acl),
+                        address.credentials().username());
+            } catch (KeeperException.NoAuthException e) {
+                if (!reportedOpenAcls.add(path)) {
+                    return;
+                }
+                log.warn("ZooKeeper node {} lets everyone create and delete nodes under it (ACL {}), and user '{}'"
+                        + " may not change its ACL (NoAuth): clients without credentials can register or remove"
+                        + " providers there. Restrict it with setAcl as its owner", path, describe(acl),
+                        address.credentials().username());
+            } catch (KeeperException.BadVersionException e) {
+                // Someone changed the ACL meanwhile; the next registration looks again.
+                log.debug("ACL of {} changed while being checked", path);
+            }
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            log.debug("Could not check the ACL of {}: {}", path, e.toString());
+        }
+    }
+
+    /** Returns an ACL as ZooKeeper's CLI writes it, e.g. {@code world:anyone:cdrwa}, without digest hashes. */
+    private static String describe(List<ACL> acl) {
+        StringBuilder text = new StringBuilder();
+        for (ACL entry : acl) {
+            String id = entry.getId().getId();
+            if (ZookeeperCredentials.SCHEME.equals(entry.getId().getScheme()) && id.indexOf(':') >= 0) {
+                id = id.substring(0, id.indexOf(':'));
+            }
+            text.append(text.isEmpty() ? "" : ",").append(entry.getId().getScheme()).append(':').append(id).append(':');
+            int perms = entry.getPerms();
+            text.append((perms & ZooDefs.Perms.CREATE) != 0 ? "c" : "").append((perms & ZooDefs.Perms.DELETE) != 0 ? "d" : "")
+                    .append((perms & ZooDefs.Perms.READ) != 0 ? "r" : "").append((perms & ZooDefs.Perms.WRITE) != 0 ? "w" : "")
+                    .append((perms & ZooDefs.Perms.ADMIN) != 0 ? "a" : "");
+        }
+        return text.toString();
+    }
+
+    /** Returns whether an ACL lets everyone do more than read. */
+    private static boolean isOpen(List<ACL> acl) {
+        return acl.stream().anyMatch(entry -> ZooDefs.Ids.ANYONE_ID_UNSAFE.equals(entry.getId())
+                && (entry.getPerms() & ~ZooDefs.Perms.READ) != 0);
     }
 
     private static boolean update(ProviderNode node, ProviderInstance instance, byte[] data) {

@@ -23,8 +23,8 @@ public final class ZookeeperRegistryFactory implements RegistryFactory {
     }
 
     /**
-     * Creates a registry for {@code zookeeper://host:port[,host:port...][/root][?params]} and starts
-     * connecting in the background.
+     * Creates a registry for {@code zookeeper://[user:password@]host:port[,host:port...][/root][?params]}
+     * and starts connecting in the background.
      *
      * @throws IllegalArgumentException when the address is invalid
      */

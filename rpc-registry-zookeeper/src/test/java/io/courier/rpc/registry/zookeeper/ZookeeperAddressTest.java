@@ -49,7 +49,7 @@ class ZookeeperAddressTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "zookeeper:///courier                                         | has no host (expected: zookeeper://host:port",
+        "zookeeper:///courier                                         | has no host (expected: zookeeper://[user:password@]host:port",
         "zookeeper://h1:2181,,h2:2181                                 | has an empty host (expected: host:port[,host:port...])",
         "zookeeper://h1:99999                                         | has a bad port in 'h1:99999' (expected: 'h1:99999' to end in a port 1..65535)",
         "zookeeper://h1:abc                                           | has a bad port in 'h1:abc'",
@@ -72,6 +72,74 @@ class ZookeeperAddressTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("registry address: '" + address + "' has ")
                 .hasMessageContaining(reason);
+    }
+
+    @Test
+    void userInfoIsPercentDecodedIntoDigestCredentialsAndMaskedInToString() {
+        ZookeeperAddress address = ZookeeperAddress.parse(
+                URI.create("zookeeper://courier:fake%3Apw%40%2Bx@10.0.0.1:2181,zk2/apps?sessionTimeout=5s"));
+
+        assertThat(address.connectString()).isEqualTo("10.0.0.1:2181,zk2:2181");
+        assertThat(address.credentials().username()).isEqualTo("courier");
+        assertThat(address.credentials().password()).isEqualTo("fake:pw@+x");
+        assertThat(new String(address.credentials().authBytes(), java.nio.charset.StandardCharsets.UTF_8))
+                .isEqualTo("courier:fake:pw@+x");
+        assertThat(address.toString()).isEqualTo("zookeeper://courier:****@10.0.0.1:2181,zk2:2181/apps"
+                + "?sessionTimeout=5s&connectionTimeout=5s&removalDelay=1s");
+        assertThat(address.credentials().toString()).isEqualTo("courier:****");
+        assertThat(ZookeeperAddress.parse(URI.create("zookeeper://zk1")).credentials()).isNull();
+    }
+
+    @Test
+    void tlsParametersMapOntoTheClientsOwnConfig() {
+        ZookeeperAddress address = ZookeeperAddress.parse(URI.create("zookeeper://zk1:2281?secure=true"
+                + "&keyStore=/etc/courier/zk-client.p12&keyStorePassword=fake-ks"
+                + "&trustStore=/etc/courier/zk-ca.p12&trustStorePassword=fake-ts"));
+
+        ZookeeperTls tls = address.tls();
+        assertThat(tls.keyStore()).isEqualTo(Path.of("/etc/courier/zk-client.p12"));
+        assertThat(tls.trustStore()).isEqualTo(Path.of("/etc/courier/zk-ca.p12"));
+        org.apache.zookeeper.client.ZKClientConfig config = tls.clientConfig();
+        assertThat(config.getProperty("zookeeper.client.secure")).isEqualTo("true");
+        assertThat(config.getProperty("zookeeper.clientCnxnSocket")).isEqualTo("org.apache.zookeeper.ClientCnxnSocketNetty");
+        assertThat(config.getProperty("zookeeper.ssl.keyStore.location")).isEqualTo("/etc/courier/zk-client.p12");
+        assertThat(config.getProperty("zookeeper.ssl.keyStore.password")).isEqualTo("fake-ks");
+        assertThat(config.getProperty("zookeeper.ssl.trustStore.location")).isEqualTo("/etc/courier/zk-ca.p12");
+        assertThat(config.getProperty("zookeeper.ssl.trustStore.password")).isEqualTo("fake-ts");
+        assertThat(System.getProperty("zookeeper.client.secure")).isNull();
+        assertThat(address.toString()).endsWith("&secure=true&keyStore=/etc/courier/zk-client.p12"
+                + "&keyStorePassword=****&trustStore=/etc/courier/zk-ca.p12&trustStorePassword=****");
+        assertThat(ZookeeperAddress.parse(URI.create("zookeeper://zk1?secure=false")).tls()).isNull();
+        assertThat(ZookeeperAddress.parse(URI.create("zookeeper://zk1?secure=true")).tls().clientConfig()
+                .getProperty("zookeeper.ssl.trustStore.location")).isNull();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "zookeeper://:fake-pw@h1:2181                        | zookeeper://:****@h1:2181' has user info without a user name",
+        "zookeeper://courier@h1:2181                         | zookeeper://courier@h1:2181' has user info without a password",
+        "zookeeper://courier:fake-pw@h1:2181?secure=yes      | zookeeper://courier:****@h1:2181?secure=yes' has secure 'yes' (expected: secure=true or secure=false)",
+        "zookeeper://h1?trustStore=/ts.p12&trustStorePassword=fake-pw | zookeeper://h1?trustStore=/ts.p12&trustStorePassword=****' has trustStore without secure=true",
+        "zookeeper://courier:fake-pw@h1:99999/x              | zookeeper://courier:****@h1:99999/x' has a bad port",
+        "zookeeper://courier:fake-pw@h1:2181?x=1             | zookeeper://courier:****@h1:2181?x=1' has unknown parameter 'x'",
+    })
+    void badSecuritySettingsAreRejectedWithoutShowingPasswords(String address, String reason) {
+        assertThatThrownBy(() -> ZookeeperAddress.parse(URI.create(address)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("registry address: '" + reason)
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("fake-pw"))
+                .satisfies(e -> assertThat(((io.courier.rpc.InvalidOptionException) e).value()).doesNotContain("fake-pw"));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "zookeeper://u:fake-pw@h1:2181,h2/r?a=1                  | zookeeper://u:****@h1:2181,h2/r?a=1",
+        "zookeeper://u:p%40w@h1?keyStorePassword=a&trustStorePassword=b | zookeeper://u:****@h1?keyStorePassword=****&trustStorePassword=****",
+        "zookeeper://h1:2181/r?snapshot=/a@b                      | zookeeper://h1:2181/r?snapshot=/a@b",
+        "zookeeper://u@h1                                         | zookeeper://u@h1",
+    })
+    void redactMasksEveryPassword(String address, String redacted) {
+        assertThat(ZookeeperAddress.redact(address)).isEqualTo(redacted);
     }
 
     @Test

@@ -106,7 +106,7 @@ public final class CourierRpcAutoConfiguration {
     @ConditionalOnMissingBean
     @Conditional(OnRegistryAddressCondition.class)
     Registry courierRegistry(CourierRpcProperties properties, ResourceLoader resourceLoader) {
-        return PropertyMapping.registry(properties.getRegistry().getAddress(), resourceLoader.getClassLoader());
+        return PropertyMapping.registry(properties.getRegistry(), resourceLoader.getClassLoader());
     }
 
     @Bean(RpcReferenceAnnotationBeanPostProcessor.FACTORY_BEAN_NAME)

@@ -457,12 +457,103 @@ public class CourierRpcProperties {
          */
         private String address;
 
+        /**
+         * User name for ZooKeeper digest authentication (zookeeper:// addresses); with a password,
+         * the nodes this application creates can be changed only with the same credentials.
+         */
+        private String username;
+
+        /** Password for ZooKeeper digest authentication; never logged or shown. */
+        private String password;
+
+        /** TLS to ZooKeeper (zookeeper:// addresses). */
+        private final Ssl ssl = new Ssl();
+
         public String getAddress() {
             return this.address;
         }
 
         public void setAddress(String address) {
             this.address = address;
+        }
+
+        public String getUsername() {
+            return this.username;
+        }
+
+        public void setUsername(String username) {
+            this.username = username;
+        }
+
+        public String getPassword() {
+            return this.password;
+        }
+
+        public void setPassword(String password) {
+            this.password = password;
+        }
+
+        public Ssl getSsl() {
+            return this.ssl;
+        }
+
+        /** TLS to ZooKeeper; store types follow from the file names (.jks, .p12, .pfx, .pem). */
+        public static class Ssl {
+
+            /** Whether to connect to ZooKeeper over TLS (its secureClientPort). */
+            private boolean enabled;
+
+            /** Key store file with the client certificate, for servers that require one. */
+            private String keyStore;
+
+            /** Password of the key store file. */
+            private String keyStorePassword;
+
+            /** Trust store file with the certificates that may sign the ZooKeeper servers'; by default the JDK's. */
+            private String trustStore;
+
+            /** Password of the trust store file. */
+            private String trustStorePassword;
+
+            public boolean isEnabled() {
+                return this.enabled;
+            }
+
+            public void setEnabled(boolean enabled) {
+                this.enabled = enabled;
+            }
+
+            public String getKeyStore() {
+                return this.keyStore;
+            }
+
+            public void setKeyStore(String keyStore) {
+                this.keyStore = keyStore;
+            }
+
+            public String getKeyStorePassword() {
+                return this.keyStorePassword;
+            }
+
+            public void setKeyStorePassword(String keyStorePassword) {
+                this.keyStorePassword = keyStorePassword;
+            }
+
+            public String getTrustStore() {
+                return this.trustStore;
+            }
+
+            public void setTrustStore(String trustStore) {
+                this.trustStore = trustStore;
+            }
+
+            public String getTrustStorePassword() {
+                return this.trustStorePassword;
+            }
+
+            public void setTrustStorePassword(String trustStorePassword) {
+                this.trustStorePassword = trustStorePassword;
+            }
         }
     }
 

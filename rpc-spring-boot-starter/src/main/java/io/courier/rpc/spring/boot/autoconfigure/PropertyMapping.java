@@ -138,17 +138,29 @@ final class PropertyMapping {
         return b.build();
     }
 
-    /** Returns the registry at an address such as {@code direct://127.0.0.1:7070}, chosen by scheme. */
+    /**
+     * Returns the registry the {@code courier.rpc.registry.*} properties describe: the address,
+     * with the ZooKeeper credentials and TLS settings applied to its {@code zookeeper://} parts.
+     */
+    static Registry registry(CourierRpcProperties.Registry registry, ClassLoader classLoader) {
+        return registry(RegistryAddresses.resolve(registry), classLoader);
+    }
+
+    /**
+     * Returns the registry at an address such as {@code direct://127.0.0.1:7070}, chosen by scheme.
+     * Errors show the address with its passwords masked.
+     */
     static Registry registry(String address, ClassLoader classLoader) {
         String property = PREFIX + "registry.address";
+        String shown = RegistryAddresses.redact(address);
         try {
             return Registries.create(address, classLoader);
         } catch (InvalidOptionException e) {
-            throw invalid(property, address, e);
+            throw invalid(property, shown, e);
         } catch (IllegalArgumentException e) {
             // Not a checked option, e.g. a URI that does not parse: its message is all there is.
-            throw new InvalidConfigurationPropertyValueException(property, address,
-                    property + ": " + address + " (" + e.getMessage() + ")");
+            throw new InvalidConfigurationPropertyValueException(property, shown,
+                    property + ": " + shown + " (" + RegistryAddresses.redact(e.getMessage()) + ")");
         }
     }
 
