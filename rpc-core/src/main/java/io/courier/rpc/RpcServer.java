@@ -90,6 +90,8 @@ public final class RpcServer implements AutoCloseable {
      *
      * @return this server
      * @throws IllegalStateException when the port cannot be bound or the server was started before
+     * @throws RuntimeException what the registry throws when a service cannot be registered; the
+     *         server is then closed again
      */
     public synchronized RpcServer start() {
         if (state != State.NEW) {
@@ -106,7 +108,13 @@ public final class RpcServer implements AutoCloseable {
         }
         state = State.STARTED;
         if (registry != null) {
-            registerServices();
+            try {
+                registerServices();
+            } catch (RuntimeException e) {
+                // A server nobody can discover (e.g. the registry refused its credentials) must not stay bound.
+                close();
+                throw e;
+            }
         }
         return this;
     }

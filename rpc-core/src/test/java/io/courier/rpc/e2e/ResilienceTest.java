@@ -7,6 +7,10 @@ import io.courier.rpc.config.ClientOptions;
 import io.courier.rpc.config.ServerOptions;
 import io.courier.rpc.RpcErrorCode;
 import io.courier.rpc.internal.protocol.RpcFrame;
+import io.courier.rpc.registry.ProviderInstance;
+import io.courier.rpc.invoke.ServiceKey;
+import io.courier.rpc.registry.Registry;
+import io.courier.rpc.registry.RegistryListener;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -124,6 +128,39 @@ class ResilienceTest {
         assertThat(inFlight.get(10, TimeUnit.SECONDS)).isEqualTo("slept");
         closing.get(10, TimeUnit.SECONDS);
         assertThat(server.inFlightCount()).isZero();
+    }
+
+    @Test
+    void serverThatCannotRegisterDoesNotStayBound() throws IOException {
+        Registry refusing = new Registry() {
+            @Override
+            public void register(ProviderInstance instance) {
+                throw new IllegalStateException("registry refused " + instance.serviceKey());
+            }
+
+            @Override
+            public void unregister(ProviderInstance instance) {
+            }
+
+            @Override
+            public void subscribe(ServiceKey serviceKey, RegistryListener listener) {
+            }
+
+            @Override
+            public void unsubscribe(ServiceKey serviceKey, RegistryListener listener) {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        RpcServer server = RpcServer.builder()
+                .options(ServerOptions.builder().host("127.0.0.1").port(0).build())
+                .registry(refusing)
+                .service(EchoService.class, new EchoServiceImpl())
+                .build();
+        assertThat(catchThrowableOfType(IllegalStateException.class, server::start)).hasMessageContaining("registry refused");
+        assertThat(server.isRunning()).isFalse();
     }
 
     @Test
