@@ -21,6 +21,7 @@ public final class ClientOptions {
     private final Duration heartbeatInterval;
     private final Duration reconnectDelayMin;
     private final Duration reconnectDelayMax;
+    private final boolean allowInsecureCredentials;
 
     private ClientOptions(Builder b) {
         this.requestTimeout = b.requestTimeout;
@@ -32,6 +33,7 @@ public final class ClientOptions {
         this.heartbeatInterval = b.heartbeatInterval;
         this.reconnectDelayMin = b.reconnectDelayMin;
         this.reconnectDelayMax = b.reconnectDelayMax;
+        this.allowInsecureCredentials = b.allowInsecureCredentials;
     }
 
     /** Returns a builder with default values. */
@@ -94,12 +96,22 @@ public final class ClientOptions {
         return reconnectDelayMax;
     }
 
+    /**
+     * Whether calls may send credentials (a bearer token) over a connection without TLS, where
+     * anyone on the network path can read and replay them. Off by default: such calls fail with
+     * {@link io.courier.rpc.RpcErrorCode#UNAUTHENTICATED} and nothing is sent.
+     */
+    public boolean allowInsecureCredentials() {
+        return allowInsecureCredentials;
+    }
+
     @Override
     public String toString() {
         return "ClientOptions[requestTimeout=" + requestTimeout + ", connectTimeout=" + connectTimeout
                 + ", connectionsPerAddress=" + connectionsPerAddress + ", ioThreads=" + ioThreads + ", maxFrameSize="
                 + maxFrameSize + ", maxPendingCalls=" + maxPendingCalls + ", heartbeatInterval=" + heartbeatInterval
-                + ", reconnectDelay=" + reconnectDelayMin + ".." + reconnectDelayMax + "]";
+                + ", reconnectDelay=" + reconnectDelayMin + ".." + reconnectDelayMax
+                + (allowInsecureCredentials ? ", allowInsecureCredentials" : "") + "]";
     }
 
     /** Builds {@link ClientOptions}; not thread-safe. */
@@ -114,6 +126,7 @@ public final class ClientOptions {
         private Duration heartbeatInterval = Duration.ofSeconds(30);
         private Duration reconnectDelayMin = Duration.ofMillis(100);
         private Duration reconnectDelayMax = Duration.ofSeconds(10);
+        private boolean allowInsecureCredentials;
 
         private Builder() {
         }
@@ -128,6 +141,7 @@ public final class ClientOptions {
             heartbeatInterval = o.heartbeatInterval;
             reconnectDelayMin = o.reconnectDelayMin;
             reconnectDelayMax = o.reconnectDelayMax;
+            allowInsecureCredentials = o.allowInsecureCredentials;
         }
 
         /** Sets the default call timeout (default 3 s). */
@@ -181,6 +195,16 @@ public final class ClientOptions {
             }
             this.reconnectDelayMin = min;
             this.reconnectDelayMax = max;
+            return this;
+        }
+
+        /**
+         * Sets whether credentials may be sent over connections without TLS (default false). Only
+         * for tests and networks where plaintext is acceptable: a bearer token sent in clear text
+         * can be read and replayed by anyone on the path.
+         */
+        public Builder allowInsecureCredentials(boolean allowInsecureCredentials) {
+            this.allowInsecureCredentials = allowInsecureCredentials;
             return this;
         }
 

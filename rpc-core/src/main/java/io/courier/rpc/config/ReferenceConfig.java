@@ -2,6 +2,7 @@ package io.courier.rpc.config;
 
 import io.courier.rpc.InvalidOptionException;
 import io.courier.rpc.RpcMethod;
+import io.courier.rpc.auth.CallCredentials;
 import io.courier.rpc.cluster.ClusterMode;
 import io.courier.rpc.cluster.ClusterPolicy;
 import io.courier.rpc.cluster.LoadBalancerFactory;
@@ -45,6 +46,7 @@ public final class ReferenceConfig<T> {
     private final boolean fallbackToUntagged;
     private final boolean check;
     private final boolean async;
+    private final CallCredentials credentials;
 
     private ReferenceConfig(Builder<T> b) {
         this.serviceInterface = b.serviceInterface;
@@ -61,6 +63,7 @@ public final class ReferenceConfig<T> {
         this.fallbackToUntagged = b.fallbackToUntagged;
         this.check = b.check;
         this.async = b.async;
+        this.credentials = b.credentials;
     }
 
     /** Returns a builder for a reference to an interface. */
@@ -175,6 +178,11 @@ public final class ReferenceConfig<T> {
         return check;
     }
 
+    /** Returns the credentials this reference's calls carry, or {@code null} for the client's. */
+    public CallCredentials credentials() {
+        return credentials;
+    }
+
     @Override
     public boolean equals(Object o) {
         return this == o || o instanceof ReferenceConfig<?> r
@@ -191,13 +199,14 @@ public final class ReferenceConfig<T> {
                 && tag.equals(r.tag)
                 && fallbackToUntagged == r.fallbackToUntagged
                 && check == r.check
-                && async == r.async;
+                && async == r.async
+                && Objects.equals(credentials, r.credentials);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(serviceInterface, version, group, addresses, timeout, methodTimeouts, retries,
-                loadBalancer, methodLoadBalancers, cluster, tag, fallbackToUntagged, check, async);
+                loadBalancer, methodLoadBalancers, cluster, tag, fallbackToUntagged, check, async, credentials);
     }
 
     @Override
@@ -224,6 +233,7 @@ public final class ReferenceConfig<T> {
         private boolean fallbackToUntagged = true;
         private boolean check;
         private boolean async;
+        private CallCredentials credentials;
 
         private Builder(Class<T> serviceInterface) {
             Require.anInterface("serviceInterface", serviceInterface);
@@ -323,6 +333,15 @@ public final class ReferenceConfig<T> {
         /** Sets whether creating the proxy fails unless a provider answers (default false). */
         public Builder<T> check(boolean check) {
             this.check = check;
+            return this;
+        }
+
+        /**
+         * Sets the credentials this reference's calls carry, instead of the client's (default:
+         * the client's); {@link CallCredentials#NONE} sends none.
+         */
+        public Builder<T> credentials(CallCredentials credentials) {
+            this.credentials = Objects.requireNonNull(credentials, "credentials");
             return this;
         }
 

@@ -67,7 +67,7 @@ public final class ClientTransport implements AutoCloseable {
                     @Override
                     protected void initChannel(Channel ch) {
                         protocol.addTo(ch.pipeline(), "calls", new ClientCallHandler(writer, serializer, timer,
-                                options.maxPendingCalls(), warnings));
+                                options.maxPendingCalls(), warnings, options.allowInsecureCredentials()));
                     }
                 });
     }
