@@ -1,13 +1,20 @@
 package io.courier.rpc.spring.boot.autoconfigure;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.IThrowableProxy;
+import ch.qos.logback.core.read.ListAppender;
 import io.courier.rpc.RpcErrorCode;
 import io.courier.rpc.RpcException;
 import io.courier.rpc.RpcServer;
 import io.courier.rpc.interceptor.ServerInterceptor;
 import io.courier.rpc.spring.RpcReference;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -41,6 +48,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * Spring Security through a real Spring Boot provider and consumer on loopback: static tokens,
  * {@code @PreAuthorize} allow and deny, a {@code JwtDecoder} bean, bearer token forwarding, the
  * SecurityContext cleared after each call, and credentials refused over plaintext unless allowed.
+ * No token appears in any log line of either application.
  */
 @Timeout(60)
 class AuthIntegrationTests {
@@ -50,7 +58,25 @@ class AuthIntegrationTests {
     private static final String BOB = "bob-" + UUID.randomUUID();
     private static final String CAROL_JWT = "jwt-" + UUID.randomUUID();
 
+    private static final String LOGGING_SYSTEM = org.springframework.boot.logging.LoggingSystem.SYSTEM_PROPERTY;
+
     private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
+    private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    private final Logger courier = (Logger) LoggerFactory.getLogger("io.courier");
+    private Level courierLevel;
+    private String loggingSystem;
+
+    @BeforeEach
+    void captureLogs() {
+        // Otherwise each application started here resets Logback, and the capturing appender with it.
+        loggingSystem = System.setProperty(LOGGING_SYSTEM, "none");
+        logs.start();
+        root.addAppender(logs);
+        courierLevel = courier.getLevel();
+        // Debug, so that the provider's refusal lines are written and checked too.
+        courier.setLevel(Level.DEBUG);
+    }
 
     @AfterEach
     void close() {
@@ -58,6 +84,22 @@ class AuthIntegrationTests {
             contexts.get(i).close();
         }
         SecurityContextHolder.clearContext();
+        root.detachAppender(logs);
+        courier.setLevel(courierLevel);
+        if (loggingSystem == null) {
+            System.clearProperty(LOGGING_SYSTEM);
+        } else {
+            System.setProperty(LOGGING_SYSTEM, loggingSystem);
+        }
+        assertThat(logs.list).as("log lines").isNotEmpty();
+        for (ILoggingEvent event : logs.list) {
+            StringBuilder text = new StringBuilder(event.getFormattedMessage());
+            for (IThrowableProxy t = event.getThrowableProxy(); t != null; t = t.getCause()) {
+                text.append(' ').append(t.getMessage());
+            }
+            assertThat(text.toString()).as("log line of %s", event.getLoggerName())
+                    .doesNotContain(ALICE, BOB, CAROL_JWT);
+        }
     }
 
     /** A provider with method security, the static tokens of alice (ADMIN) and bob (USER). */
