@@ -1,12 +1,15 @@
 package io.courier.rpc;
 
 import io.courier.rpc.cluster.CallSender;
+import io.courier.rpc.auth.CallCredentials;
 import io.courier.rpc.cluster.ClusterInvoker;
 import io.courier.rpc.cluster.Directory;
 import io.courier.rpc.cluster.RetryBudget;
 import io.courier.rpc.config.ClientOptions;
 import io.courier.rpc.config.ReferenceConfig;
 import io.courier.rpc.interceptor.ClientInterceptor;
+import io.courier.rpc.invoke.RpcRequest;
+import io.courier.rpc.invoke.RpcResponse;
 import io.courier.rpc.internal.proxy.ProxyFactory;
 import io.courier.rpc.registry.ProviderInstance;
 import io.courier.rpc.registry.Registry;
@@ -56,6 +59,7 @@ public final class RpcClient implements AutoCloseable {
     private final List<ClientInterceptor> interceptors;
     private final Registry registry;
     private final RetryBudget retryBudget;
+    private final CallCredentials credentials;
     private final List<Directory> directories = new CopyOnWriteArrayList<>();
     private final List<Directory> subscriptions = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
@@ -65,6 +69,7 @@ public final class RpcClient implements AutoCloseable {
         this.interceptors = List.copyOf(b.interceptors);
         this.registry = b.registry;
         this.retryBudget = b.retryBudget == null ? RetryBudget.ofDefaults() : b.retryBudget;
+        this.credentials = b.credentials;
         this.serializer = b.serializer == null ? KryoSerializer.ofDefaults() : b.serializer;
         if (b.callbackExecutor == null) {
             int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
@@ -154,8 +159,25 @@ public final class RpcClient implements AutoCloseable {
         CallSender sender = tls != null ? (address, request) -> transport.send(address, tls, request)
                 : new PlaintextCallSender(transport, directory);
         ClusterInvoker invoker = new ClusterInvoker(sender, directory, config.clusterPolicy(), retryBudget);
-        return ProxyFactory.create(config, invoker::invoke, interceptors, options.requestTimeout(), callbackExecutor,
+        return ProxyFactory.create(config, withCredentials(config, invoker), interceptors, options.requestTimeout(), callbackExecutor,
                 source == null ? directory.addresses().toString() : "registry");
+    }
+
+    /**
+     * Returns the end of a reference's interceptor chain: it adds the call's credentials, so that
+     * no client interceptor sees the token, then hands the call to the cluster.
+     */
+    private java.util.function.Function<RpcRequest, CompletableFuture<RpcResponse>> withCredentials(
+            ReferenceConfig<?> config, ClusterInvoker invoker) {
+        CallCredentials effective = config.credentials() != null ? config.credentials() : credentials;
+        if (effective == null || effective == CallCredentials.NONE) {
+            return invoker::invoke;
+        }
+        return request -> {
+            String token = effective.bearerToken(request.method());
+            return invoker.invoke(token == null ? request
+                    : request.withAttachments(Map.of(RpcContext.AUTHORIZATION_ATTACHMENT, "Bearer " + token)));
+        };
     }
 
     /** Closes connections to providers no reference routes to any more, so they stop reconnecting. */
@@ -258,8 +280,18 @@ public final class RpcClient implements AutoCloseable {
         private final List<ClientInterceptor> interceptors = new ArrayList<>();
         private Registry registry;
         private RetryBudget retryBudget;
+        private CallCredentials credentials;
 
         private Builder() {
+        }
+
+        /**
+         * Adds credentials to every call, unless its reference sets its own (default none). They
+         * are sent only over TLS unless {@link ClientOptions#allowInsecureCredentials()}.
+         */
+        public Builder credentials(CallCredentials credentials) {
+            this.credentials = Objects.requireNonNull(credentials, "credentials");
+            return this;
         }
 
         /**

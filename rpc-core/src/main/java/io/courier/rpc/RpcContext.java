@@ -4,6 +4,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.SocketAddress;
+import java.security.Principal;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -44,6 +45,15 @@ public final class RpcContext {
      * overriding its reference's tag: {@code RpcContext.withAttachment(RpcContext.TAG_ATTACHMENT, "canary")}.
      */
     public static final String TAG_ATTACHMENT = "courier.tag";
+
+    /**
+     * Reserved attachment carrying a call's credentials, {@code Bearer <token>}. Set by the
+     * consumer's {@link io.courier.rpc.auth.CallCredentials} (never write it yourself); sent
+     * only over TLS unless insecure credentials are allowed, consumed by the provider's
+     * {@link io.courier.rpc.auth.Authenticator} and removed from the attachments that
+     * interceptors, services and logs see.
+     */
+    public static final String AUTHORIZATION_ATTACHMENT = "authorization";
 
     private static final Logger log = LoggerFactory.getLogger(RpcContext.class);
     private static final ThreadLocal<RpcContext> CURRENT = new ThreadLocal<>();
@@ -104,7 +114,19 @@ public final class RpcContext {
      */
     public static RpcContext forServerCall(Map<String, String> incoming, long deadlineNanos, SocketAddress remote,
             ScheduledExecutorService scheduler) {
-        return new RpcContext(Map.of(), incoming, deadlineNanos, remote, new ServedCall(scheduler));
+        return forServerCall(incoming, deadlineNanos, remote, scheduler, null);
+    }
+
+    /**
+     * Creates the context of a call being served by an authenticated caller. Framework use.
+     *
+     * @param principal the caller as the server's {@link io.courier.rpc.auth.Authenticator}
+     *        established it, {@code null} when the server authenticates nobody
+     * @see #forServerCall(Map, long, SocketAddress, ScheduledExecutorService)
+     */
+    public static RpcContext forServerCall(Map<String, String> incoming, long deadlineNanos, SocketAddress remote,
+            ScheduledExecutorService scheduler, Principal principal) {
+        return new RpcContext(Map.of(), incoming, deadlineNanos, remote, new ServedCall(scheduler, principal));
     }
 
     /**
@@ -211,6 +233,16 @@ public final class RpcContext {
     }
 
     /**
+     * Returns the caller of the call being served, as the server's
+     * {@link io.courier.rpc.auth.Authenticator} established it before the call was queued; the
+     * same inside server interceptors and the service method. {@code null} on the consumer side
+     * and on a server that authenticates nobody. Never propagated to calls this call makes.
+     */
+    public Principal principal() {
+        return served == null ? null : served.principal;
+    }
+
+    /**
      * Whether the call being served was cancelled: its caller gave up (cancelled, timed out or
      * disconnected), or its deadline passed. A long-running service method may check this and
      * stop early; calls it makes to other services fail at once with
@@ -262,19 +294,22 @@ public final class RpcContext {
     }
 
     /**
-     * The mutable part of a served call's context: response attachments and cancellation. The
-     * map and the listener list are created only when first needed.
+     * The per-call part of a served call's context: the caller's principal, and the mutable
+     * response attachments and cancellation. The map and the listener list are created only
+     * when first needed.
      */
     private static final class ServedCall {
 
         private final ScheduledExecutorService scheduler;
+        private final Principal principal;
         private volatile Map<String, String> map;
         private volatile boolean cancelled;
         private List<Runnable> listeners;
         private boolean deadlineWatched;
 
-        ServedCall(ScheduledExecutorService scheduler) {
+        ServedCall(ScheduledExecutorService scheduler, Principal principal) {
             this.scheduler = scheduler;
+            this.principal = principal;
         }
 
         void addListener(Runnable listener, long deadlineNanos) {

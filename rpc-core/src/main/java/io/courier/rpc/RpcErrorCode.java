@@ -66,7 +66,11 @@ public enum RpcErrorCode {
     /** The caller cancelled the call; retry is not safe. */
     CANCELLED(14, false),
 
-    /** The caller could not be authenticated; retry will fail the same way. */
+    /**
+     * The caller could not be authenticated (missing, malformed, bad or expired credentials), or
+     * the consumer refused to send credentials over a connection without TLS; the call never
+     * ran, and retry will fail the same way.
+     */
     UNAUTHENTICATED(15, false),
 
     /** No provider address is known for the service; the call was never sent. */
@@ -79,7 +83,13 @@ public enum RpcErrorCode {
      * The request was never written to the network (the connection closed before the write, or
      * its outbound buffer was above the high water mark); retry is safe.
      */
-    NOT_SENT(18, true);
+    NOT_SENT(18, true),
+
+    /**
+     * The caller was authenticated, but its principal may not call this method. Refused before
+     * the call ran; retry is not safe: another provider refuses it the same way.
+     */
+    PERMISSION_DENIED(19, false);
 
     // Built while the class initializes, so a reused or negative number fails the first use of any
     // code (ExceptionInInitializerError) instead of silently decoding one status as another.

@@ -1,5 +1,7 @@
 package io.courier.rpc;
 
+import io.courier.rpc.auth.Authenticator;
+import io.courier.rpc.auth.Authorizer;
 import io.courier.rpc.config.ServerOptions;
 import io.courier.rpc.config.ServiceConfig;
 import io.courier.rpc.interceptor.AdmissionControl;
@@ -74,7 +76,8 @@ public final class RpcServer implements AutoCloseable {
         for (ServiceConfig<?> service : b.services) {
             serializers.allowTypesOf(service.serviceInterface());
         }
-        this.invokers = InvokerTable.of(b.services, List.copyOf(b.interceptors));
+        this.invokers = InvokerTable.of(b.services, List.copyOf(b.interceptors))
+                .withAuthentication(b.authenticator, b.authorizer);
         this.ownedExecutor = b.executor == null ? newBusinessExecutor(options) : null;
         this.transport = new ServerTransport(options, invokers, serializers,
                 b.executor == null ? ownedExecutor : b.executor, List.copyOf(b.admissions));
@@ -253,8 +256,31 @@ public final class RpcServer implements AutoCloseable {
         private Registry registry;
         private String advertisedHost;
         private final Set<String> tags = new java.util.LinkedHashSet<>();
+        private Authenticator authenticator;
+        private Authorizer authorizer;
 
         private Builder() {
+        }
+
+        /**
+         * Requires every call to authenticate: the authenticator turns its credentials into the
+         * principal of {@link RpcContext#principal()}, on the event loop before the call is
+         * queued, and calls it refuses end in {@link RpcErrorCode#UNAUTHENTICATED} without
+         * running or decoding anything (default: nobody is authenticated).
+         */
+        public Builder authenticator(Authenticator authenticator) {
+            this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
+            return this;
+        }
+
+        /**
+         * Refuses authenticated principals the methods the authorizer denies, with
+         * {@link RpcErrorCode#PERMISSION_DENIED}, before the call is queued (default: every
+         * authenticated caller may call every method). Needs an {@link #authenticator}.
+         */
+        public Builder authorizer(Authorizer authorizer) {
+            this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
+            return this;
         }
 
         /**

@@ -29,7 +29,7 @@ class LayeringTest {
     private static final List<Set<String>> LAYERS = List.of(
             Set.of("<api>"),
             Set.of("internal.protocol", "invoke", "serialization", "tls"),
-            Set.of("serialization.kryo", "serialization.json", "interceptor", "registry"),
+            Set.of("serialization.kryo", "serialization.json", "interceptor", "registry", "auth"),
             Set.of("observation", "cluster"),
             Set.of("config"),
             Set.of("internal.dispatch", "internal.proxy"),

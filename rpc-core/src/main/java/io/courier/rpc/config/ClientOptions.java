@@ -23,6 +23,7 @@ public final class ClientOptions {
     private final Duration reconnectDelayMin;
     private final Duration reconnectDelayMax;
     private final ClientTls tls;
+    private final boolean allowInsecureCredentials;
 
     private ClientOptions(Builder b) {
         this.requestTimeout = b.requestTimeout;
@@ -35,6 +36,7 @@ public final class ClientOptions {
         this.reconnectDelayMin = b.reconnectDelayMin;
         this.reconnectDelayMax = b.reconnectDelayMax;
         this.tls = b.tls;
+        this.allowInsecureCredentials = b.allowInsecureCredentials;
     }
 
     /** Returns a builder with default values. */
@@ -105,12 +107,22 @@ public final class ClientOptions {
         return tls;
     }
 
+    /**
+     * Whether calls may send credentials (a bearer token) over a connection without TLS, where
+     * anyone on the network path can read and replay them. Off by default: such calls fail with
+     * {@link io.courier.rpc.RpcErrorCode#UNAUTHENTICATED} and nothing is sent.
+     */
+    public boolean allowInsecureCredentials() {
+        return allowInsecureCredentials;
+    }
+
     @Override
     public String toString() {
         return "ClientOptions[requestTimeout=" + requestTimeout + ", connectTimeout=" + connectTimeout
                 + ", connectionsPerAddress=" + connectionsPerAddress + ", ioThreads=" + ioThreads + ", maxFrameSize="
                 + maxFrameSize + ", maxPendingCalls=" + maxPendingCalls + ", heartbeatInterval=" + heartbeatInterval
-                + ", reconnectDelay=" + reconnectDelayMin + ".." + reconnectDelayMax + (tls == null ? "" : ", tls=" + tls) + "]";
+                + ", reconnectDelay=" + reconnectDelayMin + ".." + reconnectDelayMax + (tls == null ? "" : ", tls=" + tls)
+                + (allowInsecureCredentials ? ", allowInsecureCredentials" : "") + "]";
     }
 
     /** Builds {@link ClientOptions}; not thread-safe. */
@@ -126,6 +138,7 @@ public final class ClientOptions {
         private Duration reconnectDelayMin = Duration.ofMillis(100);
         private Duration reconnectDelayMax = Duration.ofSeconds(10);
         private ClientTls tls;
+        private boolean allowInsecureCredentials;
 
         private Builder() {
         }
@@ -141,6 +154,7 @@ public final class ClientOptions {
             reconnectDelayMin = o.reconnectDelayMin;
             reconnectDelayMax = o.reconnectDelayMax;
             tls = o.tls;
+            allowInsecureCredentials = o.allowInsecureCredentials;
         }
 
         /** Sets the default call timeout (default 3 s). */
@@ -204,6 +218,16 @@ public final class ClientOptions {
          */
         public Builder tls(ClientTls tls) {
             this.tls = tls;
+            return this;
+        }
+
+        /**
+         * Sets whether credentials may be sent over connections without TLS (default false). Only
+         * for tests and networks where plaintext is acceptable: a bearer token sent in clear text
+         * can be read and replayed by anyone on the path.
+         */
+        public Builder allowInsecureCredentials(boolean allowInsecureCredentials) {
+            this.allowInsecureCredentials = allowInsecureCredentials;
             return this;
         }
 

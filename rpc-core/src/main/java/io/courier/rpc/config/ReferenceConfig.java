@@ -2,6 +2,7 @@ package io.courier.rpc.config;
 
 import io.courier.rpc.InvalidOptionException;
 import io.courier.rpc.RpcMethod;
+import io.courier.rpc.auth.CallCredentials;
 import io.courier.rpc.cluster.ClusterMode;
 import io.courier.rpc.cluster.ClusterPolicy;
 import io.courier.rpc.cluster.LoadBalancerFactory;
@@ -47,6 +48,7 @@ public final class ReferenceConfig<T> {
     private final boolean check;
     private final boolean async;
     private final ClientTls tls;
+    private final CallCredentials credentials;
 
     private ReferenceConfig(Builder<T> b) {
         this.serviceInterface = b.serviceInterface;
@@ -64,6 +66,7 @@ public final class ReferenceConfig<T> {
         this.check = b.check;
         this.async = b.async;
         this.tls = b.tls;
+        this.credentials = b.credentials;
     }
 
     /** Returns a builder for a reference to an interface. */
@@ -186,6 +189,11 @@ public final class ReferenceConfig<T> {
         return tls;
     }
 
+    /** Returns the credentials this reference's calls carry, or {@code null} for the client's. */
+    public CallCredentials credentials() {
+        return credentials;
+    }
+
     @Override
     public boolean equals(Object o) {
         return this == o || o instanceof ReferenceConfig<?> r
@@ -203,13 +211,14 @@ public final class ReferenceConfig<T> {
                 && fallbackToUntagged == r.fallbackToUntagged
                 && check == r.check
                 && async == r.async
-                && tls == r.tls;
+                && tls == r.tls
+                && Objects.equals(credentials, r.credentials);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(serviceInterface, version, group, addresses, timeout, methodTimeouts, retries,
-                loadBalancer, methodLoadBalancers, cluster, tag, fallbackToUntagged, check, async, tls);
+                loadBalancer, methodLoadBalancers, cluster, tag, fallbackToUntagged, check, async, tls, credentials);
     }
 
     @Override
@@ -237,6 +246,7 @@ public final class ReferenceConfig<T> {
         private boolean check;
         private boolean async;
         private ClientTls tls;
+        private CallCredentials credentials;
 
         private Builder(Class<T> serviceInterface) {
             Require.anInterface("serviceInterface", serviceInterface);
@@ -345,6 +355,15 @@ public final class ReferenceConfig<T> {
          */
         public Builder<T> tls(ClientTls tls) {
             this.tls = tls;
+            return this;
+        }
+
+        /**
+         * Sets the credentials this reference's calls carry, instead of the client's (default:
+         * the client's); {@link CallCredentials#NONE} sends none.
+         */
+        public Builder<T> credentials(CallCredentials credentials) {
+            this.credentials = Objects.requireNonNull(credentials, "credentials");
             return this;
         }
 

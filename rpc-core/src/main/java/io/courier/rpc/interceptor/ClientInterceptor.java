@@ -20,7 +20,9 @@ import java.util.concurrent.CompletableFuture;
  * outcome with future composition ({@code thenApply}, {@code whenComplete}) rather than by
  * waiting. Framework failures (timeouts, lost connections, limits) complete the future
  * exceptionally with an {@link io.courier.rpc.RpcException}; a business exception is a normal
- * {@link RpcResponse} whose {@link RpcResponse#exception()} is set.
+ * {@link RpcResponse} whose {@link RpcResponse#exception()} is set. A call's
+ * {@link io.courier.rpc.auth.CallCredentials} are added after the last interceptor, so no
+ * interceptor sees the token.
  */
 @FunctionalInterface
 public interface ClientInterceptor {

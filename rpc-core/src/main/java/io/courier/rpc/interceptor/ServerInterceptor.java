@@ -11,7 +11,9 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>Implementations must be thread-safe. {@link #intercept} runs on the business thread that
  * serves the call, after its arguments are decoded and with {@link io.courier.rpc.RpcContext}
- * bound (caller attachments, remote address, deadline). It may block as business code may, but
+ * bound (caller attachments, remote address, deadline, and the caller's
+ * {@link io.courier.rpc.RpcContext#principal() principal} when the server authenticates). The
+ * caller's credentials are not among the attachments: the server consumed them before dispatch. It may block as business code may, but
  * should decorate async outcomes with future composition. A business exception is a normal
  * {@link RpcResponse} with {@link RpcResponse#exception()} set; completing the future
  * exceptionally with an {@link io.courier.rpc.RpcException} answers with its status code.

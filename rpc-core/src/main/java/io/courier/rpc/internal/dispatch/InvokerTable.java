@@ -1,5 +1,7 @@
 package io.courier.rpc.internal.dispatch;
 
+import io.courier.rpc.auth.Authenticator;
+import io.courier.rpc.auth.Authorizer;
 import io.courier.rpc.invoke.MethodSignature;
 import io.courier.rpc.RpcException;
 import io.courier.rpc.config.ServiceConfig;
@@ -16,7 +18,9 @@ import java.util.Map;
 
 /**
  * The dispatch table of a server: service key, then method name and parameter descriptor, to
- * the {@link MethodInvoker} that runs it. Built once when the server is created.
+ * the {@link MethodInvoker} that runs it, with who may reach it: the server's
+ * {@link Authenticator} and {@link Authorizer}, which the dispatcher applies before the lookup
+ * and before queueing. Built once when the server is created.
  *
  * <p>Immutable and thread-safe.
  */
@@ -24,10 +28,40 @@ public final class InvokerTable {
 
     private final Map<String, Map<String, Map<String, MethodInvoker>>> services;
     private final List<ServiceConfig<?>> configs;
+    private final Authenticator authenticator;
+    private final Authorizer authorizer;
 
-    private InvokerTable(Map<String, Map<String, Map<String, MethodInvoker>>> services, List<ServiceConfig<?>> configs) {
+    private InvokerTable(Map<String, Map<String, Map<String, MethodInvoker>>> services, List<ServiceConfig<?>> configs,
+            Authenticator authenticator, Authorizer authorizer) {
         this.services = services;
         this.configs = configs;
+        this.authenticator = authenticator;
+        this.authorizer = authorizer;
+    }
+
+    /**
+     * Returns a table with the same invokers whose callers must authenticate, and may be refused
+     * methods. Called once, before the table is handed to the transport.
+     *
+     * @param authenticator establishes each caller's principal; {@code null} to authenticate nobody
+     * @param authorizer refuses principals methods; {@code null} to allow every authenticated caller
+     * @throws IllegalArgumentException when an authorizer is given without an authenticator
+     */
+    public InvokerTable withAuthentication(Authenticator authenticator, Authorizer authorizer) {
+        if (authorizer != null && authenticator == null) {
+            throw new IllegalArgumentException("An authorizer needs an authenticator to establish principals");
+        }
+        return new InvokerTable(services, configs, authenticator, authorizer);
+    }
+
+    /** Returns the authenticator every call must pass, or {@code null} when callers are not authenticated. */
+    public Authenticator authenticator() {
+        return authenticator;
+    }
+
+    /** Returns the authorizer of authenticated calls, or {@code null} when every authenticated caller is allowed. */
+    public Authorizer authorizer() {
+        return authorizer;
     }
 
     /**
@@ -65,7 +99,7 @@ public final class InvokerTable {
             }
             services.put(key, methods);
         }
-        return new InvokerTable(services, List.copyOf(configs));
+        return new InvokerTable(services, List.copyOf(configs), null, null);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.courier.rpc.internal.transport;
 
+import io.courier.rpc.RpcContext;
 import io.courier.rpc.RpcException;
 import io.courier.rpc.invoke.MethodMetadata;
 import io.courier.rpc.invoke.RpcRequest;
@@ -14,6 +15,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.Timer;
 import org.slf4j.Logger;
@@ -27,6 +29,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The consumer end of one connection: writes requests, and hands each response to the call it
  * answers, decoded on the call's completion executor when the body is large.
+ *
+ * <p>A call carrying credentials (the reserved {@link RpcContext#AUTHORIZATION_ATTACHMENT}) is
+ * sent only when the channel has an {@link SslHandler}, unless insecure credentials are
+ * allowed; otherwise it fails with {@link RpcErrorCode#UNAUTHENTICATED} before anything is written.
  *
  * <p>One instance per channel (it owns that channel's {@link PendingCalls}); {@link #send} is
  * thread-safe and may be called from any thread. Heartbeats and idle detection happen before it
@@ -49,11 +55,22 @@ final class ClientCallHandler extends ChannelInboundHandlerAdapter {
     private final Timer timer;
     private final int maxPendingCalls;
     private final ProtocolWarnings warnings;
+    private final boolean allowInsecureCredentials;
     private volatile Channel channel;
     private volatile PendingCalls pending;
 
     ClientCallHandler(FrameWriter writer, Serializer serializer, Timer timer, int maxPendingCalls,
             ProtocolWarnings warnings) {
+        this(writer, serializer, timer, maxPendingCalls, warnings, false);
+    }
+
+    /**
+     * @param allowInsecureCredentials whether calls carrying credentials may be sent over this
+     *        connection when it has no TLS
+     */
+    ClientCallHandler(FrameWriter writer, Serializer serializer, Timer timer, int maxPendingCalls,
+            ProtocolWarnings warnings, boolean allowInsecureCredentials) {
+        this.allowInsecureCredentials = allowInsecureCredentials;
         this.writer = writer;
         this.serializer = serializer;
         this.reader = new ResponseReader(serializer);
@@ -81,6 +98,14 @@ final class ClientCallHandler extends ChannelInboundHandlerAdapter {
         if (request.isCancelled()) {
             return CompletableFuture.failedFuture(new RpcException(RpcErrorCode.CANCELLED,
                     "Call " + method + " was cancelled before it was sent"));
+        }
+        if (!allowInsecureCredentials && request.attachments().containsKey(RpcContext.AUTHORIZATION_ATTACHMENT)
+                && ch.pipeline().get(SslHandler.class) == null) {
+            return CompletableFuture.failedFuture(RpcException.refusal(RpcErrorCode.UNAUTHENTICATED,
+                    "Refusing to send credentials for " + method + " to " + ch.remoteAddress()
+                    + " over a connection without TLS: enable TLS for this client, or, only where plaintext is "
+                    + "acceptable, allow it with ClientOptions.Builder.allowInsecureCredentials(true) "
+                    + "(courier.rpc.consumer.allow-insecure-credentials=true)"));
         }
         if (!ch.isWritable()) {
             return CompletableFuture.failedFuture(new RpcException(RpcErrorCode.NOT_SENT,

@@ -82,7 +82,7 @@ public final class ClientTransport implements AutoCloseable {
                             addTls(ch, key);
                         }
                         protocol.addTo(ch.pipeline(), "calls", new ClientCallHandler(writer, serializer, timer,
-                                options.maxPendingCalls(), warnings));
+                                options.maxPendingCalls(), warnings, options.allowInsecureCredentials()));
                     }
                 });
         if (options.tls() != null) {

@@ -14,6 +14,7 @@ import io.netty.channel.Channel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.security.Principal;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -21,7 +22,8 @@ import java.util.concurrent.CompletionException;
 
 /**
  * One admitted call, run on a business thread: decode the arguments, run the interceptors and
- * the method with the call's {@link RpcContext} bound, answer.
+ * the method with the call's {@link RpcContext} bound (its principal, and its attachments
+ * without the caller's credentials), answer.
  *
  * <p>Runs once, on one thread; {@link #cancel()} may come from any thread at any time: a call
  * cancelled while queued is skipped, one cancelled while running has its context marked
@@ -43,13 +45,17 @@ final class ServerCall implements Runnable {
     private final long budgetMillis;
     private final long deadlineNanos;
     private final ActiveCalls active;
+    private final Map<String, String> attachments;
+    private final Principal principal;
     private boolean admissionsReleased;
     private volatile boolean cancelled;
     private volatile RpcContext context;
 
     ServerCall(Channel channel, RequestMessage request, MethodInvoker invoker, Serializer serializer,
             ResponseSender sender, InFlightCalls inFlight, AdmissionControl[] admissions, ResponseSizeHint sizeHint,
-            long receivedNanos, ActiveCalls active) {
+            long receivedNanos, ActiveCalls active, Map<String, String> attachments, Principal principal) {
+        this.attachments = attachments;
+        this.principal = principal;
         this.sizeHint = sizeHint;
         this.active = active;
         this.channel = channel;
@@ -107,15 +113,15 @@ final class ServerCall implements Runnable {
             } finally {
                 request.release();
             }
-            context = RpcContext.forServerCall(request.attachments(), deadlineNanos, channel.remoteAddress(),
-                    channel.eventLoop());
+            context = RpcContext.forServerCall(attachments, deadlineNanos, channel.remoteAddress(),
+                    channel.eventLoop(), principal);
             this.context = context;
             if (cancelled) {
                 // The cancel came between the check above and publishing the context.
                 context.cancel();
             }
             long remaining = deadlineNanos == 0 ? 0 : Math.max(1, (deadlineNanos - System.nanoTime()) / 1_000_000);
-            RpcRequest call = new RpcRequest(invoker.metadata(), arguments, request.attachments(), remaining);
+            RpcRequest call = new RpcRequest(invoker.metadata(), arguments, attachments, remaining);
             try (RpcContext.Scope ignored = context.makeCurrent()) {
                 outcome = invoker.invoke(call);
             }

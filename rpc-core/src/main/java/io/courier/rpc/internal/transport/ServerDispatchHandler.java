@@ -22,13 +22,16 @@ import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.security.Principal;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Routes decoded requests to business threads and answers what can be answered without one:
- * unknown services, unknown serializers, malformed requests, a full executor. Passes cancel
+ * unauthenticated or unauthorized callers, unknown services, unknown serializers, malformed
+ * requests, a full executor. Authentication comes before the service lookup, so that a caller
+ * without credentials cannot probe which services exist. Passes cancel
  * frames, and the connection closing, on to the calls they concern.
  *
  * <p>Thread-safe and {@link ChannelHandler.Sharable}; one instance serves every connection of a
@@ -47,6 +50,7 @@ final class ServerDispatchHandler extends ChannelInboundHandlerAdapter {
     private final ChannelGroup channels;
     private final ProtocolWarnings warnings;
     private final AdmissionControl[] admissions;
+    private final CallAuthentication authentication;
     private final java.util.Map<MethodInvoker, ResponseSizeHint> sizeHints = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean shuttingDown;
 
@@ -60,6 +64,7 @@ final class ServerDispatchHandler extends ChannelInboundHandlerAdapter {
         this.channels = channels;
         this.warnings = warnings;
         this.admissions = admissions.toArray(new AdmissionControl[0]);
+        this.authentication = CallAuthentication.of(invokers.authenticator(), invokers.authorizer());
     }
 
     /** From now on, new calls are refused with {@link RpcErrorCode#SHUTTING_DOWN}. */
@@ -120,10 +125,22 @@ final class ServerDispatchHandler extends ChannelInboundHandlerAdapter {
                 answer(channel, request, RpcErrorCode.SERIALIZATION, "Unknown serialization id " + serializationId);
                 return;
             }
+            Principal principal = null;
             MethodInvoker invoker;
             try {
+                if (authentication != null) {
+                    principal = authentication.authenticate(channel, request);
+                }
                 invoker = invokers.lookup(request.serviceKey(), request.methodName(), request.parameterDescriptor());
+                if (authentication != null) {
+                    authentication.authorize(principal, invoker.metadata());
+                }
             } catch (RpcException e) {
+                if (e.code() == RpcErrorCode.UNAUTHENTICATED || e.code() == RpcErrorCode.PERMISSION_DENIED) {
+                    log.debug("Refused request {} {}#{} from {} on {}: {} {}", request.requestId(),
+                            request.serviceKey(), request.methodName(), channel.remoteAddress(), channel, e.code(),
+                            e.getMessage());
+                }
                 answer(channel, request, e.code(), e.getMessage());
                 return;
             }
@@ -139,7 +156,8 @@ final class ServerDispatchHandler extends ChannelInboundHandlerAdapter {
             inFlight.begin();
             ActiveCalls active = request.isOneWay() ? null : channel.attr(ActiveCalls.KEY).get();
             ServerCall call = new ServerCall(channel, request, invoker, serializer, sender, inFlight, admissions,
-                    sizeHints.computeIfAbsent(invoker, i -> new ResponseSizeHint()), receivedNanos, active);
+                    sizeHints.computeIfAbsent(invoker, i -> new ResponseSizeHint()), receivedNanos, active,
+                    CallAuthentication.withoutCredentials(request.attachments()), principal);
             if (active != null) {
                 active.add(request.requestId(), call);
             }

@@ -122,6 +122,9 @@ public class CourierRpcProperties {
          */
         private Map<String, ServiceConcurrencyLimit> concurrencyLimits = new LinkedHashMap<>();
 
+        /** Authentication of callers. */
+        private final ServerAuth auth = new ServerAuth();
+
         public boolean isEnabled() {
             return this.enabled;
         }
@@ -225,6 +228,64 @@ public class CourierRpcProperties {
         public void setConcurrencyLimits(Map<String, ServiceConcurrencyLimit> concurrencyLimits) {
             this.concurrencyLimits = concurrencyLimits;
         }
+
+        public ServerAuth getAuth() {
+            return this.auth;
+        }
+    }
+
+    /**
+     * How the provider authenticates callers. Calls must authenticate as soon as one source is
+     * present: an Authenticator bean, a JwtDecoder or AuthenticationManager bean (with Spring
+     * Security), or static tokens here.
+     */
+    public static class ServerAuth {
+
+        /**
+         * Static bearer tokens accepted by the provider, keyed by the principal name each one
+         * authenticates; for small setups, prefer a JwtDecoder bean elsewhere.
+         */
+        private Map<String, StaticToken> tokens = new LinkedHashMap<>();
+
+        public Map<String, StaticToken> getTokens() {
+            return this.tokens;
+        }
+
+        public void setTokens(Map<String, StaticToken> tokens) {
+            this.tokens = tokens;
+        }
+    }
+
+    /** One static bearer token and what its bearer may do. */
+    public static class StaticToken {
+
+        /** Bearer token value; keep it out of source control, for example ${COURIER_TOKEN_ALICE}. */
+        private String token;
+
+        /** Roles granted to the principal, without the ROLE_ prefix, for hasRole checks. */
+        private List<String> roles = new ArrayList<>();
+
+        public String getToken() {
+            return this.token;
+        }
+
+        public void setToken(String token) {
+            this.token = token;
+        }
+
+        public List<String> getRoles() {
+            return this.roles;
+        }
+
+        public void setRoles(List<String> roles) {
+            this.roles = roles;
+        }
+
+        @Override
+        public String toString() {
+            // Bound properties may be printed by diagnostics: never the token.
+            return "StaticToken[token=" + (token == null ? "none" : "[redacted]") + ", roles=" + roles + "]";
+        }
     }
 
     /** Consumer side: defaults of every {@code @RpcReference} and the client they share. */
@@ -280,6 +341,27 @@ public class CourierRpcProperties {
 
         /** Largest delay between two reconnect attempts. */
         private Duration reconnectDelayMax = Duration.ofSeconds(10);
+
+        /**
+         * Whether calls may send credentials over connections without TLS, where anyone on the
+         * path can read and replay them; without it such calls fail with UNAUTHENTICATED unsent.
+         */
+        private boolean allowInsecureCredentials = false;
+
+        /** Credentials sent with every call. */
+        private final ConsumerAuth auth = new ConsumerAuth();
+
+        public boolean isAllowInsecureCredentials() {
+            return this.allowInsecureCredentials;
+        }
+
+        public void setAllowInsecureCredentials(boolean allowInsecureCredentials) {
+            this.allowInsecureCredentials = allowInsecureCredentials;
+        }
+
+        public ConsumerAuth getAuth() {
+            return this.auth;
+        }
 
         public Duration getTimeout() {
             return this.timeout;
@@ -407,6 +489,35 @@ public class CourierRpcProperties {
 
         public void setReconnectDelayMax(Duration reconnectDelayMax) {
             this.reconnectDelayMax = reconnectDelayMax;
+        }
+    }
+
+    /** Credentials a consumer sends with its calls. */
+    public static class ConsumerAuth {
+
+        /** Fixed bearer token sent with every call (a service token); keep it out of source control. */
+        private String token;
+
+        /**
+         * Whether calls forward the bearer token of the current user's Spring Security
+         * authentication (an OAuth2 resource-server token), falling back to the fixed token.
+         */
+        private boolean forwardBearerToken = false;
+
+        public String getToken() {
+            return this.token;
+        }
+
+        public void setToken(String token) {
+            this.token = token;
+        }
+
+        public boolean isForwardBearerToken() {
+            return this.forwardBearerToken;
+        }
+
+        public void setForwardBearerToken(boolean forwardBearerToken) {
+            this.forwardBearerToken = forwardBearerToken;
         }
     }
 

@@ -76,6 +76,7 @@ final class PropertyMapping {
                 () -> b.reconnectDelay(consumer.getReconnectDelayMin(), consumer.getReconnectDelayMin()));
         set(p + "reconnect-delay-max", consumer.getReconnectDelayMax(),
                 () -> b.reconnectDelay(consumer.getReconnectDelayMin(), consumer.getReconnectDelayMax()));
+        b.allowInsecureCredentials(consumer.isAllowInsecureCredentials());
         // Checked here rather than per reference so that a bad default fails even without references.
         set(p + "retries", consumer.getRetries(),
                 () -> ReferenceConfig.builder(Runnable.class).retries(consumer.getRetries()));
