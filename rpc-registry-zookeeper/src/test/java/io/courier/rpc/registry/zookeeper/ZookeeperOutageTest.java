@@ -64,7 +64,9 @@ class ZookeeperOutageTest {
         providers.register(a);
         providers.register(b);
         CuratorFramework inspector = closeLater(ZookeeperTestSupport.inspector(server.getConnectString()));
-        await().atMost(Duration.ofSeconds(10)).until(() -> inspector.checkExists().forPath(providers.paths().providerPath(b)) != null);
+        // Both nodes first: registration runs in the background, and the listener's first list must hold both.
+        await().atMost(Duration.ofSeconds(10)).until(() -> inspector.checkExists().forPath(providers.paths().providerPath(a)) != null
+                && inspector.checkExists().forPath(providers.paths().providerPath(b)) != null);
         inspector.close();
         consumer.subscribe(GREETER, listener);
         await().atMost(Duration.ofSeconds(10)).until(() -> List.of(a, b).equals(listener.latest()));
