@@ -2,6 +2,8 @@ package io.courier.rpc.spring.boot.autoconfigure;
 
 import io.courier.rpc.RpcClient;
 import io.courier.rpc.RpcServer;
+import io.courier.rpc.config.ClientOptions;
+import io.courier.rpc.config.ServerOptions;
 import io.courier.rpc.config.ServiceConfig;
 import io.courier.rpc.interceptor.AccessLogInterceptor;
 import io.courier.rpc.interceptor.AdmissionControl;
@@ -14,6 +16,7 @@ import io.courier.rpc.spring.RpcReference;
 import io.courier.rpc.spring.RpcService;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -88,12 +91,23 @@ public final class CourierRpcAutoConfiguration {
     }
 
     @Bean
+    SslBundleTls courierRpcSslBundleTls(ObjectProvider<SslBundles> sslBundles) {
+        return new SslBundleTls(sslBundles);
+    }
+
+    @Bean
     @ConditionalOnMissingBean
     RpcClient courierRpcClient(CourierRpcProperties properties, Serializer serializer,
             ObjectProvider<Registry> registry, ObjectProvider<ClientInterceptor> interceptors, CourierRpcLimits limits,
-            ObjectProvider<RpcClientCustomizer> customizers) {
+            ObjectProvider<RpcClientCustomizer> customizers, SslBundleTls sslBundleTls) {
+        ClientOptions options = PropertyMapping.clientOptions(properties.getConsumer());
+        CourierRpcProperties.Ssl ssl = properties.getConsumer().getSsl();
+        if (ssl.getBundle() != null && !ssl.getBundle().isBlank()) {
+            options = options.toBuilder().tls(sslBundleTls.client(ssl.getBundle(), ssl.isVerifyHostname(),
+                    PropertyMapping.PREFIX + "consumer.ssl.bundle")).build();
+        }
         RpcClient.Builder builder = RpcClient.builder()
-                .options(PropertyMapping.clientOptions(properties.getConsumer()))
+                .options(options)
                 .serializer(serializer);
         registry.ifAvailable(builder::registry);
         interceptors.orderedStream().forEach(builder::interceptor);
@@ -112,9 +126,9 @@ public final class CourierRpcAutoConfiguration {
     @Bean(RpcReferenceAnnotationBeanPostProcessor.FACTORY_BEAN_NAME)
     RpcReferenceFactory courierRpcReferenceFactory(RpcClient client, CourierRpcProperties properties,
             ServiceOverrides overrides, Environment environment, ObjectProvider<Registry> registry,
-            CourierRpcLimits limits) {
+            CourierRpcLimits limits, SslBundleTls sslBundleTls) {
         return new RpcReferenceFactory(client, properties, overrides, environment, registry.getIfAvailable() != null,
-                limits);
+                limits, sslBundleTls);
     }
 
     /** Re-reads the limits when Spring Cloud reports changed properties. */
@@ -140,10 +154,16 @@ public final class CourierRpcAutoConfiguration {
                 ServiceOverrides overrides, Environment environment, ObjectProvider<Serializer> serializers,
                 ObjectProvider<Registry> registry, @Qualifier(EXECUTOR_BEAN_NAME) ObjectProvider<ExecutorService> executor,
                 ObjectProvider<ServerInterceptor> interceptors, ObjectProvider<AdmissionControl> admissionControls,
-                CourierRpcLimits limits, ObjectProvider<RpcServerCustomizer> customizers) {
+                CourierRpcLimits limits, ObjectProvider<RpcServerCustomizer> customizers, SslBundleTls sslBundleTls) {
             CourierRpcProperties.Server server = properties.getServer();
+            ServerOptions options = PropertyMapping.serverOptions(server);
+            CourierRpcProperties.ServerSsl ssl = server.getSsl();
+            if (ssl.getBundle() != null && !ssl.getBundle().isBlank()) {
+                options = options.toBuilder().tls(sslBundleTls.server(ssl.getBundle(), ssl.getClientAuth(),
+                        PropertyMapping.PREFIX + "server.ssl.bundle")).build();
+            }
             RpcServer.Builder builder = RpcServer.builder()
-                    .options(PropertyMapping.serverOptions(server))
+                    .options(options)
                     .tags(server.getTags().toArray(String[]::new));
             if (server.getAdvertisedHost() != null && !server.getAdvertisedHost().isBlank()) {
                 builder.advertisedHost(server.getAdvertisedHost());

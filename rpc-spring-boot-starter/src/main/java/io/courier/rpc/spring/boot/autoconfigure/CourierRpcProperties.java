@@ -2,6 +2,7 @@ package io.courier.rpc.spring.boot.autoconfigure;
 
 import io.courier.rpc.cluster.ClusterMode;
 import io.courier.rpc.cluster.LoadBalancers;
+import io.courier.rpc.tls.ClientAuth;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
@@ -125,6 +126,9 @@ public class CourierRpcProperties {
         /** Authentication of callers. */
         private final ServerAuth auth = new ServerAuth();
 
+        /** TLS on the server port. */
+        private final ServerSsl ssl = new ServerSsl();
+
         public boolean isEnabled() {
             return this.enabled;
         }
@@ -229,6 +233,10 @@ public class CourierRpcProperties {
             this.concurrencyLimits = concurrencyLimits;
         }
 
+        public ServerSsl getSsl() {
+            return this.ssl;
+        }
+
         public ServerAuth getAuth() {
             return this.auth;
         }
@@ -285,6 +293,68 @@ public class CourierRpcProperties {
         public String toString() {
             // Bound properties may be printed by diagnostics: never the token.
             return "StaticToken[token=" + (token == null ? "none" : "[redacted]") + ", roles=" + roles + "]";
+        }
+    }
+
+    /** TLS settings of a consumer or of one service's references. */
+    public static class Ssl {
+
+        /**
+         * Name of an SSL bundle (spring.ssl.bundle.pem.* or spring.ssl.bundle.jks.*) whose trust
+         * material verifies providers and whose key material, if any, is the client certificate
+         * for mutual TLS. Unset: plaintext. A bundle with reload-on-update reaches new
+         * connections without a restart.
+         */
+        private String bundle;
+
+        /** Whether the provider's certificate must name the host connected to (its address). */
+        private boolean verifyHostname = true;
+
+        public String getBundle() {
+            return this.bundle;
+        }
+
+        public void setBundle(String bundle) {
+            this.bundle = bundle;
+        }
+
+        public boolean isVerifyHostname() {
+            return this.verifyHostname;
+        }
+
+        public void setVerifyHostname(boolean verifyHostname) {
+            this.verifyHostname = verifyHostname;
+        }
+    }
+
+    /** TLS on the server port. */
+    public static class ServerSsl {
+
+        /**
+         * Name of an SSL bundle (spring.ssl.bundle.pem.* or spring.ssl.bundle.jks.*) holding the
+         * server's certificate and key, and the CAs trusted for client certificates. Unset:
+         * plaintext. A bundle with reload-on-update serves its new certificate to new
+         * connections without a restart; open connections keep theirs.
+         */
+        private String bundle;
+
+        /** Whether clients must (need), may (want) or do not (none) present a certificate. */
+        private ClientAuth clientAuth = ClientAuth.NONE;
+
+        public String getBundle() {
+            return this.bundle;
+        }
+
+        public void setBundle(String bundle) {
+            this.bundle = bundle;
+        }
+
+        public ClientAuth getClientAuth() {
+            return this.clientAuth;
+        }
+
+        public void setClientAuth(ClientAuth clientAuth) {
+            this.clientAuth = clientAuth;
         }
     }
 
@@ -351,12 +421,19 @@ public class CourierRpcProperties {
         /** Credentials sent with every call. */
         private final ConsumerAuth auth = new ConsumerAuth();
 
+        /** TLS to providers, for every reference without its own courier.rpc.services.*.ssl.bundle. */
+        private final Ssl ssl = new Ssl();
+
         public boolean isAllowInsecureCredentials() {
             return this.allowInsecureCredentials;
         }
 
         public void setAllowInsecureCredentials(boolean allowInsecureCredentials) {
             this.allowInsecureCredentials = allowInsecureCredentials;
+        }
+
+        public Ssl getSsl() {
+            return this.ssl;
         }
 
         public ConsumerAuth getAuth() {
@@ -709,6 +786,13 @@ public class CourierRpcProperties {
 
         /** Overrides per method of this service, keyed by method name (all overloads). */
         private Map<String, Method> methods = new LinkedHashMap<>();
+
+        /** TLS to this service's providers, instead of courier.rpc.consumer.ssl. */
+        private final Ssl ssl = new Ssl();
+
+        public Ssl getSsl() {
+            return this.ssl;
+        }
 
         public String getVersion() {
             return this.version;

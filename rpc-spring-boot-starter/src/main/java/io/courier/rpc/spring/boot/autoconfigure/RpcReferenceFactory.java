@@ -36,6 +36,7 @@ public final class RpcReferenceFactory {
     private final PropertyResolver placeholders;
     private final boolean hasRegistry;
     private final CourierRpcLimits limits;
+    private final SslBundleTls sslBundles;
     private final Map<ReferenceConfig<?>, Set<String>> injectionPoints = new LinkedHashMap<>();
 
     /**
@@ -43,15 +44,17 @@ public final class RpcReferenceFactory {
      *
      * @param hasRegistry whether the client finds the providers of references without an address of their own
      * @param limits told of each referenced interface, whose simple name may key a consumer limit
+     * @param sslBundles TLS settings of services with their own SSL bundle
      */
     RpcReferenceFactory(RpcClient client, CourierRpcProperties properties, ServiceOverrides overrides,
-            PropertyResolver placeholders, boolean hasRegistry, CourierRpcLimits limits) {
+            PropertyResolver placeholders, boolean hasRegistry, CourierRpcLimits limits, SslBundleTls sslBundles) {
         this.client = client;
         this.properties = properties;
         this.overrides = overrides;
         this.placeholders = placeholders;
         this.hasRegistry = hasRegistry;
         this.limits = limits;
+        this.sslBundles = sslBundles;
     }
 
     /** Returns the client every proxy is created by. */
@@ -188,6 +191,10 @@ public final class RpcReferenceFactory {
                 : consumer.isFallbackToUntagged());
         b.async(annotation.async());
         b.check(service.getCheck() != null ? service.getCheck() : consumer.isCheck());
+        CourierRpcProperties.Ssl ssl = service.getSsl();
+        if (ssl.getBundle() != null && !ssl.getBundle().isBlank()) {
+            b.tls(sslBundles.client(ssl.getBundle(), ssl.isVerifyHostname(), prefix + ".ssl.bundle"));
+        }
 
         try {
             return b.build();

@@ -28,15 +28,18 @@ final class ServiceOverrides {
 
     /** Settings of a service entry, in uniform form (lower case, no dashes). */
     private static final Set<String> SETTINGS = Set.of("version", "group", "weight", "timeout", "retries",
-            "loadbalancer", "address", "check", "cluster", "tag", "fallbacktountagged", "methods");
+            "loadbalancer", "address", "check", "cluster", "tag", "fallbacktountagged", "methods", "ssl");
 
     /** Settings of a method entry, in uniform form. */
     private static final Set<String> METHOD_SETTINGS = Set.of("timeout", "loadbalancer");
 
+    /** Settings of a service's ssl entry, in uniform form. */
+    private static final Set<String> SSL_SETTINGS = Set.of("bundle", "verifyhostname");
+
     private static final String EXPECTED = "courier.rpc.services[<fully qualified interface>].<setting> or "
             + "courier.rpc.services.<SimpleName>.<setting>, setting being version, group, weight, timeout, retries, "
-            + "load-balancer, address, check, cluster, tag, fallback-to-untagged, methods.<method>.timeout or "
-            + "methods.<method>.load-balancer; in YAML write a qualified key in quoted brackets: \"[com.acme.UserService]\":";
+            + "load-balancer, address, check, cluster, tag, fallback-to-untagged, methods.<method>.timeout, "
+            + "methods.<method>.load-balancer, ssl.bundle or ssl.verify-hostname; in YAML write a qualified key in quoted brackets: \"[com.acme.UserService]\":";
 
     private final Map<String, CourierRpcProperties.Service> services;
 
@@ -80,8 +83,11 @@ final class ServiceOverrides {
         String key = name.getElement(base, Form.ORIGINAL);
         String setting = n > base + 1 ? name.getElement(base + 1, Form.UNIFORM) : "";
         boolean known = services.containsKey(key) && SETTINGS.contains(setting)
-                && (setting.equals("methods") ? n == base + 4 && METHOD_SETTINGS.contains(name.getElement(base + 3, Form.UNIFORM))
-                        : n == base + 2);
+                && switch (setting) {
+                    case "methods" -> n == base + 4 && METHOD_SETTINGS.contains(name.getElement(base + 3, Form.UNIFORM));
+                    case "ssl" -> n == base + 3 && SSL_SETTINGS.contains(name.getElement(base + 2, Form.UNIFORM));
+                    default -> n == base + 2;
+                };
         if (!known) {
             var property = source.getConfigurationProperty(name);
             String original = original(name);
