@@ -38,7 +38,9 @@ import java.util.Set;
  *   <li>{@code 200} with the schema of the value type ({@code CompletableFuture<T>} and
  *       {@code CompletionStage<T>} count as {@code T}), or {@code 204} for {@code void};</li>
  *   <li>the error statuses of {@link HttpStatusMapping} and {@code default}, each an RFC 9457
- *       {@code application/problem+json} body whose {@code code} is Courier's error code name.</li>
+ *       {@code application/problem+json} body whose {@code code} is Courier's error code name;</li>
+ *   <li>for the console page, the extensions {@code x-courier-parameters} ({@code [{name, type}]}
+ *       with Java type names, in order) and {@code x-courier-returns} (the value type's Java name).</li>
  * </ul>
  * Value types are described by {@link JsonSchemaGenerator} under {@code components.schemas}.
  */
@@ -103,6 +105,8 @@ final class OpenApiDocument {
                             + " also accepts it and chooses the overload by the number of arguments "
                             + "or by parameter names.");
                 }
+                operation.set("x-courier-parameters", parameterList(method));
+                operation.put("x-courier-returns", method.valueType().getTypeName());
                 operation.set("requestBody", requestBody(method, schemas));
                 operation.set("responses", responses(method, schemas));
             }
@@ -128,6 +132,15 @@ final class OpenApiDocument {
         }
         methods.sort(Comparator.comparing(MethodMetadata::name).thenComparing(MethodMetadata::parameterDescriptor));
         return methods;
+    }
+
+    /** {@code [{"name", "type"}]} per parameter, in order: what the console shows and fills in. */
+    private ArrayNode parameterList(MethodMetadata method) {
+        ArrayNode list = nodes.arrayNode();
+        for (Parameter p : method.method().getParameters()) {
+            list.addObject().put("name", p.getName()).put("type", p.getParameterizedType().getTypeName());
+        }
+        return list;
     }
 
     private ObjectNode requestBody(MethodMetadata method, JsonSchemaGenerator schemas) {

@@ -12,7 +12,8 @@
  *   <li>{@link io.courier.rpc.internal.http.OpenApiDocument} and
  *       {@link io.courier.rpc.internal.http.JsonSchemaGenerator}: the OpenAPI 3.1 description of the
  *       exported services;</li>
- *   <li>the console page, static resources under {@code io/courier/rpc/internal/http/console/}.</li>
+ *   <li>{@link io.courier.rpc.internal.http.ConsolePage}: the console page, static resources under
+ *       {@code io/courier/rpc/internal/http/console/}.</li>
  * </ul>
  * Applications must not depend on these types.
  */
