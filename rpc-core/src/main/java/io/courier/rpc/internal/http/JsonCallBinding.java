@@ -143,6 +143,30 @@ final class JsonCallBinding {
                 + " at its own path", null, paths(candidates), null);
     }
 
+    /**
+     * Checks the {@code charset} parameter of a request's {@code Content-Type}: JSON is UTF-8
+     * (RFC 8259), so any other declared charset is refused before the body is read. The media type
+     * itself is not checked here ({@code curl -d} sends a form type unless told otherwise).
+     *
+     * @param contentType the header value, or {@code null} when absent
+     * @throws JsonCallException with {@code BAD_REQUEST} for a charset other than UTF-8
+     */
+    static void requireUtf8(String contentType) {
+        if (contentType == null) {
+            return;
+        }
+        for (String part : contentType.split(";")) {
+            String p = part.strip();
+            if (p.regionMatches(true, 0, "charset=", 0, 8)) {
+                String charset = p.substring(8).strip().replace("\"", "");
+                if (!charset.equalsIgnoreCase("utf-8") && !charset.equalsIgnoreCase("utf8")) {
+                    throw JsonCallException.badRequest("Content-Type charset " + charset
+                            + " is not supported; send JSON as UTF-8 (RFC 8259)");
+                }
+            }
+        }
+    }
+
     /** Whether a method has no JSON answer ({@code void}, {@code Void}, or a future of {@code Void}): HTTP 204. */
     static boolean returnsNothing(MethodMetadata method) {
         Type t = method.valueType();

@@ -231,6 +231,24 @@ class JsonCallBindingTest {
         assertThat(wide.getMessage()).contains("not UTF-8", "UTF-16");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"application/json; charset=ISO-8859-1", "application/json;charset=\"utf-16\"",
+            "text/plain; CHARSET=windows-1252"})
+    void aDeclaredCharsetOtherThanUtf8IsRefused(String contentType) {
+        JsonCallException e = catchThrowableOfType(JsonCallException.class, () -> JsonCallBinding.requireUtf8(contentType));
+
+        assertThat(e.code()).isEqualTo(RpcErrorCode.BAD_REQUEST);
+        assertThat(e.getMessage()).contains("is not supported; send JSON as UTF-8");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"application/json", "application/json; charset=UTF-8", "application/json;charset=\"utf8\"",
+            "application/x-www-form-urlencoded"})
+    void utf8OrNoCharsetIsAccepted(String contentType) {
+        JsonCallBinding.requireUtf8(contentType);
+        JsonCallBinding.requireUtf8(null);
+    }
+
     @Test
     void utf8WithAndWithoutAByteOrderMarkIsRead() {
         assertThat(binding.bind(overloads("get"), "java.lang.String",
