@@ -1,16 +1,5 @@
 package io.courier.rpc.internal.http;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import io.courier.rpc.RpcErrorCode;
-import io.courier.rpc.RpcException;
-import io.courier.rpc.config.ServiceConfig;
-import io.courier.rpc.internal.dispatch.InvokerTable;
-import io.courier.rpc.internal.dispatch.MethodInvoker;
-import io.courier.rpc.invoke.MethodMetadata;
-import io.courier.rpc.invoke.RpcRequest;
-import io.courier.rpc.invoke.RpcResponse;
-import io.courier.rpc.serialization.json.JsonSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,129 +8,32 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/**
- * The pieces composed the way the transport's HTTP handler will compose them, behind the JDK's
- * HTTP server: a reference for the wiring and a check that the pieces fit. Not the real server.
- */
+/** The pieces composed behind the JDK's HTTP server ({@link HttpTestServer}), called with {@code HttpClient}. */
 @Timeout(30)
 class HttpPiecesTogetherTest {
 
-    /** A small service with overloads, a void method and failures. */
-    public interface Greeter {
-        String greet(String name);
+    private static final String BASE = "/rpc/" + HttpTestServer.Greeter.class.getName() + "/";
 
-        int add(int a, int b);
-
-        int add(int a, int b, int c);
-
-        void forget(String name);
-
-        String fail(String why);
-
-        String limited();
-    }
-
-    static final class GreeterImpl implements Greeter {
-        @Override public String greet(String name) { return "Hello, " + name; }
-        @Override public int add(int a, int b) { return a + b; }
-        @Override public int add(int a, int b, int c) { return a + b + c; }
-        @Override public void forget(String name) { }
-        @Override public String fail(String why) { throw new IllegalStateException(why); }
-        @Override public String limited() { throw RpcException.refusal(RpcErrorCode.RATE_LIMITED, "Rate limit exceeded"); }
-    }
-
-    private static final String BASE = "/rpc/" + Greeter.class.getName() + "/";
-
-    private final JsonSerializer serializer = new JsonSerializer();
-    private final JsonMapper mapper = serializer.mapper();
-    private final List<ServiceConfig<?>> services = List.of(ServiceConfig.of(Greeter.class, new GreeterImpl()));
-    private final InvokerTable table = InvokerTable.of(services);
-    private final JsonCallBinding binding = new JsonCallBinding(serializer);
-    private final HttpStatusMapping statuses = new HttpStatusMapping(mapper, Duration.ofSeconds(1));
-    private final byte[] openApi = new OpenApiDocument(mapper, "greeter", "1").generateBytes(services);
-    private final ConsolePage console = new ConsolePage("/");
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private HttpServer server;
-    private URI root;
+    private HttpTestServer server;
+    private JsonMapper mapper;
 
     @BeforeEach
     void start() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/", this::handle);
-        server.start();
-        root = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        server = new HttpTestServer();
+        mapper = server.mapper();
     }
 
     @AfterEach
     void stop() {
-        server.stop(0);
-    }
-
-    private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            String path = exchange.getRequestURI().getRawPath();
-            if (exchange.getRequestMethod().equals("GET") && path.equals("/openapi.json")) {
-                send(exchange, 200, "application/json", openApi);
-                return;
-            }
-            if (exchange.getRequestMethod().equals("GET") && console.asset(path.substring(1)) != null) {
-                ConsolePage.Asset asset = console.asset(path.substring(1));
-                send(exchange, 200, asset.contentType(), asset.body());
-                return;
-            }
-            RpcPath target = RpcPath.parse(path);
-            if (target == null || !exchange.getRequestMethod().equals("POST")) {
-                problem(exchange, new RpcException(RpcErrorCode.METHOD_NOT_FOUND, "No route for " + path));
-                return;
-            }
-            byte[] body = exchange.getRequestBody().readAllBytes();
-            try {
-                JsonCallBinding.requireUtf8(exchange.getRequestHeaders().getFirst("Content-Type"));
-                List<MethodMetadata> overloads = table.overloads(target.serviceKey(), target.methodName()).stream()
-                        .map(MethodInvoker::metadata).toList();
-                JsonCallBinding.BoundCall call = binding.bind(overloads, target.parameterDescriptor(), body);
-                MethodInvoker invoker = table.lookup(target.serviceKey(), call.method().name(),
-                        call.method().parameterDescriptor());
-                RpcResponse response = invoker.invoke(new RpcRequest(invoker.metadata(), call.arguments(), null, 5_000))
-                        .get(5, TimeUnit.SECONDS);
-                if (response.hasException()) {
-                    problem(exchange, response.exception());
-                } else if (JsonCallBinding.returnsNothing(call.method())) {
-                    exchange.sendResponseHeaders(204, -1);
-                } else {
-                    send(exchange, 200, "application/json", binding.encodeResult(call.method(), response.value()));
-                }
-            } catch (RpcException e) {
-                problem(exchange, e);
-            } catch (Exception e) {
-                problem(exchange, new RpcException(RpcErrorCode.INTERNAL, "Call failed"));
-            }
-        }
-    }
-
-    private void problem(HttpExchange exchange, Throwable failure) throws IOException {
-        HttpStatusMapping.Problem problem = statuses.problem(failure);
-        if (problem.retryAfter() != null) {
-            exchange.getResponseHeaders().set("Retry-After", problem.retryAfter());
-        }
-        send(exchange, problem.status(), problem.contentType(), problem.body());
-    }
-
-    private static void send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", contentType);
-        exchange.sendResponseHeaders(status, body.length);
-        exchange.getResponseBody().write(body);
+        server.close();
     }
 
     @Test
@@ -202,7 +94,7 @@ class HttpPiecesTogetherTest {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return client.send(HttpRequest.newBuilder(root.resolve(path)).timeout(Duration.ofSeconds(10)).GET().build(),
+        return client.send(HttpRequest.newBuilder(server.root().resolve(path)).timeout(Duration.ofSeconds(10)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -211,7 +103,7 @@ class HttpPiecesTogetherTest {
     }
 
     private HttpResponse<String> post(String path, String body, String contentType) throws Exception {
-        return client.send(HttpRequest.newBuilder(root.resolve(path)).timeout(Duration.ofSeconds(10))
+        return client.send(HttpRequest.newBuilder(server.root().resolve(path)).timeout(Duration.ofSeconds(10))
                 .header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }

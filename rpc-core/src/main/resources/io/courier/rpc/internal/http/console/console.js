@@ -47,7 +47,8 @@
 
   function method(path, op) {
     var node = template.content.firstElementChild.cloneNode(true);
-    var name = decodeURIComponent(path.substring(path.lastIndexOf('/') + 1));
+    // The last segment is the method; an overload's "~descriptor" is left to the signature.
+    var name = decodeURIComponent(path.substring(path.lastIndexOf('/') + 1)).split('~')[0];
     node.dataset.search = (path + ' ' + (op.summary || '')).toLowerCase();
     node.querySelector('.name').textContent = name;
     node.querySelector('.signature').textContent = op.summary || '';
