@@ -16,6 +16,7 @@ import tools.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -60,7 +61,6 @@ final class HttpTestServer implements AutoCloseable {
     private final byte[] openApi = new OpenApiDocument(mapper, "greeter", "1").generateBytes(services);
     private final ConsolePage console = new ConsolePage("/");
     private final HttpServer server;
-    private final List<String> extraPages = new java.util.ArrayList<>();
 
     /** Starts on a free port of 127.0.0.1. */
     HttpTestServer() throws IOException {
@@ -71,7 +71,7 @@ final class HttpTestServer implements AutoCloseable {
 
     /** Serves an extra HTML page (a test driver) at a path. */
     void page(String path, String html) {
-        byte[] body = html.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] body = html.getBytes(StandardCharsets.UTF_8);
         server.createContext(path, exchange -> {
             try (exchange) {
                 send(exchange, 200, "text/html; charset=utf-8", body);
@@ -93,7 +93,6 @@ final class HttpTestServer implements AutoCloseable {
     public void close() {
         server.stop(0);
     }
-
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
@@ -131,8 +130,12 @@ final class HttpTestServer implements AutoCloseable {
                 }
             } catch (RpcException e) {
                 problem(exchange, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                problem(exchange, new RpcException(RpcErrorCode.INTERNAL, "Interrupted"));
             } catch (Exception e) {
-                problem(exchange, new RpcException(RpcErrorCode.INTERNAL, "Call failed"));
+                // The real handler logs this with the channel and request id; a test fixture just answers.
+                problem(exchange, new RpcException(RpcErrorCode.INTERNAL, "Call failed: " + e));
             }
         }
     }
