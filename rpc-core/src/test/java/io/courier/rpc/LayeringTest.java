@@ -33,6 +33,7 @@ class LayeringTest {
             Set.of("observation", "cluster"),
             Set.of("config"),
             Set.of("internal.dispatch", "internal.proxy"),
+            Set.of("internal.http"),
             Set.of("internal.transport"),
             Set.of("<bootstrap>"));
 

@@ -121,6 +121,28 @@ public final class InvokerTable {
         return invoker;
     }
 
+    /**
+     * Returns every overload of a method name, for callers that choose the overload themselves
+     * (the HTTP binding), sorted by parameter descriptor.
+     *
+     * @throws RpcException with {@link RpcErrorCode#SERVICE_NOT_FOUND} or {@link RpcErrorCode#METHOD_NOT_FOUND}
+     */
+    public List<MethodInvoker> overloads(String serviceKey, String methodName) {
+        Map<String, Map<String, MethodInvoker>> methods = services.get(serviceKey);
+        if (methods == null) {
+            throw new RpcException(RpcErrorCode.SERVICE_NOT_FOUND, "Service " + serviceKey + " is not exported here");
+        }
+        Map<String, MethodInvoker> overloads = methods.get(methodName);
+        if (overloads == null) {
+            throw new RpcException(RpcErrorCode.METHOD_NOT_FOUND,
+                    "Service " + serviceKey + " has no method " + methodName);
+        }
+        return overloads.entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
+                .map(Map.Entry::getValue)
+                .toList();
+    }
+
     /** Returns the exported services in export order. */
     public List<ServiceConfig<?>> services() {
         return configs;

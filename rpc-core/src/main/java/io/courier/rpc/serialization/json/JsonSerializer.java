@@ -85,6 +85,15 @@ public final class JsonSerializer implements Serializer {
         return new JsonSerializer();
     }
 
+    /**
+     * Returns the mapper this serializer reads and writes with, for other JSON bindings of the
+     * same values (the HTTP binding), so that they follow the same rules. Jackson 3 mappers are
+     * immutable; default typing is off.
+     */
+    public JsonMapper mapper() {
+        return mapper;
+    }
+
     @Override
     public byte id() {
         return ID;
