@@ -16,6 +16,8 @@ import io.courier.rpc.spring.RpcReference;
 import io.courier.rpc.spring.RpcService;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -185,8 +187,9 @@ public final class CourierRpcAutoConfiguration {
 
         @Bean
         @ConditionalOnMissingBean
-        CourierRpcServerLifecycle courierRpcServerLifecycle(RpcServer server) {
-            return new CourierRpcServerLifecycle(server);
+        CourierRpcServerLifecycle courierRpcServerLifecycle(RpcServer server, ApplicationEventPublisher events,
+                ConfigurableEnvironment environment) {
+            return new CourierRpcServerLifecycle(server, events, environment);
         }
 
         @Bean
