@@ -76,6 +76,8 @@ public final class CourierRpcAutoConfiguration {
     @Bean
     ServiceOverrides courierRpcServiceOverrides(CourierRpcProperties properties, ResourceLoader resourceLoader,
             Environment environment) {
+        // Every Courier bean needs these overrides: the whole configuration is checked here, once.
+        UnknownPropertiesCheck.check(environment, resourceLoader.getClassLoader());
         return new ServiceOverrides(properties.getServices(), resourceLoader.getClassLoader(),
                 ConfigurationPropertySources.get(environment));
     }

@@ -43,6 +43,20 @@ public class CourierRpcProperties {
      */
     private Map<String, Service> services = new LinkedHashMap<>();
 
+    /**
+     * Whether a courier.rpc.* key that no setting has fails startup, naming the nearest valid key
+     * (a typo otherwise silently leaves the default in place).
+     */
+    private boolean failOnUnknownProperties = true;
+
+    public boolean isFailOnUnknownProperties() {
+        return this.failOnUnknownProperties;
+    }
+
+    public void setFailOnUnknownProperties(boolean failOnUnknownProperties) {
+        this.failOnUnknownProperties = failOnUnknownProperties;
+    }
+
     public Server getServer() {
         return this.server;
     }
