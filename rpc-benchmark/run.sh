@@ -235,5 +235,5 @@ step "Writing $OUT_MD and $OUT_SVG"
 java -cp "$CP" io.courier.rpc.benchmark.report.ReportWriter --results="$results_json" --jmh="$jmh_json" \
   --scaling="$scaling_json" --tls="$tls_json" \
   --md="$OUT_MD" --svg="$OUT_SVG" --command="$COMMAND" --jvm-flags="$JVM_FLAGS" --prewarm="$PREWARM_SECONDS" \
-  --load="1/5/15-minute load average before: $load_before; after: $load_after"
+  --tls-prewarm="$TLS_PREWARM_SECONDS" --load="1/5/15-minute load average before: $load_before; after: $load_after"
 printf '\nDone: %s, %s (work files in %s)\n' "$OUT_MD" "$OUT_SVG" "$WORK"

@@ -28,7 +28,7 @@ import java.util.Set;
  * <pre>
  * java -cp ... io.courier.rpc.benchmark.report.ReportWriter [--results=results.jsonl] [--jmh=jmh.json]
  *     [--scaling=scaling.jsonl] [--tls=tls.jsonl] --md=docs/benchmarks.md --svg=docs/benchmarks.svg --command="..."
- *     --jvm-flags="..." --prewarm=60 [--load="..."]
+ *     --jvm-flags="..." --prewarm=60 [--tls-prewarm=30] [--load="..."]
  * </pre>
  *
  * <p>Each results file may be missing or empty (its phase was skipped): its sections are left out.
@@ -52,12 +52,14 @@ public final class ReportWriter {
     private final String command;
     private final String jvmFlags;
     private final String prewarmSeconds;
+    private final String tlsPrewarmSeconds;
     private final String load;
     private final ZonedDateTime date;
 
     private ReportWriter(List<RunResult> results, List<RunResult> scaling, List<RunResult> tls, List<JmhResult> jmh,
             MachineInfo machine,
-            String command, String jvmFlags, String prewarmSeconds, String load, ZonedDateTime date) {
+            String command, String jvmFlags, String prewarmSeconds, String tlsPrewarmSeconds, String load,
+            ZonedDateTime date) {
         this.results = results;
         this.scaling = scaling;
         this.tls = tls;
@@ -66,6 +68,7 @@ public final class ReportWriter {
         this.command = command;
         this.jvmFlags = jvmFlags;
         this.prewarmSeconds = prewarmSeconds;
+        this.tlsPrewarmSeconds = tlsPrewarmSeconds;
         this.load = load;
         this.date = date;
     }
@@ -89,6 +92,7 @@ public final class ReportWriter {
         }
         ReportWriter report = new ReportWriter(results, scaling, tls, jmh, MachineInfo.current(),
                 args.getOrDefault("command", "?"), args.getOrDefault("jvm-flags", "?"), args.getOrDefault("prewarm", "?"),
+                args.getOrDefault("tls-prewarm", "?"),
                 args.getOrDefault("load", "not recorded"), ZonedDateTime.now(ZoneOffset.UTC));
         write(Path.of(require(args, "md")), report.markdown());
         write(Path.of(require(args, "svg")), report.svg());
@@ -151,11 +155,13 @@ public final class ReportWriter {
                 .append(machine.cores()).append("; a low sum at low throughput is a stall: callers waiting while ")
                 .append("the CPU idles.\n");
         md.append("- Ratios divide by the raw Netty reference of the same run, mode and concurrency.\n\n");
-        md.append("| Contender | What runs |\n|---|---|\n");
-        for (String name : ResultGroup.contenders(results)) {
-            md.append("| ").append(name).append(" | ").append(Contenders.byName(name).description()).append(" |\n");
+        if (!results.isEmpty()) {
+            md.append("| Contender | What runs |\n|---|---|\n");
+            for (String name : ResultGroup.contenders(results)) {
+                md.append("| ").append(name).append(" | ").append(Contenders.byName(name).description()).append(" |\n");
+            }
+            md.append('\n');
         }
-        md.append('\n');
         List<ResultGroup> groups = ResultGroup.of(results);
         TargetsSection.append(md, groups);
         for (ResultGroup g : groups) {
@@ -177,7 +183,7 @@ public final class ReportWriter {
             md.append('\n');
         }
         ScalingSection.append(md, scaling);
-        TlsSection.append(md, tls);
+        TlsSection.append(md, tls, tlsPrewarmSeconds);
         if (!jmh.isEmpty()) {
             md.append("## Codec microbenchmarks (JMH, `-prof gc`)\n\n");
             md.append("Encode and decode of one frame or body per operation, on one thread; B/op is ")

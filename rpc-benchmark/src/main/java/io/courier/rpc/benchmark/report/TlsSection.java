@@ -29,15 +29,16 @@ final class TlsSection {
     private TlsSection() {
     }
 
-    /** Appends the section to {@code md}, or nothing when there are no getUser results. */
-    static void append(StringBuilder md, List<RunResult> results) {
+    /** Appends the section to {@code md}, or nothing when there are no getUser results; the prewarm is for the text. */
+    static void append(StringBuilder md, List<RunResult> results, String prewarmSeconds) {
         List<ResultGroup> groups = ResultGroup.of(results.stream().filter(r -> r.method().equals(METHOD)).toList());
         if (groups.isEmpty()) {
             return;
         }
         md.append("## TLS\n\n");
         md.append("A separate phase of `run.sh` (`TLS=0` skips it), with its own server and client JVMs per ")
-                .append("contender and mode: getUser over plaintext `").append(PLAINTEXT)
+                .append("contender and mode (the client prewarms for ").append(prewarmSeconds)
+                .append(" s with a mix of all four methods): getUser over plaintext `").append(PLAINTEXT)
                 .append("` next to the same Courier over TLS. The server writes a new self-signed EC P-256 ")
                 .append("certificate for 127.0.0.1 at start-up; the client trusts it and verifies the host name; ")
                 .append("no client certificate. The client keeps one connection, so the handshake is not in the ")

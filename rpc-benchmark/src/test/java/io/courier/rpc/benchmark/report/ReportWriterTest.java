@@ -39,7 +39,7 @@ class ReportWriterTest {
         Path svg = dir.resolve("docs/benchmarks.svg");
         ReportWriter.main(new String[] {"--results=" + (results == null ? "" : results),
                 "--scaling=" + (scaling == null ? "" : scaling), "--tls=" + (tls == null ? "" : tls), "--md=" + md, "--svg=" + svg, "--command=PREWARM_SECONDS=1 SCALING=1 rpc-benchmark/run.sh",
-                "--jvm-flags=-Xmx1g", "--prewarm=1"});
+                "--jvm-flags=-Xmx1g", "--prewarm=1", "--tls-prewarm=3"});
         String chart = Files.readString(svg);
         assertThat(chart).startsWith("<svg").endsWith("</svg>\n");
         if (results != null) {
@@ -148,6 +148,7 @@ class ReportWriterTest {
 
         assertThat(markdown)
                 .contains("## TLS")
+                .contains("(the client prewarms for 3 s with a mix of all four methods)")
                 .contains("| courier-tls-openssl | Courier as `courier`, over TLS")
                 .contains("### getUser, async, 32 callers (warm-up 5 s, measurement 10 s)")
                 .contains("| Contender | ops/s | × plaintext | p50 µs | p99 µs | client cores | server cores "
@@ -177,6 +178,8 @@ class ReportWriterTest {
                 .contains("`courier-tls-openssl` ops/s ≥ 0.7 × plaintext `courier`: met** (async, 32 callers: 0.80 ✅).")
                 .doesNotContain("## Targets")
                 .doesNotContain("## Run 1");
+        // No main suite, no (empty) contender table in the setup: the only one is the TLS section's.
+        assertThat(markdown.indexOf("| Contender | What runs |")).isGreaterThan(markdown.indexOf("## TLS"));
     }
 
     @Test
