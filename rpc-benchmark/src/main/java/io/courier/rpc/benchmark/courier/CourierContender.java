@@ -12,6 +12,7 @@ import io.courier.rpc.benchmark.contender.Contender;
 import io.courier.rpc.config.ClientOptions;
 import io.courier.rpc.config.ReferenceConfig;
 import io.courier.rpc.config.ServerOptions;
+import io.courier.rpc.config.Transport;
 import io.courier.rpc.serialization.kryo.KryoSerializer;
 import io.courier.rpc.tls.TlsProvider;
 
@@ -105,11 +106,17 @@ public final class CourierContender implements Contender {
                 : "Courier 0.1.0-SNAPSHOT, plain API, Kryo, default options (server: 200 business threads)";
     }
 
+    /** NIO when the raw references use it too ({@code -Dcourier.rpc.transport.nio=true}), else Courier's default. */
+    private static Transport transport() {
+        return Boolean.getBoolean("courier.rpc.transport.nio") ? Transport.NIO : Transport.AUTO;
+    }
+
     @Override
     public RunningServer startServer(String host, int port) {
         FixedUserService service = new FixedUserService();
         RpcServer.Builder builder = RpcServer.builder()
-                .options(ServerOptions.builder().host(host).port(port).tls(tls == null ? null : tls.server()).build())
+                .options(ServerOptions.builder().host(host).port(port).transport(transport())
+                        .tls(tls == null ? null : tls.server()).build())
                 .serializer(KryoSerializer.ofDefaults())
                 .service(UserService.class, service)
                 .service(AsyncUserService.class, AsyncUserService.over(service))
@@ -139,10 +146,8 @@ public final class CourierContender implements Contender {
 
     @Override
     public ClientAdapter connect(String host, int port) {
-        RpcClient.Builder builder = RpcClient.builder().serializer(KryoSerializer.ofDefaults());
-        if (tls != null) {
-            builder.options(ClientOptions.builder().tls(tls.client()).build());
-        }
+        RpcClient.Builder builder = RpcClient.builder().serializer(KryoSerializer.ofDefaults())
+                .options(ClientOptions.builder().transport(transport()).tls(tls == null ? null : tls.client()).build());
         if (inline) {
             builder.callbackExecutor(Runnable::run);
         }
