@@ -5,6 +5,7 @@ import io.courier.rpc.auth.Authorizer;
 import io.courier.rpc.config.ServerOptions;
 import io.courier.rpc.config.ServiceConfig;
 import io.courier.rpc.interceptor.AdmissionControl;
+import io.courier.rpc.interceptor.RpcExceptionMapper;
 import io.courier.rpc.interceptor.ServerInterceptor;
 import io.courier.rpc.internal.dispatch.InvokerTable;
 import io.courier.rpc.internal.protocol.RpcFrame;
@@ -76,7 +77,12 @@ public final class RpcServer implements AutoCloseable {
         for (ServiceConfig<?> service : b.services) {
             serializers.allowTypesOf(service.serviceInterface());
         }
-        this.invokers = InvokerTable.of(b.services, List.copyOf(b.interceptors))
+        List<ServerInterceptor> interceptors = new ArrayList<>(b.interceptors);
+        if (!b.exceptionMappers.isEmpty()) {
+            // Innermost: every other interceptor sees the mapped code.
+            interceptors.add(new ExceptionMappingInterceptor(b.exceptionMappers));
+        }
+        this.invokers = InvokerTable.of(b.services, List.copyOf(interceptors))
                 .withAuthentication(b.authenticator, b.authorizer);
         this.ownedExecutor = b.executor == null ? newBusinessExecutor(options) : null;
         this.transport = new ServerTransport(options, invokers, serializers,
@@ -251,6 +257,7 @@ public final class RpcServer implements AutoCloseable {
         private final List<ServiceConfig<?>> services = new ArrayList<>();
         private final List<Serializer> serializers = new ArrayList<>();
         private final List<ServerInterceptor> interceptors = new ArrayList<>();
+        private final List<RpcExceptionMapper> exceptionMappers = new ArrayList<>();
         private final List<AdmissionControl> admissions = new ArrayList<>();
         private ExecutorService executor;
         private Registry registry;
@@ -309,6 +316,15 @@ public final class RpcServer implements AutoCloseable {
         /** Adds a server interceptor; interceptors run in the order added, the first outermost. */
         public Builder interceptor(ServerInterceptor interceptor) {
             interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+            return this;
+        }
+
+        /**
+         * Adds a mapper of business exceptions to error codes; mappers are asked in the order
+         * added, and the first that maps an exception decides the code its caller gets.
+         */
+        public Builder exceptionMapper(RpcExceptionMapper mapper) {
+            exceptionMappers.add(Objects.requireNonNull(mapper, "mapper"));
             return this;
         }
 

@@ -8,6 +8,7 @@ import io.courier.rpc.config.ServiceConfig;
 import io.courier.rpc.interceptor.AccessLogInterceptor;
 import io.courier.rpc.interceptor.AdmissionControl;
 import io.courier.rpc.interceptor.ClientInterceptor;
+import io.courier.rpc.interceptor.RpcExceptionMapper;
 import io.courier.rpc.interceptor.ServerInterceptor;
 import io.courier.rpc.registry.Registry;
 import io.courier.rpc.serialization.Serializer;
@@ -158,7 +159,8 @@ public final class CourierRpcAutoConfiguration {
                 ServiceOverrides overrides, Environment environment, ObjectProvider<Serializer> serializers,
                 ObjectProvider<Registry> registry, @Qualifier(EXECUTOR_BEAN_NAME) ObjectProvider<ExecutorService> executor,
                 ObjectProvider<ServerInterceptor> interceptors, ObjectProvider<AdmissionControl> admissionControls,
-                CourierRpcLimits limits, ObjectProvider<RpcServerCustomizer> customizers, SslBundleTls sslBundleTls) {
+                CourierRpcLimits limits, ObjectProvider<RpcServerCustomizer> customizers, SslBundleTls sslBundleTls,
+                ObjectProvider<RpcExceptionMapper> exceptionMappers) {
             CourierRpcProperties.Server server = properties.getServer();
             ServerOptions options = PropertyMapping.serverOptions(server);
             CourierRpcProperties.ServerSsl ssl = server.getSsl();
@@ -179,6 +181,7 @@ public final class CourierRpcAutoConfiguration {
             acceptedSerializers(properties, serializers).forEach(builder::serializer);
             executor.ifAvailable(builder::executor);
             interceptors.orderedStream().forEach(builder::interceptor);
+            exceptionMappers.orderedStream().forEach(builder::exceptionMapper);
             // Rate first: refusing there is cheapest and leaves the concurrency counts alone.
             builder.admissionControl(limits.serverRateLimiter());
             builder.admissionControl(limits.serverConcurrencyLimiter());
