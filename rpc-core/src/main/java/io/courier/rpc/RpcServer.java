@@ -64,6 +64,7 @@ public final class RpcServer implements AutoCloseable {
     private final String advertisedHost;
     private final Set<String> tags;
     private final List<ProviderInstance> registered = new ArrayList<>();
+    private boolean withdrawn;
     private State state = State.NEW;
     private InetSocketAddress boundAddress;
 
@@ -213,6 +214,43 @@ public final class RpcServer implements AutoCloseable {
     }
 
     /**
+     * Withdraws this server's services from its registry, so that consumers stop choosing it,
+     * while it keeps serving the calls that still come (for example when the application stops
+     * accepting traffic before a shutdown). Idempotent; {@link #announce()} undoes it.
+     */
+    public synchronized void withdraw() {
+        if (state == State.STARTED && !withdrawn && registry != null) {
+            withdrawn = true;
+            unregisterAll();
+            log.info("Withdrew {} services from the registry", registered.size());
+        }
+    }
+
+    /** Announces the services again after {@link #withdraw()}; does nothing otherwise. */
+    public synchronized void announce() {
+        if (state == State.STARTED && withdrawn && registry != null) {
+            withdrawn = false;
+            registered.forEach(registry::register);
+            log.info("Announced {} services to the registry again", registered.size());
+        }
+    }
+
+    /** Whether the services are withdrawn from the registry while the server runs. */
+    public synchronized boolean isWithdrawn() {
+        return withdrawn;
+    }
+
+    private void unregisterAll() {
+        for (ProviderInstance instance : registered) {
+            try {
+                registry.unregister(instance);
+            } catch (RuntimeException e) {
+                log.warn("Cannot unregister {} from the registry", instance.serviceKey(), e);
+            }
+        }
+    }
+
+    /**
      * Stops accepting, drains in-flight calls up to the shutdown grace, then closes connections
      * and threads. Idempotent.
      */
@@ -225,13 +263,7 @@ public final class RpcServer implements AutoCloseable {
             state = State.CLOSED;
         }
         // Withdraw from the registry first, so consumers stop sending before we drain.
-        for (ProviderInstance instance : registered) {
-            try {
-                registry.unregister(instance);
-            } catch (RuntimeException e) {
-                log.warn("Cannot unregister {} from the registry", instance.serviceKey(), e);
-            }
-        }
+        unregisterAll();
         transport.close(options.shutdownGrace());
         if (ownedExecutor != null) {
             ownedExecutor.shutdown();

@@ -48,7 +48,7 @@ class ExceptionMappingTest {
 
     @Test
     void aMappedExceptionReachesTheCallerWithItsCodeAndMessage() {
-        start(RpcExceptionMapper.of(ItemNotFoundException.class, RpcErrorCode.NOT_FOUND),
+        start(RpcExceptionMapper.of(EchoService.ItemNotFoundException.class, RpcErrorCode.NOT_FOUND),
                 RpcExceptionMapper.of(IllegalStateException.class, RpcErrorCode.INVALID_ARGUMENT));
 
         RpcException notFound = catchThrowableOfType(RpcException.class, () -> echo.failChecked("no item 7"));
@@ -75,8 +75,8 @@ class ExceptionMappingTest {
     @Test
     void theFirstMapperThatMapsWinsAndUnmappedExceptionsStayApplicationErrors() {
         start((exception, method) -> null,
-                RpcExceptionMapper.of(ItemNotFoundException.class, RpcErrorCode.NOT_FOUND),
-                RpcExceptionMapper.of(ItemNotFoundException.class, RpcErrorCode.INVALID_ARGUMENT));
+                RpcExceptionMapper.of(EchoService.ItemNotFoundException.class, RpcErrorCode.NOT_FOUND),
+                RpcExceptionMapper.of(EchoService.ItemNotFoundException.class, RpcErrorCode.INVALID_ARGUMENT));
 
         assertThat(catchThrowableOfType(RpcException.class, () -> echo.failChecked("x")).code())
                 .isEqualTo(RpcErrorCode.NOT_FOUND);

@@ -17,7 +17,10 @@ import io.courier.rpc.spring.RpcReference;
 import io.courier.rpc.spring.RpcService;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.ReadinessState;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.ApplicationListener;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -188,6 +191,22 @@ public final class CourierRpcAutoConfiguration {
             admissionControls.orderedStream().forEach(builder::admissionControl);
             customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
             return builder.build();
+        }
+
+        /**
+         * Withdraws the services from the registry as soon as the application refuses traffic
+         * (readiness REFUSING_TRAFFIC, e.g. at the start of a graceful shutdown or when an
+         * operator says so), and announces them again when it accepts traffic.
+         */
+        @Bean
+        ApplicationListener<AvailabilityChangeEvent<ReadinessState>> courierRpcReadinessListener(RpcServer server) {
+            return event -> {
+                if (event.getState() == ReadinessState.REFUSING_TRAFFIC) {
+                    server.withdraw();
+                } else {
+                    server.announce();
+                }
+            };
         }
 
         @Bean
