@@ -67,15 +67,7 @@ public final class ClientTls {
      * @throws IllegalStateException when the supplier returns {@code null} or a server context
      */
     public SslContext context() {
-        if (supplier == null) {
-            return built;
-        }
-        SslContext context = supplier.get();
-        if (context == null || !context.isClient()) {
-            throw new IllegalStateException("The client TLS context supplier returned "
-                    + (context == null ? "null" : "a server context") + " (expected: a client SslContext)");
-        }
-        return context;
+        return TlsMaterial.current(built, supplier, false);
     }
 
     /** Whether the contexts come from a supplier, asked for each new connection. */

@@ -67,15 +67,7 @@ public final class ServerTls {
      * @throws IllegalStateException when the supplier returns {@code null} or a client context
      */
     public SslContext context() {
-        if (supplier == null) {
-            return built;
-        }
-        SslContext context = supplier.get();
-        if (context == null || !context.isServer()) {
-            throw new IllegalStateException("The server TLS context supplier returned "
-                    + (context == null ? "null" : "a client context") + " (expected: a server SslContext)");
-        }
-        return context;
+        return TlsMaterial.current(built, supplier, true);
     }
 
     /** Whether the contexts come from a supplier, asked for each new connection. */

@@ -17,6 +17,7 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * Key and trust material of one end as the builders collected it, and the {@link SslContext}
@@ -172,5 +173,23 @@ final class TlsMaterial {
             throw new InvalidOptionException(option, file.toString(), "a readable PEM file");
         }
         return file;
+    }
+
+    /**
+     * The context for a new connection: {@code built}, or what {@code supplier} returns now,
+     * which must be a context of the right side.
+     */
+    static SslContext current(SslContext built, Supplier<SslContext> supplier, boolean server) {
+        if (supplier == null) {
+            return built;
+        }
+        SslContext context = supplier.get();
+        if (context == null || context.isServer() != server) {
+            String side = server ? "server" : "client";
+            throw new IllegalStateException("The " + side + " TLS context supplier returned "
+                    + (context == null ? "null" : "a " + (server ? "client" : "server") + " context")
+                    + " (expected: a " + side + " SslContext)");
+        }
+        return context;
     }
 }

@@ -2,7 +2,6 @@ package io.courier.rpc.spring.boot.autoconfigure;
 
 import io.courier.rpc.RpcClient;
 import io.courier.rpc.RpcServer;
-import io.courier.rpc.spring.RpcReference;
 import io.courier.rpc.test.TestCertificates;
 import io.courier.rpc.tls.TlsHandshakeException;
 import org.junit.jupiter.api.AfterEach;
@@ -16,7 +15,6 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Import;
 import org.springframework.security.config.annotation.method.configuration.EnableMethodSecurity;
-import org.springframework.stereotype.Component;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
@@ -66,21 +64,6 @@ class TlsIntegrationTests {
     static class Provider {
     }
 
-    /** Calls {@link Vault}. */
-    @SpringBootConfiguration(proxyBeanMethods = false)
-    @EnableAutoConfiguration
-    @Import(VaultCaller.class)
-    static class Consumer {
-    }
-
-    /** A consumer bean with an injected proxy. */
-    @Component
-    static class VaultCaller {
-
-        @RpcReference(timeout = "5s")
-        Vault vault;
-    }
-
     private ConfigurableApplicationContext provider(String... properties) {
         ConfigurableApplicationContext context = new SpringApplicationBuilder(Provider.class)
                 .web(WebApplicationType.NONE)
@@ -96,7 +79,7 @@ class TlsIntegrationTests {
 
     private ConfigurableApplicationContext consumer(ConfigurableApplicationContext provider, String... properties) {
         int port = provider.getBean(RpcServer.class).address().getPort();
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(Consumer.class)
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(AuthIntegrationTests.Consumer.class)
                 .web(WebApplicationType.NONE)
                 .properties("courier.rpc.registry.address=direct://127.0.0.1:" + port,
                         "spring.main.banner-mode=off", "courier.rpc.consumer.auth.token=" + ALICE)
@@ -107,7 +90,7 @@ class TlsIntegrationTests {
     }
 
     private static Vault vault(ConfigurableApplicationContext consumer) {
-        return consumer.getBean(VaultCaller.class).vault;
+        return consumer.getBean(AuthIntegrationTests.VaultCaller.class).vault;
     }
 
     /** A server bundle (certificate, key, and the CA for client certificates) and a client bundle. */
