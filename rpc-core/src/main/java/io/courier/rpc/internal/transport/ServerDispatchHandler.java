@@ -36,6 +36,10 @@ import java.util.concurrent.RejectedExecutionException;
  * without credentials cannot probe which services exist. Passes cancel
  * frames, and the connection closing, on to the calls they concern.
  *
+ * <p>HTTP calls enter the same path through {@link HttpCallDispatcher}: after decoding, a
+ * request frame becomes a {@link BinaryServerCall} and an HTTP call an {@link HttpServerCall},
+ * and from there on one method admits both.
+ *
  * <p>Thread-safe and {@link ChannelHandler.Sharable}; one instance serves every connection of a
  * server. Never blocks the event loop: lookup is a map read and the hand-off never waits.
  */
