@@ -2,8 +2,19 @@
 # Builds Courier, starts the sample provider and the sample consumer as two JVMs talking over
 # TCP on port 7070, and stops the provider cleanly. Needs only a JDK 17+; exits non-zero if any
 # step fails. Logs go to target/demo/.
+#
+#   ./demo.sh          plaintext
+#   ./demo.sh --tls    mutual TLS and a bearer token (profile "tls" of both samples), with a CA,
+#                      certificates, a password and a token generated here by keytool and the shell
 set -euo pipefail
 cd "$(dirname "$0")"
+
+TLS=0
+case "${1:-}" in
+  --tls) TLS=1 ;;
+  "") ;;
+  *) echo "usage: $0 [--tls]" >&2; exit 2 ;;
+esac
 
 PORT=7070
 LOG_DIR=target/demo
@@ -32,8 +43,37 @@ step "Building (./mvnw -B -q -DskipTests package)"
 ./mvnw -B -q -DskipTests -pl sample-provider,sample-consumer -am package
 mkdir -p "$LOG_DIR"
 
+PROFILE_ARGS=()
+if [[ "$TLS" == 1 ]]; then
+  TLS_DIR=$LOG_DIR/tls
+  step "Generating a demo CA and certificates for 127.0.0.1 (keytool, in $TLS_DIR)"
+  command -v keytool >/dev/null || fail "keytool not found: it comes with the JDK"
+  rm -rf "$TLS_DIR" && mkdir -p "$TLS_DIR"
+  # Random per run: nothing secret is committed or reused.
+  COURIER_DEMO_TLS_PASSWORD=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
+  COURIER_DEMO_TOKEN=demo-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
+  COURIER_DEMO_TLS_DIR=$(cd "$TLS_DIR" && pwd)
+  export COURIER_DEMO_TLS_PASSWORD COURIER_DEMO_TOKEN COURIER_DEMO_TLS_DIR
+  kt() { keytool -storetype PKCS12 -storepass "$COURIER_DEMO_TLS_PASSWORD" -keypass "$COURIER_DEMO_TLS_PASSWORD" "$@" >/dev/null 2>&1; }
+  kt -genkeypair -keystore "$TLS_DIR/ca.p12" -alias ca -keyalg EC -groupname secp256r1 -validity 2 \
+    -dname "CN=Courier demo CA" -ext bc:c || fail "keytool could not create the CA"
+  kt -exportcert -rfc -keystore "$TLS_DIR/ca.p12" -alias ca -file "$TLS_DIR/ca.crt"
+  kt -importcert -noprompt -keystore "$TLS_DIR/truststore.p12" -alias ca -file "$TLS_DIR/ca.crt"
+  for who in server client; do
+    kt -genkeypair -keystore "$TLS_DIR/$who.p12" -alias "$who" -keyalg EC -groupname secp256r1 -validity 2 \
+      -dname "CN=courier-demo-$who"
+    kt -certreq -keystore "$TLS_DIR/$who.p12" -alias "$who" -file "$TLS_DIR/$who.csr"
+    kt -gencert -keystore "$TLS_DIR/ca.p12" -alias ca -infile "$TLS_DIR/$who.csr" -outfile "$TLS_DIR/$who.crt" \
+      -rfc -validity 2 -ext san=ip:127.0.0.1,dns:localhost
+    kt -importcert -noprompt -keystore "$TLS_DIR/$who.p12" -alias ca -file "$TLS_DIR/ca.crt"
+    kt -importcert -keystore "$TLS_DIR/$who.p12" -alias "$who" -file "$TLS_DIR/$who.crt" \
+      || fail "keytool could not sign the $who certificate"
+  done
+  PROFILE_ARGS=(--spring.profiles.active=tls)
+fi
+
 step "Starting the provider on port $PORT (log: $LOG_DIR/provider.log)"
-java -jar "$PROVIDER_JAR" >"$LOG_DIR/provider.log" 2>&1 &
+java -jar "$PROVIDER_JAR" "${PROFILE_ARGS[@]}" >"$LOG_DIR/provider.log" 2>&1 &
 provider_pid=$!
 for _ in $(seq 1 120); do
   port_open && break
@@ -42,10 +82,13 @@ for _ in $(seq 1 120); do
 done
 port_open || { cat "$LOG_DIR/provider.log" >&2; fail "the provider did not listen on port $PORT within 60 s"; }
 grep -h "Courier RPC server started" "$LOG_DIR/provider.log" || true
+if [[ "$TLS" == 1 ]]; then
+  grep -h "requires TLS" "$LOG_DIR/provider.log" || fail "the provider did not start with TLS"
+fi
 
 step "Running the consumer: one call per UserService method"
 consumer_status=0
-java -jar "$CONSUMER_JAR" >"$LOG_DIR/consumer.log" 2>&1 || consumer_status=$?
+java -jar "$CONSUMER_JAR" "${PROFILE_ARGS[@]}" >"$LOG_DIR/consumer.log" 2>&1 || consumer_status=$?
 if [[ "$consumer_status" != 0 ]]; then
   cat "$LOG_DIR/consumer.log" >&2
   fail "the consumer exited with status $consumer_status"
@@ -62,4 +105,8 @@ grep -hE "Stopping Courier RPC server|Courier RPC server stopped" "$LOG_DIR/prov
 [[ "$provider_status" == 0 || "$provider_status" == 143 ]] || fail "the provider exited with status $provider_status"
 grep -q "Courier RPC server stopped" "$LOG_DIR/provider.log" || fail "the provider did not stop cleanly"
 
-printf '\n%sDemo OK: the consumer called the provider over TCP and both JVMs stopped cleanly.%s\n' "$green" "$plain"
+if [[ "$TLS" == 1 ]]; then
+  printf '\n%sDemo OK: the consumer called the provider over mutual TLS with a token and both JVMs stopped cleanly.%s\n' "$green" "$plain"
+else
+  printf '\n%sDemo OK: the consumer called the provider over TCP and both JVMs stopped cleanly.%s\n' "$green" "$plain"
+fi

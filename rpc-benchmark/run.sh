@@ -5,15 +5,19 @@
 # server JVM on a free loopback port, runs the client JVM (prewarm with a mix of all four methods,
 # then warm-up and measurement per concurrency and method), stops the server. Then the scaling
 # phase: Courier next to raw Netty for getUser as the callers grow, and for getProfile (getUser
-# plus a bio) as the response grows. Then the JMH codec benchmarks with -prof gc, then the report.
+# plus a bio) as the response grows. Then the TLS phase: getUser over plaintext Courier next to Courier
+# over TLS with the JDK and the OpenSSL provider. Then the JMH codec benchmarks with -prof gc, then
+# the report.
 # The default full run takes about an hour. Every setting is an environment variable:
 #
 #   PREWARM_SECONDS=60  WARMUP_SECONDS=10  MEASURE_SECONDS=30
 #   CONCURRENCY="32"            space- or comma-separated, e.g. "32 1 128"
 #   METHODS="getUser,listUser,existUser,createUser"
-#   CONTENDERS="courier dubbo grpc raw-netty raw-netty-batched"   (also: courier-inline, a diagnostic)
+#   CONTENDERS="courier dubbo grpc raw-netty raw-netty-batched"   (also: courier-inline, a diagnostic,
+#                               and courier-tls-jdk, courier-tls-openssl)
 #   MODES="async sync"          "async", "sync" or both
-#   RUNS=1                      repeat the whole suite (RUNS=2 shows the noise); scaling runs once
+#   RUNS=1                      repeat the whole suite (RUNS=2 shows the noise); scaling and TLS run once
+#   MAIN=1                      0 skips the main suite (e.g. a TLS-only run)
 #   SCALING=1                   0 skips the scaling phase
 #   SCALING_CONTENDERS="courier raw-netty"   contenders serving getProfile: courier*, raw-netty*
 #   SCALING_MODES="async sync"
@@ -21,6 +25,10 @@
 #   SCALING_BIO_BYTES="100 4096 65536"       payload sweep, getProfile with a bio of this many bytes
 #   SCALING_BIO_CALLERS=32                   callers of the payload sweep
 #   SCALING_PREWARM_SECONDS=30  SCALING_WARMUP_SECONDS=5  SCALING_MEASURE_SECONDS=10
+#   TLS=1                       0 skips the TLS phase
+#   TLS_CONTENDERS="courier courier-tls-jdk courier-tls-openssl"   plaintext first: the ratios divide by it
+#   TLS_MODES="async"  TLS_CALLERS=32                              getUser only; callers may be a list
+#   TLS_PREWARM_SECONDS TLS_WARMUP_SECONDS TLS_MEASURE_SECONDS     default: the SCALING_* durations
 #   JMH=1                       0 skips the JMH benchmarks
 #   JMH_ARGS="-f 1 -wi 3 -w 2s -i 5 -r 2s"
 #   JVM_FLAGS="-Xms1g -Xmx1g -XX:+UseG1GC -XX:+AlwaysPreTouch -Dnetty.epoll.enable=true"
@@ -30,7 +38,9 @@
 # Example, a short smoke run:
 #   PREWARM_SECONDS=10 WARMUP_SECONDS=3 MEASURE_SECONDS=5 SCALING_PREWARM_SECONDS=5 \
 #   SCALING_WARMUP_SECONDS=2 SCALING_MEASURE_SECONDS=3 rpc-benchmark/run.sh
-# Work files (results.jsonl, scaling.jsonl, logs, server stats, jmh.json) go to
+# TLS only, into a scratch report:
+#   MAIN=0 SCALING=0 JMH=0 OUT_MD=/tmp/tls.md OUT_SVG=/tmp/tls.svg rpc-benchmark/run.sh
+# Work files (results.jsonl, scaling.jsonl, tls.jsonl, the TLS certificate, logs, server stats, jmh.json) go to
 # rpc-benchmark/target/bench/<timestamp>/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -43,6 +53,7 @@ METHODS=${METHODS:-getUser,listUser,existUser,createUser}
 CONTENDERS=${CONTENDERS:-courier dubbo grpc raw-netty raw-netty-batched}
 MODES=${MODES:-async sync}
 RUNS=${RUNS:-1}
+MAIN=${MAIN:-1}
 SCALING=${SCALING:-1}
 SCALING_CONTENDERS=${SCALING_CONTENDERS:-courier raw-netty}
 SCALING_MODES=${SCALING_MODES:-async sync}
@@ -52,6 +63,13 @@ SCALING_BIO_CALLERS=${SCALING_BIO_CALLERS:-32}
 SCALING_PREWARM_SECONDS=${SCALING_PREWARM_SECONDS:-30}
 SCALING_WARMUP_SECONDS=${SCALING_WARMUP_SECONDS:-5}
 SCALING_MEASURE_SECONDS=${SCALING_MEASURE_SECONDS:-10}
+TLS=${TLS:-1}
+TLS_CONTENDERS=${TLS_CONTENDERS:-courier courier-tls-jdk courier-tls-openssl}
+TLS_MODES=${TLS_MODES:-async}
+TLS_CALLERS=${TLS_CALLERS:-32}
+TLS_PREWARM_SECONDS=${TLS_PREWARM_SECONDS:-$SCALING_PREWARM_SECONDS}
+TLS_WARMUP_SECONDS=${TLS_WARMUP_SECONDS:-$SCALING_WARMUP_SECONDS}
+TLS_MEASURE_SECONDS=${TLS_MEASURE_SECONDS:-$SCALING_MEASURE_SECONDS}
 JMH=${JMH:-1}
 JMH_ARGS=${JMH_ARGS:--f 1 -wi 3 -w 2s -i 5 -r 2s}
 JVM_FLAGS=${JVM_FLAGS:--Xms1g -Xmx1g -XX:+UseG1GC -XX:+AlwaysPreTouch -Dnetty.epoll.enable=true}
@@ -62,16 +80,19 @@ OUT_SVG=${OUT_SVG:-docs/benchmarks.svg}
 CONCURRENCY=${CONCURRENCY//[, ]/,}
 METHODS=${METHODS//[, ]/,}
 SCALING_CALLERS=${SCALING_CALLERS//[, ]/,}
+TLS_CALLERS=${TLS_CALLERS//[, ]/,}
 bio_methods=
 for b in ${SCALING_BIO_BYTES//,/ }; do bio_methods+="${bio_methods:+,}getProfile:$b"; done
 SCALING_BIO_BYTES=${SCALING_BIO_BYTES//[, ]/,}
 # Every setting that changes what is measured, so that the report's command reproduces it.
 COMMAND="PREWARM_SECONDS=$PREWARM_SECONDS WARMUP_SECONDS=$WARMUP_SECONDS MEASURE_SECONDS=$MEASURE_SECONDS \
-CONCURRENCY=$CONCURRENCY METHODS=$METHODS CONTENDERS=\"$CONTENDERS\" MODES=\"$MODES\" RUNS=$RUNS \
+MAIN=$MAIN CONCURRENCY=$CONCURRENCY METHODS=$METHODS CONTENDERS=\"$CONTENDERS\" MODES=\"$MODES\" RUNS=$RUNS \
 SCALING=$SCALING SCALING_CONTENDERS=\"$SCALING_CONTENDERS\" SCALING_MODES=\"$SCALING_MODES\" \
 SCALING_CALLERS=$SCALING_CALLERS SCALING_BIO_BYTES=$SCALING_BIO_BYTES SCALING_BIO_CALLERS=$SCALING_BIO_CALLERS \
 SCALING_PREWARM_SECONDS=$SCALING_PREWARM_SECONDS SCALING_WARMUP_SECONDS=$SCALING_WARMUP_SECONDS \
-SCALING_MEASURE_SECONDS=$SCALING_MEASURE_SECONDS JMH=$JMH JMH_ARGS=\"$JMH_ARGS\" JVM_FLAGS=\"$JVM_FLAGS\" \
+SCALING_MEASURE_SECONDS=$SCALING_MEASURE_SECONDS TLS=$TLS TLS_CONTENDERS=\"$TLS_CONTENDERS\" \
+TLS_MODES=\"$TLS_MODES\" TLS_CALLERS=$TLS_CALLERS TLS_PREWARM_SECONDS=$TLS_PREWARM_SECONDS \
+TLS_WARMUP_SECONDS=$TLS_WARMUP_SECONDS TLS_MEASURE_SECONDS=$TLS_MEASURE_SECONDS JMH=$JMH JMH_ARGS=\"$JMH_ARGS\" JVM_FLAGS=\"$JVM_FLAGS\" \
 rpc-benchmark/run.sh"
 
 WORK=rpc-benchmark/target/bench/$(date -u +%Y%m%dT%H%M%SZ)
@@ -104,13 +125,15 @@ fi
 [[ -f "$JAR" ]] || fail "$JAR is missing: build first, or unset SKIP_BUILD"
 
 # Starts a contender's server JVM on a free loopback port and waits until it is ready.
-# Sets server_pid, port and stats (its CPU and allocation samples). Args: contender, file tag.
+# Sets server_pid, port and stats (its CPU and allocation samples). Args: contender, file tag, then
+# more server options.
 start_server() {
   local contender=$1 log=$WORK/server-$1-$2.log
   stats=$WORK/server-$1-$2.tsv
+  shift 2
   # shellcheck disable=SC2086 # JVM_FLAGS is a list of flags
   java $JVM_FLAGS -cp "$CP" io.courier.rpc.benchmark.load.BenchmarkServer \
-    --contender="$contender" --host=127.0.0.1 --port=0 --stats="$stats" >"$log" 2>&1 &
+    --contender="$contender" --host=127.0.0.1 --port=0 --stats="$stats" "$@" >"$log" 2>&1 &
   server_pid=$!
   port=
   for _ in $(seq 1 600); do
@@ -144,7 +167,10 @@ run_client() {
     || { tail -20 "$err" >&2; fail "$contender client failed"; }
 }
 
+results_json=
+if [[ "$MAIN" == 1 ]]; then results_json=$WORK/results.jsonl; fi
 for run in $(seq 1 "$RUNS"); do
+  [[ "$MAIN" == 1 ]] || break
   for mode in $MODES; do
     for contender in $CONTENDERS; do
       step "Run $run/$RUNS, $mode, $contender"
@@ -177,6 +203,23 @@ if [[ "$SCALING" == 1 ]]; then
   done
 fi
 
+tls_json=
+if [[ "$TLS" == 1 ]]; then
+  tls_json=$WORK/tls.jsonl
+  # The courier-tls-* servers write a new self-signed certificate here; their clients trust it.
+  tls_dir=$WORK/tls
+  for mode in $TLS_MODES; do
+    for contender in $TLS_CONTENDERS; do
+      step "TLS, $mode, $contender: getUser at $TLS_CALLERS callers"
+      start_server "$contender" "tls-$mode" --tls-dir="$tls_dir"
+      run_client "$contender" "tls-$mode" --tls-dir="$tls_dir" --mode="$mode" --concurrency="$TLS_CALLERS" \
+        --methods=getUser --prewarm="$TLS_PREWARM_SECONDS" --warmup="$TLS_WARMUP_SECONDS" \
+        --measure="$TLS_MEASURE_SECONDS" --results="$tls_json"
+      stop_server
+    done
+  done
+fi
+
 jmh_json=
 if [[ "$JMH" == 1 ]]; then
   step "JMH codec benchmarks (-prof gc)"
@@ -189,8 +232,8 @@ fi
 
 load_after=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
 step "Writing $OUT_MD and $OUT_SVG"
-java -cp "$CP" io.courier.rpc.benchmark.report.ReportWriter --results="$WORK/results.jsonl" --jmh="$jmh_json" \
-  --scaling="$scaling_json" \
+java -cp "$CP" io.courier.rpc.benchmark.report.ReportWriter --results="$results_json" --jmh="$jmh_json" \
+  --scaling="$scaling_json" --tls="$tls_json" \
   --md="$OUT_MD" --svg="$OUT_SVG" --command="$COMMAND" --jvm-flags="$JVM_FLAGS" --prewarm="$PREWARM_SECONDS" \
-  --load="1/5/15-minute load average before: $load_before; after: $load_after"
+  --tls-prewarm="$TLS_PREWARM_SECONDS" --load="1/5/15-minute load average before: $load_before; after: $load_after"
 printf '\nDone: %s, %s (work files in %s)\n' "$OUT_MD" "$OUT_SVG" "$WORK"

@@ -89,7 +89,20 @@ public enum RpcErrorCode {
      * The caller was authenticated, but its principal may not call this method. Refused before
      * the call ran; retry is not safe: another provider refuses it the same way.
      */
-    PERMISSION_DENIED(19, false);
+    PERMISSION_DENIED(19, false),
+
+    /**
+     * The provider refused the call's arguments (like HTTP 400), usually through an
+     * {@link io.courier.rpc.interceptor.RpcExceptionMapper}; the method did not complete, and
+     * retry will fail the same way.
+     */
+    INVALID_ARGUMENT(20, false),
+
+    /**
+     * What the call asked for does not exist (like HTTP 404), usually through an
+     * {@link io.courier.rpc.interceptor.RpcExceptionMapper}; retry will fail the same way.
+     */
+    NOT_FOUND(21, false);
 
     // Built while the class initializes, so a reused or negative number fails the first use of any
     // code (ExceptionInInitializerError) instead of silently decoding one status as another.

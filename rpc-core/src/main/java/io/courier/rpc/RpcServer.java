@@ -5,6 +5,7 @@ import io.courier.rpc.auth.Authorizer;
 import io.courier.rpc.config.ServerOptions;
 import io.courier.rpc.config.ServiceConfig;
 import io.courier.rpc.interceptor.AdmissionControl;
+import io.courier.rpc.interceptor.RpcExceptionMapper;
 import io.courier.rpc.interceptor.ServerInterceptor;
 import io.courier.rpc.internal.dispatch.InvokerTable;
 import io.courier.rpc.internal.protocol.RpcFrame;
@@ -63,6 +64,7 @@ public final class RpcServer implements AutoCloseable {
     private final String advertisedHost;
     private final Set<String> tags;
     private final List<ProviderInstance> registered = new ArrayList<>();
+    private boolean withdrawn;
     private State state = State.NEW;
     private InetSocketAddress boundAddress;
 
@@ -76,7 +78,12 @@ public final class RpcServer implements AutoCloseable {
         for (ServiceConfig<?> service : b.services) {
             serializers.allowTypesOf(service.serviceInterface());
         }
-        this.invokers = InvokerTable.of(b.services, List.copyOf(b.interceptors))
+        List<ServerInterceptor> interceptors = new ArrayList<>(b.interceptors);
+        if (!b.exceptionMappers.isEmpty()) {
+            // Innermost: every other interceptor sees the mapped code.
+            interceptors.add(new ExceptionMappingInterceptor(b.exceptionMappers));
+        }
+        this.invokers = InvokerTable.of(b.services, List.copyOf(interceptors))
                 .withAuthentication(b.authenticator, b.authorizer);
         this.ownedExecutor = b.executor == null ? newBusinessExecutor(options) : null;
         this.transport = new ServerTransport(options, invokers, serializers,
@@ -207,6 +214,43 @@ public final class RpcServer implements AutoCloseable {
     }
 
     /**
+     * Withdraws this server's services from its registry, so that consumers stop choosing it,
+     * while it keeps serving the calls that still come (for example when the application stops
+     * accepting traffic before a shutdown). Idempotent; {@link #announce()} undoes it.
+     */
+    public synchronized void withdraw() {
+        if (state == State.STARTED && !withdrawn && registry != null) {
+            withdrawn = true;
+            unregisterAll();
+            log.info("Withdrew {} services from the registry", registered.size());
+        }
+    }
+
+    /** Announces the services again after {@link #withdraw()}; does nothing otherwise. */
+    public synchronized void announce() {
+        if (state == State.STARTED && withdrawn && registry != null) {
+            withdrawn = false;
+            registered.forEach(registry::register);
+            log.info("Announced {} services to the registry again", registered.size());
+        }
+    }
+
+    /** Whether the services are withdrawn from the registry while the server runs. */
+    public synchronized boolean isWithdrawn() {
+        return withdrawn;
+    }
+
+    private void unregisterAll() {
+        for (ProviderInstance instance : registered) {
+            try {
+                registry.unregister(instance);
+            } catch (RuntimeException e) {
+                log.warn("Cannot unregister {} from the registry", instance.serviceKey(), e);
+            }
+        }
+    }
+
+    /**
      * Stops accepting, drains in-flight calls up to the shutdown grace, then closes connections
      * and threads. Idempotent.
      */
@@ -219,13 +263,7 @@ public final class RpcServer implements AutoCloseable {
             state = State.CLOSED;
         }
         // Withdraw from the registry first, so consumers stop sending before we drain.
-        for (ProviderInstance instance : registered) {
-            try {
-                registry.unregister(instance);
-            } catch (RuntimeException e) {
-                log.warn("Cannot unregister {} from the registry", instance.serviceKey(), e);
-            }
-        }
+        unregisterAll();
         transport.close(options.shutdownGrace());
         if (ownedExecutor != null) {
             ownedExecutor.shutdown();
@@ -251,6 +289,7 @@ public final class RpcServer implements AutoCloseable {
         private final List<ServiceConfig<?>> services = new ArrayList<>();
         private final List<Serializer> serializers = new ArrayList<>();
         private final List<ServerInterceptor> interceptors = new ArrayList<>();
+        private final List<RpcExceptionMapper> exceptionMappers = new ArrayList<>();
         private final List<AdmissionControl> admissions = new ArrayList<>();
         private ExecutorService executor;
         private Registry registry;
@@ -309,6 +348,15 @@ public final class RpcServer implements AutoCloseable {
         /** Adds a server interceptor; interceptors run in the order added, the first outermost. */
         public Builder interceptor(ServerInterceptor interceptor) {
             interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+            return this;
+        }
+
+        /**
+         * Adds a mapper of business exceptions to error codes; mappers are asked in the order
+         * added, and the first that maps an exception decides the code its caller gets.
+         */
+        public Builder exceptionMapper(RpcExceptionMapper mapper) {
+            exceptionMappers.add(Objects.requireNonNull(mapper, "mapper"));
             return this;
         }
 

@@ -17,6 +17,7 @@ public final class ClientOptions {
     private final Duration connectTimeout;
     private final int connectionsPerAddress;
     private final int ioThreads;
+    private final Transport transport;
     private final int maxFrameSize;
     private final int maxPendingCalls;
     private final Duration heartbeatInterval;
@@ -30,6 +31,7 @@ public final class ClientOptions {
         this.connectTimeout = b.connectTimeout;
         this.connectionsPerAddress = b.connectionsPerAddress;
         this.ioThreads = b.ioThreads;
+        this.transport = b.transport;
         this.maxFrameSize = b.maxFrameSize;
         this.maxPendingCalls = b.maxPendingCalls;
         this.heartbeatInterval = b.heartbeatInterval;
@@ -72,6 +74,11 @@ public final class ClientOptions {
     /** Returns the number of I/O threads; 0 lets Netty choose. */
     public int ioThreads() {
         return ioThreads;
+    }
+
+    /** Returns the network transport (default {@link Transport#AUTO}: epoll where it loads, else NIO). */
+    public Transport transport() {
+        return transport;
     }
 
     /** Returns the largest frame sent or accepted, in bytes. */
@@ -119,7 +126,8 @@ public final class ClientOptions {
     @Override
     public String toString() {
         return "ClientOptions[requestTimeout=" + requestTimeout + ", connectTimeout=" + connectTimeout
-                + ", connectionsPerAddress=" + connectionsPerAddress + ", ioThreads=" + ioThreads + ", maxFrameSize="
+                + ", connectionsPerAddress=" + connectionsPerAddress + ", ioThreads=" + ioThreads
+                + ", transport=" + transport + ", maxFrameSize="
                 + maxFrameSize + ", maxPendingCalls=" + maxPendingCalls + ", heartbeatInterval=" + heartbeatInterval
                 + ", reconnectDelay=" + reconnectDelayMin + ".." + reconnectDelayMax + (tls == null ? "" : ", tls=" + tls)
                 + (allowInsecureCredentials ? ", allowInsecureCredentials" : "") + "]";
@@ -132,6 +140,7 @@ public final class ClientOptions {
         private Duration connectTimeout = Duration.ofSeconds(3);
         private int connectionsPerAddress = 1;
         private int ioThreads;
+        private Transport transport = Transport.AUTO;
         private int maxFrameSize = ServerOptions.DEFAULT_MAX_FRAME_SIZE;
         private int maxPendingCalls = 65_536;
         private Duration heartbeatInterval = Duration.ofSeconds(30);
@@ -148,6 +157,7 @@ public final class ClientOptions {
             connectTimeout = o.connectTimeout;
             connectionsPerAddress = o.connectionsPerAddress;
             ioThreads = o.ioThreads;
+            transport = o.transport;
             maxFrameSize = o.maxFrameSize;
             maxPendingCalls = o.maxPendingCalls;
             heartbeatInterval = o.heartbeatInterval;
@@ -178,6 +188,15 @@ public final class ClientOptions {
         /** Sets the number of I/O threads (default 0: Netty's default). */
         public Builder ioThreads(int ioThreads) {
             this.ioThreads = Require.atLeast("ioThreads", ioThreads, 0);
+            return this;
+        }
+
+        /**
+         * Sets the network transport (default {@link Transport#AUTO}); {@link Transport#EPOLL}
+         * is refused where native epoll does not load.
+         */
+        public Builder transport(Transport transport) {
+            this.transport = Transport.check("transport", transport);
             return this;
         }
 

@@ -26,6 +26,7 @@ public final class ServerOptions {
     private final String host;
     private final int port;
     private final int ioThreads;
+    private final Transport transport;
     private final int workerThreads;
     private final int queueSize;
     private final int maxFrameSize;
@@ -45,6 +46,7 @@ public final class ServerOptions {
         this.host = b.host;
         this.port = b.port;
         this.ioThreads = b.ioThreads;
+        this.transport = b.transport;
         this.workerThreads = b.workerThreads;
         this.queueSize = b.queueSize;
         this.maxFrameSize = b.maxFrameSize;
@@ -81,6 +83,11 @@ public final class ServerOptions {
     /** Returns the number of I/O event-loop threads; 0 lets Netty choose (twice the cores). */
     public int ioThreads() {
         return ioThreads;
+    }
+
+    /** Returns the network transport (default {@link Transport#AUTO}: epoll where it loads, else NIO). */
+    public Transport transport() {
+        return transport;
     }
 
     /** Returns the most business threads that run service methods at once; threads start only when all are busy. */
@@ -139,8 +146,8 @@ public final class ServerOptions {
 
     @Override
     public String toString() {
-        return "ServerOptions[host=" + host + ", port=" + port + ", ioThreads=" + ioThreads + ", workerThreads="
-                + workerThreads + ", queueSize=" + queueSize + ", maxFrameSize=" + maxFrameSize + ", idleTimeout="
+        return "ServerOptions[host=" + host + ", port=" + port + ", ioThreads=" + ioThreads + ", transport=" + transport
+                + ", workerThreads=" + workerThreads + ", queueSize=" + queueSize + ", maxFrameSize=" + maxFrameSize + ", idleTimeout="
                 + idleTimeout + ", shutdownGrace=" + shutdownGrace + (tls == null ? "" : ", tls=" + tls) + ", httpEnabled="
                 + httpEnabled + ", httpConsoleEnabled=" + httpConsoleEnabled + ", httpConsolePath=" + httpConsolePath
                 + ", httpMaxRequestSize=" + httpMaxRequestSize + "]";
@@ -152,6 +159,7 @@ public final class ServerOptions {
         private String host = "0.0.0.0";
         private int port = DEFAULT_PORT;
         private int ioThreads;
+        private Transport transport = Transport.AUTO;
         private int workerThreads = 200;
         private int queueSize = 1024;
         private int maxFrameSize = DEFAULT_MAX_FRAME_SIZE;
@@ -170,6 +178,7 @@ public final class ServerOptions {
             host = o.host;
             port = o.port;
             ioThreads = o.ioThreads;
+            transport = o.transport;
             workerThreads = o.workerThreads;
             queueSize = o.queueSize;
             maxFrameSize = o.maxFrameSize;
@@ -201,6 +210,15 @@ public final class ServerOptions {
         /** Sets the number of I/O threads (default 0: Netty's default). */
         public Builder ioThreads(int ioThreads) {
             this.ioThreads = Require.atLeast("ioThreads", ioThreads, 0);
+            return this;
+        }
+
+        /**
+         * Sets the network transport (default {@link Transport#AUTO}); {@link Transport#EPOLL}
+         * is refused where native epoll does not load.
+         */
+        public Builder transport(Transport transport) {
+            this.transport = Transport.check("transport", transport);
             return this;
         }
 

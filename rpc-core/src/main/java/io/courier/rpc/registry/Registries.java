@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -115,6 +116,23 @@ public final class Registries {
             if (perRegistry != null) {
                 perRegistry.forEach((r, adapter) -> r.unsubscribe(serviceKey, adapter));
             }
+        }
+
+        /** The worst state of the parts, with each part's health in the details. */
+        @Override
+        public RegistryHealth health() {
+            RegistryHealth.State worst = RegistryHealth.State.CONNECTED;
+            Map<String, Object> details = new LinkedHashMap<>();
+            for (int i = 0; i < registries.size(); i++) {
+                RegistryHealth part = registries.get(i).health();
+                if (part.state().compareTo(worst) > 0) {
+                    worst = part.state();
+                }
+                Map<String, Object> partDetails = new LinkedHashMap<>(part.details());
+                partDetails.put("state", part.state());
+                details.put("registry" + (i + 1), partDetails);
+            }
+            return new RegistryHealth(worst, details);
         }
 
         @Override

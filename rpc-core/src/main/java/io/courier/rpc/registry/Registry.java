@@ -24,6 +24,14 @@ public interface Registry extends AutoCloseable {
     /** Stops delivering to {@code listener}. */
     void unsubscribe(ServiceKey serviceKey, RegistryListener listener);
 
+    /**
+     * Returns how this registry is doing, for health checks; registries without a connection
+     * (such as {@code direct://}) are always connected.
+     */
+    default RegistryHealth health() {
+        return RegistryHealth.connected(java.util.Map.of("type", getClass().getSimpleName()));
+    }
+
     /** Withdraws everything this registry registered and releases its resources. */
     @Override
     void close();

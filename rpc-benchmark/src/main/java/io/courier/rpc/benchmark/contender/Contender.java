@@ -1,5 +1,7 @@
 package io.courier.rpc.benchmark.contender;
 
+import java.nio.file.Path;
+
 /**
  * One RPC stack under test: how to start its provider of {@link io.courier.rpc.benchmark.FixedUserService}
  * and how to connect a consumer to it.
@@ -14,6 +16,14 @@ public interface Contender {
 
     /** Returns a one-line description of the stack and its settings, for reports. */
     String description();
+
+    /**
+     * Returns this contender with its TLS certificate in {@code dir}, which the server writes and
+     * the client reads; contenders without TLS return themselves.
+     */
+    default Contender withTlsDirectory(Path dir) {
+        return this;
+    }
 
     /**
      * Starts a provider on {@code host:port} (port 0 picks a free one).

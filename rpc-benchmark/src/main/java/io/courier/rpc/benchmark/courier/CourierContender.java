@@ -9,12 +9,17 @@ import io.courier.rpc.benchmark.ProfileService;
 import io.courier.rpc.benchmark.UserService;
 import io.courier.rpc.benchmark.contender.ClientAdapter;
 import io.courier.rpc.benchmark.contender.Contender;
+import io.courier.rpc.config.ClientOptions;
 import io.courier.rpc.config.ReferenceConfig;
 import io.courier.rpc.config.ServerOptions;
+import io.courier.rpc.config.Transport;
 import io.courier.rpc.serialization.kryo.KryoSerializer;
+import io.courier.rpc.tls.TlsProvider;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +32,9 @@ import java.util.concurrent.TimeUnit;
  * <p>The Spring Boot starter is not a separate contender: it builds the same {@link RpcServer} and
  * {@link RpcClient} with the same defaults, so the call path is identical.
  *
- * <p>Thread-safe (stateless).
+ * <p>Variants, run only when named: {@link #inline()} and the TLS contenders of {@link #tls(TlsProvider)}.
+ *
+ * <p>Thread-safe (immutable).
  */
 public final class CourierContender implements Contender {
 
@@ -35,14 +42,17 @@ public final class CourierContender implements Contender {
     static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
 
     private final boolean inline;
+    /** TLS on server and client, or null for plaintext. */
+    private final BenchmarkTls tls;
 
     /** The contender as users get it: default options. */
     public CourierContender() {
-        this(false);
+        this(false, null);
     }
 
-    private CourierContender(boolean inline) {
+    private CourierContender(boolean inline, BenchmarkTls tls) {
         this.inline = inline;
+        this.tls = tls;
     }
 
     /**
@@ -53,26 +63,60 @@ public final class CourierContender implements Contender {
      * nor the load generator's callbacks block.
      */
     public static CourierContender inline() {
-        return new CourierContender(true);
+        return new CourierContender(true, null);
+    }
+
+    /**
+     * Courier with default options plus TLS on server and client, {@code provider} forced on both
+     * ends: {@code courier-tls-jdk} or {@code courier-tls-openssl}. The server presents a
+     * self-signed certificate for 127.0.0.1 that it writes at start-up (see {@link BenchmarkTls});
+     * the client trusts it and verifies the host name. No client certificate.
+     */
+    public static CourierContender tls(TlsProvider provider) {
+        return new CourierContender(false, BenchmarkTls.of(provider));
+    }
+
+    /**
+     * Returns this contender with its certificate in {@code dir}, shared by the server and the
+     * client JVM; a plaintext contender is returned as it is.
+     */
+    @Override
+    public CourierContender withTlsDirectory(Path dir) {
+        return tls == null ? this : new CourierContender(inline, tls.inDirectory(dir));
     }
 
     @Override
     public String name() {
+        if (tls != null) {
+            return "courier-tls-" + tls.provider().name().toLowerCase(Locale.ROOT);
+        }
         return inline ? "courier-inline" : "courier";
     }
 
     @Override
     public String description() {
+        if (tls != null) {
+            return "Courier as `courier`, over TLS (1.3 or 1.2, server certificate only: self-signed EC P-256, "
+                    + "host name verified) with the " + (tls.provider() == TlsProvider.OPENSSL
+                            ? "OpenSSL provider (netty-tcnative BoringSSL)" : "JDK provider (SSLEngine)")
+                    + " on both ends";
+        }
         return inline
                 ? "Courier as `courier`, but service methods and future completions run on the I/O threads (diagnostic)"
                 : "Courier 0.1.0-SNAPSHOT, plain API, Kryo, default options (server: 200 business threads)";
+    }
+
+    /** NIO when the raw references use it too ({@code -Dcourier.rpc.transport.nio=true}), else Courier's default. */
+    private static Transport transport() {
+        return Boolean.getBoolean("courier.rpc.transport.nio") ? Transport.NIO : Transport.AUTO;
     }
 
     @Override
     public RunningServer startServer(String host, int port) {
         FixedUserService service = new FixedUserService();
         RpcServer.Builder builder = RpcServer.builder()
-                .options(ServerOptions.builder().host(host).port(port).build())
+                .options(ServerOptions.builder().host(host).port(port).transport(transport())
+                        .tls(tls == null ? null : tls.server()).build())
                 .serializer(KryoSerializer.ofDefaults())
                 .service(UserService.class, service)
                 .service(AsyncUserService.class, AsyncUserService.over(service))
@@ -102,7 +146,8 @@ public final class CourierContender implements Contender {
 
     @Override
     public ClientAdapter connect(String host, int port) {
-        RpcClient.Builder builder = RpcClient.builder().serializer(KryoSerializer.ofDefaults());
+        RpcClient.Builder builder = RpcClient.builder().serializer(KryoSerializer.ofDefaults())
+                .options(ClientOptions.builder().transport(transport()).tls(tls == null ? null : tls.client()).build());
         if (inline) {
             builder.callbackExecutor(Runnable::run);
         }

@@ -1,5 +1,6 @@
 package io.courier.rpc.benchmark.load;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -41,6 +42,12 @@ final class Args {
             throw new IllegalArgumentException("--" + name + " is required");
         }
         return v;
+    }
+
+    /** Returns the option as a path, or null when absent. */
+    Path getPath(String name) {
+        String v = get(name, null);
+        return v == null ? null : Path.of(v);
     }
 
     int getInt(String name, int defaultValue) {

@@ -24,7 +24,7 @@ import java.util.Locale;
  *     [--port=7070] [--mode=async|sync] [--concurrency=32[,1,128]]
  *     [--methods=getUser,listUser,existUser,createUser] [--prewarm=60] [--warmup=10] [--measure=30]
  *     [--results=results.jsonl] [--server-stats=server-stats.tsv] [--run=1]
- *     [--prewarm-method=mix] [--prewarm-concurrency=first of --concurrency]
+ *     [--prewarm-method=mix] [--prewarm-concurrency=first of --concurrency] [--tls-dir=DIR]
  * </pre>
  *
  * <p>Durations are in seconds. Methods are the four of the workload or, for contenders that serve
@@ -42,7 +42,7 @@ public final class BenchmarkClient {
 
     public static void main(String[] argv) throws Exception {
         Args args = Args.parse(argv);
-        Contender contender = Contenders.byName(args.require("contender"));
+        Contender contender = Contenders.byName(args.require("contender"), args.getPath("tls-dir"));
         String host = args.get("host", "127.0.0.1");
         int port = args.getInt("port", 7070);
         LoadMode mode = LoadMode.of(args.get("mode", "async"));

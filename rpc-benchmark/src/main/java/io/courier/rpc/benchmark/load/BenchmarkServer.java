@@ -11,7 +11,7 @@ import java.util.concurrent.CountDownLatch;
  *
  * <pre>
  * java ... io.courier.rpc.benchmark.load.BenchmarkServer --contender=courier [--host=127.0.0.1]
- *     [--port=7070] [--stats=server-stats.tsv]
+ *     [--port=7070] [--stats=server-stats.tsv] [--tls-dir=DIR]
  * </pre>
  *
  * <p>Prints {@code READY <contender> <port>} once it accepts calls. With {@code --stats}, samples
@@ -24,7 +24,7 @@ public final class BenchmarkServer {
 
     public static void main(String[] argv) throws Exception {
         Args args = Args.parse(argv);
-        Contender contender = Contenders.byName(args.require("contender"));
+        Contender contender = Contenders.byName(args.require("contender"), args.getPath("tls-dir"));
         String host = args.get("host", "127.0.0.1");
         int port = args.getInt("port", 7070);
         Contender.RunningServer server = contender.startServer(host, port);

@@ -6,6 +6,9 @@ import io.courier.rpc.benchmark.dubbo.DubboContender;
 import io.courier.rpc.benchmark.grpc.GrpcContender;
 import io.courier.rpc.benchmark.netty.RawNettyContender;
 
+import io.courier.rpc.tls.TlsProvider;
+
+import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -20,8 +23,14 @@ public final class Contenders {
             new RawNettyContender(),
             RawNettyContender.batched());
 
-    /** Variants for diagnosis, run only when named (e.g. {@code CONTENDERS="courier courier-inline"}). */
-    private static final List<Contender> EXTRA = List.of(CourierContender.inline());
+    /**
+     * Variants run only when named (e.g. {@code CONTENDERS="courier courier-inline"}): a diagnostic,
+     * and Courier over TLS with each provider (run.sh's TLS phase).
+     */
+    private static final List<Contender> EXTRA = List.of(
+            CourierContender.inline(),
+            CourierContender.tls(TlsProvider.JDK),
+            CourierContender.tls(TlsProvider.OPENSSL));
 
     private Contenders() {
     }
@@ -34,6 +43,17 @@ public final class Contenders {
     /** Returns the default contenders followed by the diagnostic variants. */
     public static List<Contender> allWithVariants() {
         return Stream.concat(ALL.stream(), EXTRA.stream()).toList();
+    }
+
+    /**
+     * Returns the contender with this name, its TLS certificate (if it uses TLS) in {@code tlsDir}
+     * unless that is null.
+     *
+     * @throws IllegalArgumentException for an unknown name
+     */
+    public static Contender byName(String name, Path tlsDir) {
+        Contender c = byName(name);
+        return tlsDir == null ? c : c.withTlsDirectory(tlsDir);
     }
 
     /**

@@ -15,8 +15,9 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 /**
- * Picks the transport the way Courier does: native epoll when available (and not disabled with
- * {@code -Dcourier.rpc.transport.nio=true}), NIO otherwise.
+ * Picks the transport as Courier's contenders do: native epoll when available (and not disabled
+ * with {@code -Dcourier.rpc.transport.nio=true}, which the Courier contenders map to
+ * {@code Transport.NIO}), NIO otherwise.
  *
  * <p>Stateless and thread-safe.
  */

@@ -22,14 +22,16 @@ import java.util.Set;
 /**
  * Turns the results of a run.sh session into {@code docs/benchmarks.md} (setup, the issue's
  * targets ({@link TargetsSection}), one table per run, mode and concurrency, the scaling phase
- * ({@link ScalingSection}), the JMH table) and {@code docs/benchmarks.svg} (throughput and p99 per
+ * ({@link ScalingSection}), the TLS phase ({@link TlsSection}), the JMH table) and {@code docs/benchmarks.svg} (throughput and p99 per
  * contender and method of the first mode, averaged over runs).
  *
  * <pre>
- * java -cp ... io.courier.rpc.benchmark.report.ReportWriter --results=results.jsonl [--jmh=jmh.json]
- *     [--scaling=scaling.jsonl] --md=docs/benchmarks.md --svg=docs/benchmarks.svg --command="..."
- *     --jvm-flags="..." --prewarm=60 [--load="..."]
+ * java -cp ... io.courier.rpc.benchmark.report.ReportWriter [--results=results.jsonl] [--jmh=jmh.json]
+ *     [--scaling=scaling.jsonl] [--tls=tls.jsonl] --md=docs/benchmarks.md --svg=docs/benchmarks.svg --command="..."
+ *     --jvm-flags="..." --prewarm=60 [--tls-prewarm=30] [--load="..."]
  * </pre>
+ *
+ * <p>Each results file may be missing or empty (its phase was skipped): its sections are left out.
  *
  * <p>Not thread-safe; run once from {@code main}.
  */
@@ -44,23 +46,29 @@ public final class ReportWriter {
 
     private final List<RunResult> results;
     private final List<RunResult> scaling;
+    private final List<RunResult> tls;
     private final List<JmhResult> jmh;
     private final MachineInfo machine;
     private final String command;
     private final String jvmFlags;
     private final String prewarmSeconds;
+    private final String tlsPrewarmSeconds;
     private final String load;
     private final ZonedDateTime date;
 
-    private ReportWriter(List<RunResult> results, List<RunResult> scaling, List<JmhResult> jmh, MachineInfo machine,
-            String command, String jvmFlags, String prewarmSeconds, String load, ZonedDateTime date) {
+    private ReportWriter(List<RunResult> results, List<RunResult> scaling, List<RunResult> tls, List<JmhResult> jmh,
+            MachineInfo machine,
+            String command, String jvmFlags, String prewarmSeconds, String tlsPrewarmSeconds, String load,
+            ZonedDateTime date) {
         this.results = results;
         this.scaling = scaling;
+        this.tls = tls;
         this.jmh = jmh;
         this.machine = machine;
         this.command = command;
         this.jvmFlags = jvmFlags;
         this.prewarmSeconds = prewarmSeconds;
+        this.tlsPrewarmSeconds = tlsPrewarmSeconds;
         this.load = load;
         this.date = date;
     }
@@ -74,20 +82,25 @@ public final class ReportWriter {
             }
             args.put(a.substring(2, eq), a.substring(eq + 1));
         }
-        List<RunResult> results = readResults(Path.of(require(args, "results")));
-        String scalingFile = args.get("scaling");
-        List<RunResult> scaling = scalingFile == null || scalingFile.isBlank() || !Files.exists(Path.of(scalingFile))
-                ? List.of() : readResults(Path.of(scalingFile));
+        List<RunResult> results = readOptional(args.get("results"));
+        List<RunResult> scaling = readOptional(args.get("scaling"));
+        List<RunResult> tls = readOptional(args.get("tls"));
         List<JmhResult> jmh = List.of();
         String jmhFile = args.get("jmh");
         if (jmhFile != null && !jmhFile.isBlank() && Files.exists(Path.of(jmhFile))) {
             jmh = JmhResult.read(Path.of(jmhFile));
         }
-        ReportWriter report = new ReportWriter(results, scaling, jmh, MachineInfo.current(), args.getOrDefault("command", "?"),
-                args.getOrDefault("jvm-flags", "?"), args.getOrDefault("prewarm", "?"),
+        ReportWriter report = new ReportWriter(results, scaling, tls, jmh, MachineInfo.current(),
+                args.getOrDefault("command", "?"), args.getOrDefault("jvm-flags", "?"), args.getOrDefault("prewarm", "?"),
+                args.getOrDefault("tls-prewarm", "?"),
                 args.getOrDefault("load", "not recorded"), ZonedDateTime.now(ZoneOffset.UTC));
         write(Path.of(require(args, "md")), report.markdown());
         write(Path.of(require(args, "svg")), report.svg());
+    }
+
+    /** Reads a results file, or returns nothing when there is none (its phase did not run). */
+    private static List<RunResult> readOptional(String file) throws IOException {
+        return file == null || file.isBlank() || !Files.exists(Path.of(file)) ? List.of() : readResults(Path.of(file));
     }
 
     private static List<RunResult> readResults(Path file) throws IOException {
@@ -142,11 +155,13 @@ public final class ReportWriter {
                 .append(machine.cores()).append("; a low sum at low throughput is a stall: callers waiting while ")
                 .append("the CPU idles.\n");
         md.append("- Ratios divide by the raw Netty reference of the same run, mode and concurrency.\n\n");
-        md.append("| Contender | What runs |\n|---|---|\n");
-        for (String name : ResultGroup.contenders(results)) {
-            md.append("| ").append(name).append(" | ").append(Contenders.byName(name).description()).append(" |\n");
+        if (!results.isEmpty()) {
+            md.append("| Contender | What runs |\n|---|---|\n");
+            for (String name : ResultGroup.contenders(results)) {
+                md.append("| ").append(name).append(" | ").append(Contenders.byName(name).description()).append(" |\n");
+            }
+            md.append('\n');
         }
-        md.append('\n');
         List<ResultGroup> groups = ResultGroup.of(results);
         TargetsSection.append(md, groups);
         for (ResultGroup g : groups) {
@@ -168,6 +183,7 @@ public final class ReportWriter {
             md.append('\n');
         }
         ScalingSection.append(md, scaling);
+        TlsSection.append(md, tls, tlsPrewarmSeconds);
         if (!jmh.isEmpty()) {
             md.append("## Codec microbenchmarks (JMH, `-prof gc`)\n\n");
             md.append("Encode and decode of one frame or body per operation, on one thread; B/op is ")

@@ -31,14 +31,20 @@ class ReportWriterTest {
     }
 
     private static String report(Path dir, Path results, Path scaling) throws IOException {
+        return report(dir, results, scaling, null);
+    }
+
+    private static String report(Path dir, Path results, Path scaling, Path tls) throws IOException {
         Path md = dir.resolve("docs/benchmarks.md");
         Path svg = dir.resolve("docs/benchmarks.svg");
-        ReportWriter.main(new String[] {"--results=" + results, "--scaling=" + (scaling == null ? "" : scaling),
-                "--md=" + md, "--svg=" + svg, "--command=PREWARM_SECONDS=1 SCALING=1 rpc-benchmark/run.sh",
-                "--jvm-flags=-Xmx1g", "--prewarm=1"});
+        ReportWriter.main(new String[] {"--results=" + (results == null ? "" : results),
+                "--scaling=" + (scaling == null ? "" : scaling), "--tls=" + (tls == null ? "" : tls), "--md=" + md, "--svg=" + svg, "--command=PREWARM_SECONDS=1 SCALING=1 rpc-benchmark/run.sh",
+                "--jvm-flags=-Xmx1g", "--prewarm=1", "--tls-prewarm=3"});
         String chart = Files.readString(svg);
-        assertThat(chart).startsWith("<svg").contains("Throughput").contains("p99 latency").contains("courier")
-                .endsWith("</svg>\n");
+        assertThat(chart).startsWith("<svg").endsWith("</svg>\n");
+        if (results != null) {
+            assertThat(chart).contains("Throughput").contains("p99 latency").contains("courier");
+        }
         return Files.readString(md);
     }
 
@@ -73,7 +79,8 @@ class ReportWriterTest {
                 // 60,000 calls/s x 10 us of client CPU each = 0.6 cores, the same on the server.
                 .contains("| getUser | courier | 60,000 | 0.86 | 0.60 | 0.60 | 400 | 1200 |")
                 .contains("| getUser | raw-netty | 70,000 | 1.00 | 0.56 | 0.56 |")
-                .doesNotContain("## Scaling");
+                .doesNotContain("## Scaling")
+                .doesNotContain("## TLS");
         assertThat(Files.readString(dir.resolve("docs/benchmarks.svg"))).contains("raw-netty-batched");
         assertThat(markdown.indexOf("## Targets")).isLessThan(markdown.indexOf("## Run 1: async"));
     }
@@ -123,6 +130,68 @@ class ReportWriterTest {
                 .contains("| 8 | 7,000 | – |");
         assertThat(markdown.indexOf("| 1 | 5,000")).isLessThan(markdown.indexOf("| 512 | 40,000"));
         assertThat(markdown.indexOf("| 100 B |")).isLessThan(markdown.indexOf("| 64 KiB |"));
+    }
+
+    @Test
+    void tlsTablesShowEachProviderNextToPlaintextAndCheckTheOpenSslTarget(@TempDir Path dir) throws Exception {
+        List<RunResult> tls = List.of(
+                // async: JDK 0.50 x plaintext, OpenSSL 0.80 x (met).
+                result("courier", "getUser", "async", 32, 60_000, 1_000, 20, 900),
+                result("courier-tls-jdk", "getUser", "async", 32, 30_000, 3_000, 50, 2_000),
+                result("courier-tls-openssl", "getUser", "async", 32, 48_000, 1_500, 30, 1_200),
+                // sync: OpenSSL 0.60 x (missed).
+                result("courier", "getUser", "sync", 32, 40_000, 1_200, 20, 900),
+                result("courier-tls-openssl", "getUser", "sync", 32, 24_000, 2_000, 32, 1_200));
+        Path results = write(dir, "results.jsonl", List.of(result("courier", "getUser", "async", 32, 1, 1, 1, 1)));
+
+        String markdown = report(dir, results, null, write(dir, "tls.jsonl", tls));
+
+        assertThat(markdown)
+                .contains("## TLS")
+                .contains("(the client prewarms for 3 s with a mix of all four methods)")
+                .contains("| courier-tls-openssl | Courier as `courier`, over TLS")
+                .contains("### getUser, async, 32 callers (warm-up 5 s, measurement 10 s)")
+                .contains("| Contender | ops/s | × plaintext | p50 µs | p99 µs | client cores | server cores "
+                        + "| client CPU µs/call | server CPU µs/call | CPU/call × plaintext | errors |")
+                // 60,000 calls/s x 10 us of client CPU = 0.6 cores, the same on the server.
+                .contains("| courier | 60,000 | 1.00 | 400 | 1,000 | 0.60 | 0.60 | 10.0 | 10.0 | 1.00 | 0 |")
+                .contains("| courier-tls-jdk | 30,000 | 0.50 | 400 | 3,000 | 0.75 | 0.75 | 25.0 | 25.0 | 2.50 | 0 |")
+                .contains("| courier-tls-openssl | 48,000 | 0.80 | 400 | 1,500 | 0.72 | 0.72 | 15.0 | 15.0 | 1.50 | 0 |")
+                .contains("### getUser, sync, 32 callers")
+                .contains("| courier-tls-openssl | 24,000 | 0.60 |")
+                .contains("**Target (issue 14): `courier-tls-openssl` ops/s ≥ 0.7 × plaintext `courier`: missed** "
+                        + "(async, 32 callers: 0.80 ✅; sync, 32 callers: 0.60 ❌).");
+        assertThat(markdown.indexOf("## TLS")).isGreaterThan(markdown.indexOf("## Run 1: async"));
+        assertThat(markdown.indexOf("| courier | 60,000")).isLessThan(markdown.indexOf("| courier-tls-jdk | 30,000"));
+    }
+
+    @Test
+    void aTlsOnlyRunWritesTheTlsSectionWithoutMainResults(@TempDir Path dir) throws Exception {
+        List<RunResult> tls = List.of(
+                result("courier", "getUser", "async", 32, 50_000, 1_000, 20, 900),
+                result("courier-tls-openssl", "getUser", "async", 32, 40_000, 1_200, 24, 1_000));
+
+        String markdown = report(dir, null, null, write(dir, "tls.jsonl", tls));
+
+        assertThat(markdown)
+                .contains("| courier-tls-openssl | 40,000 | 0.80 |")
+                .contains("`courier-tls-openssl` ops/s ≥ 0.7 × plaintext `courier`: met** (async, 32 callers: 0.80 ✅).")
+                .doesNotContain("## Targets")
+                .doesNotContain("## Run 1");
+        // No main suite, no (empty) contender table in the setup: the only one is the TLS section's.
+        assertThat(markdown.indexOf("| Contender | What runs |")).isGreaterThan(markdown.indexOf("## TLS"));
+    }
+
+    @Test
+    void tlsTargetIsNotCheckedWithoutOpenSsl(@TempDir Path dir) throws Exception {
+        List<RunResult> tls = List.of(
+                result("courier", "getUser", "async", 32, 50_000, 1_000, 20, 900),
+                result("courier-tls-jdk", "getUser", "async", 32, 20_000, 1_200, 24, 1_000));
+
+        String markdown = report(dir, null, null, write(dir, "tls.jsonl", tls));
+
+        assertThat(markdown).contains("| courier-tls-jdk | 20,000 | 0.40 |")
+                .contains(": not checked** (async, 32 callers: no courier-tls-openssl result –).");
     }
 
     @Test

@@ -18,9 +18,11 @@ import java.util.Objects;
  * code                                     status
  * OK                                       200
  * BAD_REQUEST, SERIALIZATION               400  (bad arguments, an ambiguous overload)
+ * INVALID_ARGUMENT                         400
  * UNAUTHENTICATED                          401  (the authenticator adds WWW-Authenticate)
  * PERMISSION_DENIED                        403
  * SERVICE_NOT_FOUND, METHOD_NOT_FOUND      404
+ * NOT_FOUND                                404
  * RATE_LIMITED                             429  with Retry-After
  * CANCELLED                                499  (the caller went away; nobody reads it)
  * APPLICATION_ERROR, INTERNAL, UNKNOWN     500
@@ -50,6 +52,8 @@ final class HttpStatusMapping {
             Map.entry("SERIALIZATION", 400),
             Map.entry("UNAUTHENTICATED", 401),
             Map.entry("PERMISSION_DENIED", 403),
+            Map.entry("INVALID_ARGUMENT", 400),
+            Map.entry("NOT_FOUND", 404),
             Map.entry("SERVICE_NOT_FOUND", 404),
             Map.entry("METHOD_NOT_FOUND", 404),
             Map.entry("RATE_LIMITED", 429),

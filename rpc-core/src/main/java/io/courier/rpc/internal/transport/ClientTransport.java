@@ -58,7 +58,7 @@ public final class ClientTransport implements AutoCloseable {
      */
     public ClientTransport(ClientOptions options, Serializer serializer) {
         this.options = options;
-        this.loops = EventLoops.create(options.ioThreads(), "courier-client-io");
+        this.loops = EventLoops.create(options.ioThreads(), "courier-client-io", options.transport());
         this.timer = new HashedWheelTimer(new DefaultThreadFactory("courier-client-timer", true), 10,
                 TimeUnit.MILLISECONDS);
         FrameWriter writer = new FrameWriter(options.maxFrameSize());

@@ -1,11 +1,11 @@
 package io.courier.rpc.internal.transport;
 
+import io.courier.rpc.config.Transport;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
-import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
@@ -18,8 +18,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * An event-loop group with the matching channel classes: native epoll where available, NIO
- * otherwise.
+ * An event-loop group with the matching channel classes: native epoll or NIO, as the options say.
  *
  * <p>Thread-safe. Owned by one server or client and shut down by it.
  */
@@ -38,9 +37,10 @@ final class EventLoops {
      *
      * @param threads number of event loops, 0 for Netty's default
      * @param name prefix of the thread names
+     * @param transport epoll, NIO, or epoll where it loads
      */
-    static EventLoops create(int threads, String name) {
-        boolean epoll = Epoll.isAvailable() && !Boolean.getBoolean("courier.rpc.transport.nio");
+    static EventLoops create(int threads, String name, Transport transport) {
+        boolean epoll = transport.usesEpoll();
         IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         return new EventLoops(new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(name, true), factory),
                 epoll);

@@ -54,8 +54,8 @@ public final class ServerTransport {
     public ServerTransport(ServerOptions options, InvokerTable invokers, Serializers serializers, Executor executor,
             List<AdmissionControl> admissions) {
         this.options = options;
-        this.bossLoops = EventLoops.create(1, "courier-server-boss");
-        this.ioLoops = EventLoops.create(options.ioThreads(), "courier-server-io");
+        this.bossLoops = EventLoops.create(1, "courier-server-boss", options.transport());
+        this.ioLoops = EventLoops.create(options.ioThreads(), "courier-server-io", options.transport());
         FrameWriter writer = new FrameWriter(options.maxFrameSize());
         this.writer = writer;
         this.protocol = ProtocolPipeline.forServer(options.maxFrameSize(), warnings, writer, options.idleTimeout());

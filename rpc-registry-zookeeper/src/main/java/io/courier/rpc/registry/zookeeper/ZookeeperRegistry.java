@@ -4,6 +4,7 @@ import io.courier.rpc.InvalidOptionException;
 import io.courier.rpc.invoke.ServiceKey;
 import io.courier.rpc.registry.ProviderInstance;
 import io.courier.rpc.registry.Registry;
+import io.courier.rpc.registry.RegistryHealth;
 import io.courier.rpc.registry.RegistryListener;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
@@ -24,6 +25,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -110,6 +112,8 @@ public final class ZookeeperRegistry implements Registry {
     private final ZookeeperPaths paths;
     private final ProviderNodeCodec codec;
     private final ProviderSnapshot snapshot;
+    private volatile ConnectionState lastState;
+    private volatile boolean everConnected;
     private final ScheduledThreadPoolExecutor notifier;
     private final ExecutorService curatorCallbacks;
     private final CuratorFramework client;
@@ -494,7 +498,35 @@ public final class ZookeeperRegistry implements Registry {
         }
     }
 
+    /**
+     * Connected while the ZooKeeper session is usable; degraded while it is not but subscribers
+     * keep the last known providers (or the snapshot's); disconnected before the first connection
+     * without a snapshot.
+     */
+    @Override
+    public RegistryHealth health() {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("type", "zookeeper");
+        details.put("servers", address.connectString());
+        details.put("root", address.root());
+        details.put("state", lastState == null ? "NOT_CONNECTED" : lastState.name());
+        if (snapshot != null) {
+            details.put("snapshot", address.snapshot().toString());
+        }
+        boolean open = client.getState() == CuratorFrameworkState.STARTED;
+        if (open && client.getZookeeperClient().isConnected()) {
+            return new RegistryHealth(RegistryHealth.State.CONNECTED, details);
+        }
+        boolean fallback = everConnected || snapshot != null;
+        return new RegistryHealth(fallback && open ? RegistryHealth.State.DEGRADED
+                : RegistryHealth.State.DISCONNECTED, details);
+    }
+
     private void onConnectionState(ConnectionState state) {
+        lastState = state;
+        if (state.isConnected()) {
+            everConnected = true;
+        }
         switch (state) {
             case CONNECTED -> log.info("Connected to ZooKeeper {}", address.connectString());
             case RECONNECTED -> log.info("Reconnected to ZooKeeper {}; restoring registrations and watches",

@@ -8,6 +8,7 @@ import io.courier.rpc.config.ServiceConfig;
 import io.courier.rpc.interceptor.AccessLogInterceptor;
 import io.courier.rpc.interceptor.AdmissionControl;
 import io.courier.rpc.interceptor.ClientInterceptor;
+import io.courier.rpc.interceptor.RpcExceptionMapper;
 import io.courier.rpc.interceptor.ServerInterceptor;
 import io.courier.rpc.registry.Registry;
 import io.courier.rpc.serialization.Serializer;
@@ -16,6 +17,11 @@ import io.courier.rpc.spring.RpcReference;
 import io.courier.rpc.spring.RpcService;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.ReadinessState;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.ApplicationListener;
+import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -74,6 +80,8 @@ public final class CourierRpcAutoConfiguration {
     @Bean
     ServiceOverrides courierRpcServiceOverrides(CourierRpcProperties properties, ResourceLoader resourceLoader,
             Environment environment) {
+        // Every Courier bean needs these overrides: the whole configuration is checked here, once.
+        UnknownPropertiesCheck.check(environment, resourceLoader.getClassLoader());
         return new ServiceOverrides(properties.getServices(), resourceLoader.getClassLoader(),
                 ConfigurationPropertySources.get(environment));
     }
@@ -154,7 +162,8 @@ public final class CourierRpcAutoConfiguration {
                 ServiceOverrides overrides, Environment environment, ObjectProvider<Serializer> serializers,
                 ObjectProvider<Registry> registry, @Qualifier(EXECUTOR_BEAN_NAME) ObjectProvider<ExecutorService> executor,
                 ObjectProvider<ServerInterceptor> interceptors, ObjectProvider<AdmissionControl> admissionControls,
-                CourierRpcLimits limits, ObjectProvider<RpcServerCustomizer> customizers, SslBundleTls sslBundleTls) {
+                CourierRpcLimits limits, ObjectProvider<RpcServerCustomizer> customizers, SslBundleTls sslBundleTls,
+                ObjectProvider<RpcExceptionMapper> exceptionMappers) {
             CourierRpcProperties.Server server = properties.getServer();
             ServerOptions options = PropertyMapping.serverOptions(server);
             CourierRpcProperties.ServerSsl ssl = server.getSsl();
@@ -175,6 +184,7 @@ public final class CourierRpcAutoConfiguration {
             acceptedSerializers(properties, serializers).forEach(builder::serializer);
             executor.ifAvailable(builder::executor);
             interceptors.orderedStream().forEach(builder::interceptor);
+            exceptionMappers.orderedStream().forEach(builder::exceptionMapper);
             // Rate first: refusing there is cheapest and leaves the concurrency counts alone.
             builder.admissionControl(limits.serverRateLimiter());
             builder.admissionControl(limits.serverConcurrencyLimiter());
@@ -183,10 +193,27 @@ public final class CourierRpcAutoConfiguration {
             return builder.build();
         }
 
+        /**
+         * Withdraws the services from the registry as soon as the application refuses traffic
+         * (readiness REFUSING_TRAFFIC, e.g. at the start of a graceful shutdown or when an
+         * operator says so), and announces them again when it accepts traffic.
+         */
+        @Bean
+        ApplicationListener<AvailabilityChangeEvent<ReadinessState>> courierRpcReadinessListener(RpcServer server) {
+            return event -> {
+                if (event.getState() == ReadinessState.REFUSING_TRAFFIC) {
+                    server.withdraw();
+                } else {
+                    server.announce();
+                }
+            };
+        }
+
         @Bean
         @ConditionalOnMissingBean
-        CourierRpcServerLifecycle courierRpcServerLifecycle(RpcServer server) {
-            return new CourierRpcServerLifecycle(server);
+        CourierRpcServerLifecycle courierRpcServerLifecycle(RpcServer server, ApplicationEventPublisher events,
+                ConfigurableEnvironment environment) {
+            return new CourierRpcServerLifecycle(server, events, environment);
         }
 
         @Bean

@@ -1,6 +1,8 @@
 package io.courier.rpc.spring.boot.autoconfigure;
 
+import io.courier.rpc.RpcClient;
 import io.courier.rpc.RpcServer;
+import io.courier.rpc.registry.Registry;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -10,19 +12,34 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 
 /**
- * Auto-configuration of the {@code courier} health indicator, when Spring Boot's health support
- * is on the classpath and this application runs a Courier server. Disable it with
- * {@code management.health.courier.enabled=false}.
+ * Auto-configuration of Courier's health indicators, when Spring Boot's health support is on the
+ * classpath: {@code courier} (the server, when the application runs one), {@code courierRegistry}
+ * (the registry, when there is one) and {@code courierReferences} (whether every referenced
+ * service has a provider). Disable them with {@code management.health.courier.enabled=false}.
  */
 @AutoConfiguration(after = CourierRpcAutoConfiguration.class)
 @ConditionalOnClass({HealthIndicator.class, RpcServer.class})
-@ConditionalOnBean(RpcServer.class)
 @ConditionalOnEnabledHealthIndicator("courier")
 public final class CourierRpcHealthContributorAutoConfiguration {
 
     @Bean
+    @ConditionalOnBean(RpcServer.class)
     @ConditionalOnMissingBean(name = "courierHealthIndicator")
     CourierRpcHealthIndicator courierHealthIndicator(RpcServer server) {
         return new CourierRpcHealthIndicator(server);
+    }
+
+    @Bean
+    @ConditionalOnBean(Registry.class)
+    @ConditionalOnMissingBean(name = "courierRegistryHealthIndicator")
+    CourierRpcRegistryHealthIndicator courierRegistryHealthIndicator(Registry registry) {
+        return new CourierRpcRegistryHealthIndicator(registry);
+    }
+
+    @Bean
+    @ConditionalOnBean(RpcReferenceFactory.class)
+    @ConditionalOnMissingBean(name = "courierReferencesHealthIndicator")
+    CourierRpcReferencesHealthIndicator courierReferencesHealthIndicator(RpcClient client) {
+        return new CourierRpcReferencesHealthIndicator(client);
     }
 }

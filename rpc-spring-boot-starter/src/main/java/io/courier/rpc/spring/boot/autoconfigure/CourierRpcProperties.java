@@ -2,6 +2,7 @@ package io.courier.rpc.spring.boot.autoconfigure;
 
 import io.courier.rpc.cluster.ClusterMode;
 import io.courier.rpc.cluster.LoadBalancers;
+import io.courier.rpc.config.Transport;
 import io.courier.rpc.tls.ClientAuth;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
@@ -42,6 +43,20 @@ public class CourierRpcProperties {
      * (services[com.acme.UserService].timeout) or by simple name (services.UserService.timeout).
      */
     private Map<String, Service> services = new LinkedHashMap<>();
+
+    /**
+     * Whether a courier.rpc.* key that no setting has fails startup, naming the nearest valid key
+     * (a typo otherwise silently leaves the default in place).
+     */
+    private boolean failOnUnknownProperties = true;
+
+    public boolean isFailOnUnknownProperties() {
+        return this.failOnUnknownProperties;
+    }
+
+    public void setFailOnUnknownProperties(boolean failOnUnknownProperties) {
+        this.failOnUnknownProperties = failOnUnknownProperties;
+    }
 
     public Server getServer() {
         return this.server;
@@ -89,6 +104,17 @@ public class CourierRpcProperties {
 
         /** Number of I/O event-loop threads; 0 lets Netty choose (twice the cores). */
         private int ioThreads = 0;
+
+        /** Network transport: auto (native epoll where it loads, else NIO), epoll or nio. */
+        private Transport transport = Transport.AUTO;
+
+        public Transport getTransport() {
+            return this.transport;
+        }
+
+        public void setTransport(Transport transport) {
+            this.transport = transport;
+        }
 
         /** Most business threads that run service methods at once; a thread starts only when all are busy. */
         private int workerThreads = 200;
@@ -455,6 +481,17 @@ public class CourierRpcProperties {
         /** Number of client I/O event-loop threads; 0 lets Netty choose. */
         private int ioThreads = 0;
 
+        /** Network transport: auto (native epoll where it loads, else NIO), epoll or nio. */
+        private Transport transport = Transport.AUTO;
+
+        public Transport getTransport() {
+            return this.transport;
+        }
+
+        public void setTransport(Transport transport) {
+            this.transport = transport;
+        }
+
         /** Largest frame sent or accepted. */
         private DataSize maxFrameSize = DataSize.ofMegabytes(8);
 
@@ -714,6 +751,34 @@ public class CourierRpcProperties {
 
         /** TLS to ZooKeeper (zookeeper:// addresses). */
         private final Ssl ssl = new Ssl();
+
+        /**
+         * ZooKeeper session timeout (zookeeper:// addresses; default 15s): how long ZooKeeper keeps
+         * this application's provider nodes after losing contact with it.
+         */
+        private Duration sessionTimeout;
+
+        /**
+         * How long a ZooKeeper operation waits for a connection before it fails (zookeeper://
+         * addresses; default 5s, at most the session timeout).
+         */
+        private Duration connectionTimeout;
+
+        public Duration getSessionTimeout() {
+            return this.sessionTimeout;
+        }
+
+        public void setSessionTimeout(Duration sessionTimeout) {
+            this.sessionTimeout = sessionTimeout;
+        }
+
+        public Duration getConnectionTimeout() {
+            return this.connectionTimeout;
+        }
+
+        public void setConnectionTimeout(Duration connectionTimeout) {
+            this.connectionTimeout = connectionTimeout;
+        }
 
         public String getAddress() {
             return this.address;

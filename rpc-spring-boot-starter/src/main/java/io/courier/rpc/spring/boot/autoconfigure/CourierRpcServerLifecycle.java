@@ -1,11 +1,19 @@
 package io.courier.rpc.spring.boot.autoconfigure;
 
 import io.courier.rpc.RpcServer;
+import io.courier.rpc.spring.RpcServerStartedEvent;
+import io.courier.rpc.spring.RpcServerStoppedEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.MutablePropertySources;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -30,11 +38,17 @@ final class CourierRpcServerLifecycle implements SmartLifecycle, DisposableBean 
 
     private static final Logger log = LoggerFactory.getLogger(CourierRpcServerLifecycle.class);
 
+    private static final String PORTS_SOURCE = "courier.rpc.server.ports";
+
     private final RpcServer server;
+    private final ApplicationEventPublisher events;
+    private final ConfigurableEnvironment environment;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    CourierRpcServerLifecycle(RpcServer server) {
+    CourierRpcServerLifecycle(RpcServer server, ApplicationEventPublisher events, ConfigurableEnvironment environment) {
         this.server = server;
+        this.events = events;
+        this.environment = environment;
     }
 
     @Override
@@ -49,9 +63,23 @@ final class CourierRpcServerLifecycle implements SmartLifecycle, DisposableBean 
         }
         log.info("Courier RPC server started on {} exporting {}", address(server),
                 server.describeServices().keySet());
+        publishPort(server.address().getPort());
+        events.publishEvent(new RpcServerStartedEvent(server));
         Thread await = new Thread(this::awaitStop, "courier-server-await");
         await.setDaemon(false);
         await.start();
+    }
+
+    /** Sets {@value RpcServerStartedEvent#PORT_PROPERTY}, as Boot sets local.server.port. */
+    private void publishPort(int port) {
+        MutablePropertySources sources = environment.getPropertySources();
+        if (sources.get(PORTS_SOURCE) instanceof MapPropertySource ports) {
+            ports.getSource().put(RpcServerStartedEvent.PORT_PROPERTY, port);
+        } else {
+            Map<String, Object> ports = new HashMap<>();
+            ports.put(RpcServerStartedEvent.PORT_PROPERTY, port);
+            sources.addFirst(new MapPropertySource(PORTS_SOURCE, ports));
+        }
     }
 
     private void awaitStop() {
@@ -78,6 +106,7 @@ final class CourierRpcServerLifecycle implements SmartLifecycle, DisposableBean 
                 server.inFlightCount(), server.options().shutdownGrace());
         server.close();
         log.info("Courier RPC server stopped");
+        events.publishEvent(new RpcServerStoppedEvent(server));
     }
 
     /** Also stops on destroy: a context whose refresh fails after start destroys beans without stopping them. */

@@ -48,6 +48,7 @@ final class PropertyMapping {
         set(p + "host", server.getHost(), () -> b.host(server.getHost()));
         set(p + "port", server.getPort(), () -> b.port(server.getPort()));
         set(p + "io-threads", server.getIoThreads(), () -> b.ioThreads(server.getIoThreads()));
+        set(p + "transport", server.getTransport(), () -> b.transport(server.getTransport()));
         set(p + "worker-threads", server.getWorkerThreads(), () -> b.workerThreads(server.getWorkerThreads()));
         set(p + "queue-size", server.getQueueSize(), () -> b.queueSize(server.getQueueSize()));
         set(p + "max-frame-size", server.getMaxFrameSize(),
@@ -70,6 +71,7 @@ final class PropertyMapping {
         set(p + "connect-timeout", consumer.getConnectTimeout(), () -> b.connectTimeout(consumer.getConnectTimeout()));
         set(p + "connections", consumer.getConnections(), () -> b.connectionsPerAddress(consumer.getConnections()));
         set(p + "io-threads", consumer.getIoThreads(), () -> b.ioThreads(consumer.getIoThreads()));
+        set(p + "transport", consumer.getTransport(), () -> b.transport(consumer.getTransport()));
         set(p + "max-frame-size", consumer.getMaxFrameSize(),
                 () -> b.maxFrameSize(bytes(p + "max-frame-size", consumer.getMaxFrameSize())));
         set(p + "max-pending-calls", consumer.getMaxPendingCalls(),

@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
  *
  * <p>Thread-safe (stateless). Credentials become the address's user info and TLS settings its
  * {@code secure}, {@code keyStore}, {@code keyStorePassword}, {@code trustStore} and
- * {@code trustStorePassword} parameters, as the ZooKeeper registry reads them.
+ * {@code trustStorePassword} parameters, and the typed timeouts its {@code sessionTimeout} and
+ * {@code connectionTimeout} parameters, as the ZooKeeper registry reads them.
  */
 final class RegistryAddresses {
 
@@ -24,6 +25,7 @@ final class RegistryAddresses {
     private static final String USERNAME = PropertyMapping.PREFIX + "registry.username";
     private static final String PASSWORD = PropertyMapping.PREFIX + "registry.password";
     private static final String SSL = PropertyMapping.PREFIX + "registry.ssl.";
+    private static final String TIMEOUTS = PropertyMapping.PREFIX + "registry.";
     /** A password parameter's value, up to the next parameter. */
     private static final Pattern PASSWORD_PARAMETER = Pattern.compile("(?i)([?&][^=&?;]*password=)[^&;]*");
     /** The password of a user info, e.g. {@code scheme://user:password@host}. */
@@ -53,11 +55,15 @@ final class RegistryAddresses {
         if (username != null && username.indexOf(':') >= 0) {
             throw PropertyMapping.invalid(USERNAME, username, "a ZooKeeper digest user name without ':'");
         }
-        List<String> tlsParameters = tlsParameters(ssl);
-        if (username == null && tlsParameters.isEmpty()) {
+        List<String> timeoutParameters = timeoutParameters(registry);
+        List<String> parameters = tlsParameters(ssl);
+        parameters.addAll(timeoutParameters);
+        if (username == null && parameters.isEmpty()) {
             return address;
         }
-        String property = username != null ? USERNAME : SSL + "enabled";
+        String property = username != null ? USERNAME : !timeoutParameters.isEmpty() && !ssl.isEnabled()
+                ? TIMEOUTS + (registry.getSessionTimeout() != null ? "session-timeout" : "connection-timeout")
+                : SSL + "enabled";
         List<String> resolved = new ArrayList<>();
         boolean applied = false;
         for (String part : address.split(";", -1)) {
@@ -78,10 +84,18 @@ final class RegistryAddresses {
                 }
                 authority = encode(username) + ":" + encode(password) + "@" + authority;
             }
-            if (!tlsParameters.isEmpty()) {
+            for (String parameter : timeoutParameters) {
+                String name = parameter.substring(0, parameter.indexOf('='));
+                if (tail.matches("(?s)[^#]*[?&]" + name + "=.*")) {
+                    throw PropertyMapping.invalid(TIMEOUTS + (name.equals("sessionTimeout") ? "session-timeout"
+                            : "connection-timeout"), parameter.substring(name.length() + 1), "either the property or the "
+                            + name + " parameter in " + PropertyMapping.PREFIX + "registry.address, not both");
+                }
+            }
+            if (!parameters.isEmpty()) {
                 int fragment = tail.indexOf('#');
                 String beforeFragment = fragment < 0 ? tail : tail.substring(0, fragment);
-                tail = beforeFragment + (beforeFragment.indexOf('?') < 0 ? "?" : "&") + String.join("&", tlsParameters)
+                tail = beforeFragment + (beforeFragment.indexOf('?') < 0 ? "?" : "&") + String.join("&", parameters)
                         + (fragment < 0 ? "" : tail.substring(fragment));
             }
             resolved.add(ZOOKEEPER + authority + tail);
@@ -103,6 +117,18 @@ final class RegistryAddresses {
         }
         String text = PASSWORD_PARAMETER.matcher(addresses).replaceAll("$1" + MASK);
         return USER_INFO_PASSWORD.matcher(text).replaceAll("$1" + MASK + "@");
+    }
+
+    /** The typed ZooKeeper timeouts as the address parameters the registry reads. */
+    private static List<String> timeoutParameters(CourierRpcProperties.Registry registry) {
+        List<String> parameters = new ArrayList<>();
+        if (registry.getSessionTimeout() != null) {
+            parameters.add("sessionTimeout=" + registry.getSessionTimeout().toMillis() + "ms");
+        }
+        if (registry.getConnectionTimeout() != null) {
+            parameters.add("connectionTimeout=" + registry.getConnectionTimeout().toMillis() + "ms");
+        }
+        return parameters;
     }
 
     private static List<String> tlsParameters(CourierRpcProperties.Registry.Ssl ssl) {

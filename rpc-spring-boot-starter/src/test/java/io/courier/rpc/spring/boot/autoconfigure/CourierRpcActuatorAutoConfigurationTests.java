@@ -2,9 +2,16 @@ package io.courier.rpc.spring.boot.autoconfigure;
 
 import io.courier.rpc.RpcServer;
 import io.courier.rpc.config.ServerOptions;
+import io.courier.rpc.invoke.ServiceKey;
+import io.courier.rpc.registry.ProviderInstance;
+import io.courier.rpc.registry.Registry;
+import io.courier.rpc.registry.RegistryHealth;
+import io.courier.rpc.test.InMemoryRegistry;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.ReadinessState;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.FilteredClassLoader;
@@ -50,6 +57,37 @@ class CourierRpcActuatorAutoConfigurationTests {
         runner.withUserConfiguration(EchoProvider.class).withClassLoader(new FilteredClassLoader(HealthIndicator.class))
                 .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(CourierRpcHealthIndicator.class)
                         .hasSingleBean(RpcServer.class));
+    }
+
+    @Test
+    void registryHealthAndReadinessWithdrawal() {
+        InMemoryRegistry registry = new InMemoryRegistry();
+        ServiceKey echo = ServiceKey.of(EchoService.class, "", "");
+        runner.withUserConfiguration(EchoProvider.class).withBean(Registry.class, () -> registry).run(context -> {
+            CourierRpcRegistryHealthIndicator health = context.getBean(CourierRpcRegistryHealthIndicator.class);
+            assertThat(health.health(true).getStatus()).isEqualTo(Status.UP);
+            assertThat(health.health(true).getDetails()).containsEntry("state", RegistryHealth.State.CONNECTED);
+            assertThat(registry.providers(echo)).hasSize(1);
+
+            AvailabilityChangeEvent.publish(context, ReadinessState.REFUSING_TRAFFIC);
+            assertThat(registry.providers(echo)).isEmpty();
+            assertThat(context.getBean(RpcServer.class).isWithdrawn()).isTrue();
+            AvailabilityChangeEvent.publish(context, ReadinessState.ACCEPTING_TRAFFIC);
+            assertThat(registry.providers(echo)).hasSize(1);
+        });
+    }
+
+    @Test
+    void referencesHealthIsDownWhileAServiceHasNoProvider() {
+        InMemoryRegistry registry = new InMemoryRegistry();
+        runner.withUserConfiguration(TestApplications.EchoCaller.class).withBean(Registry.class, () -> registry)
+                .run(context -> {
+                    CourierRpcReferencesHealthIndicator health = context.getBean(CourierRpcReferencesHealthIndicator.class);
+                    assertThat(health.health(true).getStatus()).isEqualTo(Status.DOWN);
+                    assertThat(health.health(true).getDetails()).containsKey("withoutProvider");
+                    registry.register(ProviderInstance.of(ServiceKey.of(EchoService.class, "", ""), "127.0.0.1", 1));
+                    assertThat(health.health(true).getStatus()).isEqualTo(Status.UP);
+                });
     }
 
     @Test

@@ -55,6 +55,23 @@ class RegistryAddressesTests {
     }
 
     @Test
+    void typedTimeoutsBecomeParameters() {
+        CourierRpcProperties.Registry registry = registry("zookeeper://zk1:2181/r;direct://h:1");
+        registry.setSessionTimeout(java.time.Duration.ofSeconds(30));
+        registry.setConnectionTimeout(java.time.Duration.ofMillis(2500));
+
+        assertThat(RegistryAddresses.resolve(registry))
+                .isEqualTo("zookeeper://zk1:2181/r?sessionTimeout=30000ms&connectionTimeout=2500ms;direct://h:1");
+        registry.setAddress("zookeeper://zk1:2181/r?sessionTimeout=5s");
+        assertThatThrownBy(() -> RegistryAddresses.resolve(registry))
+                .hasMessageContaining("courier.rpc.registry.session-timeout")
+                .hasMessageContaining("not both");
+        registry.setAddress("direct://h:1");
+        assertThatThrownBy(() -> RegistryAddresses.resolve(registry))
+                .hasMessageContaining("courier.rpc.registry.session-timeout");
+    }
+
+    @Test
     void incompleteOrMisplacedSettingsNameTheProperty() {
         CourierRpcProperties.Registry noPassword = registry("zookeeper://zk1");
         noPassword.setUsername("courier");
