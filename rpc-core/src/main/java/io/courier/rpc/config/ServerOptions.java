@@ -17,6 +17,9 @@ public final class ServerOptions {
     /** Default largest frame either end accepts or sends, fixed header included: 8 MiB. */
     public static final int DEFAULT_MAX_FRAME_SIZE = 8 * 1024 * 1024;
 
+    /** Default largest HTTP request body: 1 MiB. */
+    public static final int DEFAULT_HTTP_MAX_REQUEST_SIZE = 1024 * 1024;
+
     /** Default port of a Courier server. */
     public static final int DEFAULT_PORT = 7070;
 
@@ -30,8 +33,16 @@ public final class ServerOptions {
     private final Duration idleTimeout;
     private final Duration shutdownGrace;
     private final ServerTls tls;
+    private final boolean httpEnabled;
+    private final boolean httpConsoleEnabled;
+    private final String httpConsolePath;
+    private final int httpMaxRequestSize;
 
     private ServerOptions(Builder b) {
+        this.httpEnabled = b.httpEnabled;
+        this.httpConsoleEnabled = b.httpConsoleEnabled;
+        this.httpConsolePath = b.httpConsolePath;
+        this.httpMaxRequestSize = b.httpMaxRequestSize;
         this.host = b.host;
         this.port = b.port;
         this.ioThreads = b.ioThreads;
@@ -109,11 +120,37 @@ public final class ServerOptions {
         return tls;
     }
 
+    /**
+     * Whether the port also speaks HTTP/1.1 with JSON: {@code POST /rpc/<service>/<method>},
+     * health, {@code /openapi.json} and the console. The protocol is detected per connection
+     * from its first bytes; the binary protocol is unaffected either way.
+     */
+    public boolean httpEnabled() {
+        return httpEnabled;
+    }
+
+    /** Whether HTTP serves the console page (only when {@link #httpEnabled()}). */
+    public boolean httpConsoleEnabled() {
+        return httpConsoleEnabled;
+    }
+
+    /** Returns the path of the console page, starting and ending with {@code /}. */
+    public String httpConsolePath() {
+        return httpConsolePath;
+    }
+
+    /** Returns the largest HTTP request body in bytes; a larger one is answered 413. */
+    public int httpMaxRequestSize() {
+        return httpMaxRequestSize;
+    }
+
     @Override
     public String toString() {
         return "ServerOptions[host=" + host + ", port=" + port + ", ioThreads=" + ioThreads + ", transport=" + transport
                 + ", workerThreads=" + workerThreads + ", queueSize=" + queueSize + ", maxFrameSize=" + maxFrameSize + ", idleTimeout="
-                + idleTimeout + ", shutdownGrace=" + shutdownGrace + (tls == null ? "" : ", tls=" + tls) + "]";
+                + idleTimeout + ", shutdownGrace=" + shutdownGrace + (tls == null ? "" : ", tls=" + tls) + ", httpEnabled="
+                + httpEnabled + ", httpConsoleEnabled=" + httpConsoleEnabled + ", httpConsolePath=" + httpConsolePath
+                + ", httpMaxRequestSize=" + httpMaxRequestSize + "]";
     }
 
     /** Builds {@link ServerOptions}; not thread-safe. */
@@ -129,6 +166,10 @@ public final class ServerOptions {
         private Duration idleTimeout = Duration.ofSeconds(90);
         private Duration shutdownGrace = Duration.ofSeconds(10);
         private ServerTls tls;
+        private boolean httpEnabled = true;
+        private boolean httpConsoleEnabled = true;
+        private String httpConsolePath = "/";
+        private int httpMaxRequestSize = DEFAULT_HTTP_MAX_REQUEST_SIZE;
 
         private Builder() {
         }
@@ -144,6 +185,10 @@ public final class ServerOptions {
             idleTimeout = o.idleTimeout;
             shutdownGrace = o.shutdownGrace;
             tls = o.tls;
+            httpEnabled = o.httpEnabled;
+            httpConsoleEnabled = o.httpConsoleEnabled;
+            httpConsolePath = o.httpConsolePath;
+            httpMaxRequestSize = o.httpMaxRequestSize;
         }
 
         /** Sets the address to bind (default {@code 0.0.0.0}). */
@@ -213,6 +258,42 @@ public final class ServerOptions {
          */
         public Builder tls(ServerTls tls) {
             this.tls = tls;
+            return this;
+        }
+
+        /** Sets whether the port also speaks HTTP/1.1 with JSON (default true). */
+        public Builder httpEnabled(boolean httpEnabled) {
+            this.httpEnabled = httpEnabled;
+            return this;
+        }
+
+        /** Sets whether HTTP serves the console page (default true). */
+        public Builder httpConsoleEnabled(boolean httpConsoleEnabled) {
+            this.httpConsoleEnabled = httpConsoleEnabled;
+            return this;
+        }
+
+        /**
+         * Sets the path of the console page (default {@code /}); a missing trailing {@code /} is
+         * added. It must not be under {@code /rpc/} or {@code /health}.
+         */
+        public Builder httpConsolePath(String httpConsolePath) {
+            Objects.requireNonNull(httpConsolePath, "httpConsolePath");
+            String path = httpConsolePath.endsWith("/") ? httpConsolePath : httpConsolePath + "/";
+            if (!path.startsWith("/") || path.startsWith("/rpc/") || path.startsWith("/health")
+                    || path.chars().anyMatch(c -> c <= ' ' || c == '"' || c == '<' || c == '>' || c == '&'
+                    || c == '?' || c == '#' || c == '%' || c >= 127)) {
+                throw new InvalidOptionException("httpConsolePath", httpConsolePath,
+                        "an absolute URL path, not under /rpc/ or /health");
+            }
+            this.httpConsolePath = path;
+            return this;
+        }
+
+        /** Sets the largest HTTP request body in bytes (default 1 MiB, at least 1 KiB, at most 64 MiB). */
+        public Builder httpMaxRequestSize(int httpMaxRequestSize) {
+            this.httpMaxRequestSize = Require.between("httpMaxRequestSize", httpMaxRequestSize, 1024,
+                    64 * 1024 * 1024);
             return this;
         }
 

@@ -1,6 +1,19 @@
 /**
- * Implementation, not API: the HTTP/1.1 + JSON face of a Courier server, independent of Netty so
- * that the transport can wire it in behind its protocol detector.
+ * Implementation, not API: the HTTP/1.1 + JSON face of a Courier server, which the transport
+ * wires in behind its protocol detector.
+ *
+ * <ul>
+ *   <li>{@link io.courier.rpc.internal.http.HttpPipeline}: the handlers of an HTTP connection
+ *       (codec with strict limits, keep-alive, idle timeout, aggregator bounded by the largest
+ *       request, then {@link io.courier.rpc.internal.http.HttpCallHandler});</li>
+ *   <li>{@link io.courier.rpc.internal.http.HttpCallHandler}: routes ({@code POST /rpc/...},
+ *       {@code /health}, {@code /openapi.json}, the console), request headers, answers in
+ *       request order;</li>
+ *   <li>{@link io.courier.rpc.internal.http.HttpCall} and
+ *       {@link io.courier.rpc.internal.http.HttpCallDispatcher}: how an HTTP call enters the
+ *       server's one call path, implemented by the transport (the layer above);</li>
+ * </ul>
+ * and the pieces they compose:
  *
  * <ul>
  *   <li>{@link io.courier.rpc.internal.http.RpcPath}: the path rule, {@code /rpc/<service key>/<method>}

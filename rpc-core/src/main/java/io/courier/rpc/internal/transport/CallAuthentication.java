@@ -54,12 +54,22 @@ final class CallAuthentication {
      *         authenticator chose) when the call is refused; its message never holds the token
      */
     Principal authenticate(Channel channel, RequestMessage request) {
-        String token = bearerToken(request.attachments().get(RpcContext.AUTHORIZATION_ATTACHMENT));
-        AuthenticationRequest authRequest = new AuthenticationRequest(request.serviceKey(), request.methodName(),
+        return authenticate(channel, request.serviceKey(), request.methodName(), request.attachments());
+    }
+
+    /**
+     * Returns the caller's principal, for a call of either protocol (an HTTP call carries its
+     * {@code Authorization} header as the reserved attachment).
+     *
+     * @throws RpcException as {@link #authenticate(Channel, RequestMessage)}
+     */
+    Principal authenticate(Channel channel, String serviceKey, String methodName, Map<String, String> attachments) {
+        String token = bearerToken(attachments.get(RpcContext.AUTHORIZATION_ATTACHMENT));
+        AuthenticationRequest authRequest = new AuthenticationRequest(serviceKey, methodName,
                 channel.remoteAddress(), token, peerCertificates(channel));
         if (!authRequest.hasCredentials()) {
-            throw RpcException.refusal(RpcErrorCode.UNAUTHENTICATED, "Call to " + request.serviceKey() + "#"
-                    + request.methodName() + " carries no credentials (expected: a bearer token or a client certificate)");
+            throw RpcException.refusal(RpcErrorCode.UNAUTHENTICATED, "Call to " + serviceKey + "#"
+                    + methodName + " carries no credentials (expected: a bearer token or a client certificate)");
         }
         Principal principal;
         try {

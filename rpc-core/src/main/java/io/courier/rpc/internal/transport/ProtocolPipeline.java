@@ -22,6 +22,11 @@ import java.util.concurrent.TimeUnit;
  */
 final class ProtocolPipeline {
 
+    /** The name of the handler that closes a connection after an unhandled error; it stays for HTTP. */
+    static final String ERRORS = "errors";
+    /** The name of the side's own handler on a provider. */
+    static final String DISPATCH = "dispatch";
+
     private final int maxFrameSize;
     private final ProtocolWarnings warnings;
     private final RpcMessageDecoder messageDecoder = new RpcMessageDecoder();
@@ -62,6 +67,18 @@ final class ProtocolPipeline {
                 .addLast("idle", new IdleStateHandler(readerIdleMillis, writerIdleMillis, 0, TimeUnit.MILLISECONDS))
                 .addLast("heartbeat", heartbeats)
                 .addLast(name, sideHandler)
-                .addLast("errors", ConnectionErrorHandler.INSTANCE);
+                .addLast(ERRORS, ConnectionErrorHandler.INSTANCE);
+    }
+
+    /**
+     * Takes the binary handlers of a provider's connection out again, when its first bytes show
+     * HTTP: everything {@link #addTo} added but the flush consolidation and the error handler.
+     */
+    void removeFrom(ChannelPipeline pipeline) {
+        pipeline.remove("frame");
+        pipeline.remove("codec");
+        pipeline.remove("idle");
+        pipeline.remove("heartbeat");
+        pipeline.remove(DISPATCH);
     }
 }

@@ -1,15 +1,13 @@
 package io.courier.rpc.internal.transport;
 
 import io.courier.rpc.RpcContext;
+import io.courier.rpc.RpcErrorCode;
 import io.courier.rpc.RpcException;
 import io.courier.rpc.interceptor.AdmissionControl;
+import io.courier.rpc.internal.dispatch.InvokerTable;
 import io.courier.rpc.internal.dispatch.MethodInvoker;
 import io.courier.rpc.invoke.RpcRequest;
 import io.courier.rpc.invoke.RpcResponse;
-import io.courier.rpc.internal.protocol.RequestMessage;
-import io.courier.rpc.RpcErrorCode;
-import io.courier.rpc.serialization.Serializer;
-import io.netty.buffer.ByteBufInputStream;
 import io.netty.channel.Channel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,51 +19,91 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
- * One admitted call, run on a business thread: decode the arguments, run the interceptors and
- * the method with the call's {@link RpcContext} bound (its principal, and its attachments
- * without the caller's credentials), answer.
+ * One call on a provider, whatever protocol brought it: admitted by the
+ * {@link ServerDispatchHandler}, then run on a business thread: decode the arguments, run the
+ * interceptors and the method with the call's {@link RpcContext} bound (its principal, and its
+ * attachments without the caller's credentials), answer. The protocols differ only in how the
+ * call names its method, reads its arguments and writes its answer: {@link BinaryServerCall}
+ * and {@link HttpServerCall}.
  *
  * <p>Runs once, on one thread; {@link #cancel()} may come from any thread at any time: a call
  * cancelled while queued is skipped, one cancelled while running has its context marked
- * cancelled, and neither is answered (the caller no longer waits). Owns the request message and
- * releases it as soon as the arguments are decoded. {@link #finish()} runs exactly once per call.
+ * cancelled, and neither is answered (the caller no longer waits). {@link #finish()} runs
+ * exactly once per admitted call.
  */
-final class ServerCall implements Runnable {
+abstract class ServerCall implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(ServerCall.class);
 
-    private final Channel channel;
-    private final RequestMessage request;
-    private final MethodInvoker invoker;
-    private final Serializer serializer;
-    private final ResponseSender sender;
-    private final InFlightCalls inFlight;
-    private final AdmissionControl[] admissions;
-    private final ResponseSizeHint sizeHint;
-    private final long budgetMillis;
-    private final long deadlineNanos;
-    private final ActiveCalls active;
-    private final Map<String, String> attachments;
-    private final Principal principal;
+    final Channel channel;
+    private final long receivedNanos;
+    MethodInvoker invoker;
+    private InFlightCalls inFlight;
+    private AdmissionControl[] admissions;
+    private long budgetMillis;
+    private long deadlineNanos;
+    private ActiveCalls active;
+    private Map<String, String> attachments;
+    private Principal principal;
     private boolean admissionsReleased;
     private volatile boolean cancelled;
     private volatile RpcContext context;
 
-    ServerCall(Channel channel, RequestMessage request, MethodInvoker invoker, Serializer serializer,
-            ResponseSender sender, InFlightCalls inFlight, AdmissionControl[] admissions, ResponseSizeHint sizeHint,
-            long receivedNanos, ActiveCalls active, Map<String, String> attachments, Principal principal) {
-        this.attachments = attachments;
-        this.principal = principal;
-        this.sizeHint = sizeHint;
-        this.active = active;
+    ServerCall(Channel channel, long receivedNanos) {
         this.channel = channel;
-        this.request = request;
+        this.receivedNanos = receivedNanos;
+    }
+
+    /** Returns the id under which {@link ActiveCalls} tracks this call on its connection. */
+    abstract long requestId();
+
+    /** Whether the caller awaits no answer. */
+    abstract boolean isOneWay();
+
+    abstract String serviceKey();
+
+    abstract String methodName();
+
+    /** Returns the caller's time budget in milliseconds, 0 for none. */
+    abstract long timeoutMillis();
+
+    /** Returns the caller's attachments, credentials included. */
+    abstract Map<String, String> incomingAttachments();
+
+    /**
+     * Finds the method to call, on the event loop, after authentication.
+     *
+     * @throws RpcException when there is none (or, over HTTP, when the body does not bind)
+     */
+    abstract MethodInvoker resolve(InvokerTable invokers);
+
+    /** Decodes the arguments on the business thread; frees the body, whatever happens. */
+    abstract Object[] readArguments();
+
+    /** Frees the body of a call that is not handed to a business thread. */
+    abstract void releaseBody();
+
+    abstract void answerValue(Object value, Map<String, String> attachments);
+
+    abstract void answerException(Throwable t, Map<String, String> attachments);
+
+    abstract void answerError(RpcErrorCode code, String message);
+
+    /** Answers a refusal before admission; HTTP keeps the exception for its problem body. */
+    void answerRefusal(RpcException e) {
+        answerError(e.code(), e.getMessage());
+    }
+
+    /** Records what admission decided; called once, on the event loop, before the hand-off. */
+    final void admit(MethodInvoker invoker, Principal principal, Map<String, String> attachments,
+            InFlightCalls inFlight, AdmissionControl[] admissions, ActiveCalls active) {
         this.invoker = invoker;
-        this.serializer = serializer;
-        this.sender = sender;
+        this.principal = principal;
+        this.attachments = attachments;
         this.inFlight = inFlight;
         this.admissions = admissions;
-        long budgetMillis = request.timeoutMillis();
+        this.active = active;
+        long budgetMillis = timeoutMillis();
         if (invoker.timeoutMillis() > 0 && (budgetMillis == 0 || invoker.timeoutMillis() < budgetMillis)) {
             budgetMillis = invoker.timeoutMillis();
         }
@@ -74,7 +112,7 @@ final class ServerCall implements Runnable {
     }
 
     /** The caller gave up on this call: skip it if it has not started, else mark its context cancelled. */
-    void cancel() {
+    final void cancel() {
         cancelled = true;
         RpcContext running = context;
         if (running != null) {
@@ -83,10 +121,10 @@ final class ServerCall implements Runnable {
     }
 
     @Override
-    public void run() {
+    public final void run() {
         if (cancelled) {
-            log.debug("Skipping request {} on {}: cancelled by the caller while queued", request.requestId(), channel);
-            request.release();
+            log.debug("Skipping request {} on {}: cancelled by the caller while queued", requestId(), channel);
+            releaseBody();
             finish();
             return;
         }
@@ -96,22 +134,21 @@ final class ServerCall implements Runnable {
             Object[] arguments;
             try {
                 if (deadlineNanos != 0 && System.nanoTime() - deadlineNanos >= 0) {
-                    answerError(RpcErrorCode.DEADLINE_EXCEEDED, "Deadline of " + budgetMillis
+                    releaseBody();
+                    answerErrorUnlessOneWay(RpcErrorCode.DEADLINE_EXCEEDED, "Deadline of " + budgetMillis
                             + " ms passed before the call started");
                     finish();
                     return;
                 }
-                arguments = serializer.readArguments(invoker.parameterTypes(), new ByteBufInputStream(request.content()));
+                arguments = readArguments();
             } catch (RpcException e) {
-                answerError(e.code(), e.getMessage());
+                answerErrorUnlessOneWay(e.code(), e.getMessage());
                 finish();
                 return;
             } catch (RuntimeException e) {
-                answerError(RpcErrorCode.SERIALIZATION, "Cannot decode arguments: " + e);
+                answerErrorUnlessOneWay(RpcErrorCode.SERIALIZATION, "Cannot decode arguments: " + e);
                 finish();
                 return;
-            } finally {
-                request.release();
             }
             context = RpcContext.forServerCall(attachments, deadlineNanos, channel.remoteAddress(),
                     channel.eventLoop(), principal);
@@ -126,8 +163,8 @@ final class ServerCall implements Runnable {
                 outcome = invoker.invoke(call);
             }
         } catch (RuntimeException | Error e) {
-            log.error("Request {} on {} failed unexpectedly", request.requestId(), channel, e);
-            answerError(RpcErrorCode.INTERNAL, "Internal error: " + e.getClass().getName());
+            log.error("Request {} on {} failed unexpectedly", requestId(), channel, e);
+            answerErrorUnlessOneWay(RpcErrorCode.INTERNAL, "Internal error: " + e.getClass().getName());
             finish();
             return;
         }
@@ -138,18 +175,17 @@ final class ServerCall implements Runnable {
             releaseAdmissions();
             try {
                 if (cancelled) {
-                    log.debug("Not answering request {} on {}: cancelled by the caller", request.requestId(), channel);
+                    log.debug("Not answering request {} on {}: cancelled by the caller", requestId(), channel);
                 } else if (error != null) {
                     answerFailure(error instanceof CompletionException && error.getCause() != null
                             ? error.getCause() : error, served);
                 } else if (response.hasException()) {
-                    answerException(response.exception(), attachments(response, served));
-                } else if (!request.isOneWay()) {
-                    sender.value(channel, request.requestId(), serializer, response.value(),
-                            invoker.metadata().valueType(), attachments(response, served), sizeHint);
+                    answerExceptionUnlessOneWay(response.exception(), attachments(response, served));
+                } else if (!isOneWay()) {
+                    answerValue(response.value(), attachments(response, served));
                 }
             } catch (RuntimeException e) {
-                log.error("Cannot answer request {} on {}", request.requestId(), channel, e);
+                log.error("Cannot answer request {} on {}", requestId(), channel, e);
             } finally {
                 finish();
             }
@@ -159,7 +195,7 @@ final class ServerCall implements Runnable {
     private void finish() {
         releaseAdmissions();
         if (active != null) {
-            active.remove(request.requestId(), this);
+            active.remove(requestId(), this);
         }
         inFlight.end();
     }
@@ -189,28 +225,28 @@ final class ServerCall implements Runnable {
 
     private void answerFailure(Throwable error, RpcContext context) {
         if (error instanceof RpcException e) {
-            answerError(e.code(), e.getMessage());
+            answerErrorUnlessOneWay(e.code(), e.getMessage());
         } else {
             // Thrown by an interceptor: user code, reported like a business exception.
-            answerException(error, context.pendingResponseAttachments());
+            answerExceptionUnlessOneWay(error, context.pendingResponseAttachments());
         }
     }
 
-    private void answerException(Throwable t, Map<String, String> attachments) {
-        if (request.isOneWay()) {
-            log.warn("One-way call {}#{} threw {}", request.serviceKey(), request.methodName(), t.getClass().getName(), t);
+    private void answerExceptionUnlessOneWay(Throwable t, Map<String, String> attachments) {
+        if (isOneWay()) {
+            log.warn("One-way call {}#{} threw {}", serviceKey(), methodName(), t.getClass().getName(), t);
             return;
         }
-        log.debug("Call {}#{} threw {}", request.serviceKey(), request.methodName(), t.getClass().getName());
-        sender.exception(channel, request.requestId(), serializer, t, attachments);
+        log.debug("Call {}#{} threw {}", serviceKey(), methodName(), t.getClass().getName());
+        answerException(t, attachments);
     }
 
-    private void answerError(RpcErrorCode code, String message) {
-        if (request.isOneWay()) {
-            log.warn("One-way call {}#{} from {} failed: {} {}", request.serviceKey(), request.methodName(),
+    private void answerErrorUnlessOneWay(RpcErrorCode code, String message) {
+        if (isOneWay()) {
+            log.warn("One-way call {}#{} from {} failed: {} {}", serviceKey(), methodName(),
                     channel.remoteAddress(), code, message);
             return;
         }
-        sender.error(channel, request.requestId(), serializer.id(), code, message);
+        answerError(code, message);
     }
 }

@@ -4,6 +4,8 @@ import io.courier.rpc.RpcException;
 import io.courier.rpc.interceptor.AdmissionControl;
 import io.courier.rpc.internal.dispatch.InvokerTable;
 import io.courier.rpc.internal.dispatch.MethodInvoker;
+import io.courier.rpc.internal.http.HttpCall;
+import io.courier.rpc.internal.http.HttpCallDispatcher;
 import io.courier.rpc.internal.protocol.CancelMessage;
 import io.courier.rpc.internal.protocol.FrameWriter;
 import io.courier.rpc.internal.protocol.MalformedMessage;
@@ -34,11 +36,15 @@ import java.util.concurrent.RejectedExecutionException;
  * without credentials cannot probe which services exist. Passes cancel
  * frames, and the connection closing, on to the calls they concern.
  *
+ * <p>HTTP calls enter the same path through {@link HttpCallDispatcher}: after decoding, a
+ * request frame becomes a {@link BinaryServerCall} and an HTTP call an {@link HttpServerCall},
+ * and from there on one method admits both.
+ *
  * <p>Thread-safe and {@link ChannelHandler.Sharable}; one instance serves every connection of a
  * server. Never blocks the event loop: lookup is a map read and the hand-off never waits.
  */
 @ChannelHandler.Sharable
-final class ServerDispatchHandler extends ChannelInboundHandlerAdapter {
+final class ServerDispatchHandler extends ChannelInboundHandlerAdapter implements HttpCallDispatcher {
 
     private static final Logger log = LoggerFactory.getLogger(ServerDispatchHandler.class);
 
@@ -113,35 +119,60 @@ final class ServerDispatchHandler extends ChannelInboundHandlerAdapter {
 
     private void dispatch(Channel channel, RequestMessage request) {
         long receivedNanos = System.nanoTime();
-        byte serializationId = request.serializationId();
+        Serializer serializer = serializers.byId(request.serializationId());
+        if (serializer == null) {
+            try {
+                answer(channel, request, RpcErrorCode.SERIALIZATION, "Unknown serialization id "
+                        + request.serializationId());
+            } finally {
+                request.release();
+            }
+            return;
+        }
+        dispatch(channel, new BinaryServerCall(channel, request, serializer, sender, sizeHints, receivedNanos));
+    }
+
+    /** The HTTP handler's entry into the same path; see {@link HttpCallDispatcher}. */
+    @Override
+    public void dispatch(Channel channel, HttpCall call) {
+        dispatch(channel, new HttpServerCall(channel, call, System.nanoTime()));
+    }
+
+    @Override
+    public boolean isServing() {
+        return !shuttingDown;
+    }
+
+    /**
+     * The path every call takes after its protocol decoded it: refuse when shutting down,
+     * authenticate, resolve the method, authorize, admit, hand off. Answers each refusal
+     * through the call, so each protocol answers in its own form.
+     */
+    private void dispatch(Channel channel, ServerCall call) {
         boolean handedOff = false;
         try {
             if (shuttingDown) {
-                answer(channel, request, RpcErrorCode.SHUTTING_DOWN, "Provider is shutting down");
-                return;
-            }
-            Serializer serializer = serializers.byId(serializationId);
-            if (serializer == null) {
-                answer(channel, request, RpcErrorCode.SERIALIZATION, "Unknown serialization id " + serializationId);
+                refuse(channel, call, RpcException.refusal(RpcErrorCode.SHUTTING_DOWN, "Provider is shutting down"));
                 return;
             }
             Principal principal = null;
             MethodInvoker invoker;
             try {
                 if (authentication != null) {
-                    principal = authentication.authenticate(channel, request);
+                    principal = authentication.authenticate(channel, call.serviceKey(), call.methodName(),
+                            call.incomingAttachments());
                 }
-                invoker = invokers.lookup(request.serviceKey(), request.methodName(), request.parameterDescriptor());
+                invoker = call.resolve(invokers);
                 if (authentication != null) {
                     authentication.authorize(principal, invoker.metadata());
                 }
             } catch (RpcException e) {
                 if (e.code() == RpcErrorCode.UNAUTHENTICATED || e.code() == RpcErrorCode.PERMISSION_DENIED) {
-                    log.debug("Refused request {} {}#{} from {} on {}: {} {}", request.requestId(),
-                            request.serviceKey(), request.methodName(), channel.remoteAddress(), channel, e.code(),
+                    log.debug("Refused request {} {}#{} from {} on {}: {} {}", call.requestId(),
+                            call.serviceKey(), call.methodName(), channel.remoteAddress(), channel, e.code(),
                             e.getMessage());
                 }
-                answer(channel, request, e.code(), e.getMessage());
+                refuse(channel, call, e);
                 return;
             }
             int admitted = 0;
@@ -149,34 +180,43 @@ final class ServerDispatchHandler extends ChannelInboundHandlerAdapter {
                 RpcException refused = admissions[admitted].tryAdmit(invoker.metadata());
                 if (refused != null) {
                     release(admitted, invoker);
-                    answer(channel, request, refused.code(), refused.getMessage());
+                    refuse(channel, call, refused);
                     return;
                 }
             }
             inFlight.begin();
-            ActiveCalls active = request.isOneWay() ? null : channel.attr(ActiveCalls.KEY).get();
-            ServerCall call = new ServerCall(channel, request, invoker, serializer, sender, inFlight, admissions,
-                    sizeHints.computeIfAbsent(invoker, i -> new ResponseSizeHint()), receivedNanos, active,
-                    CallAuthentication.withoutCredentials(request.attachments()), principal);
+            ActiveCalls active = call.isOneWay() ? null : channel.attr(ActiveCalls.KEY).get();
+            call.admit(invoker, principal, CallAuthentication.withoutCredentials(call.incomingAttachments()),
+                    inFlight, admissions, active);
             if (active != null) {
-                active.add(request.requestId(), call);
+                active.add(call.requestId(), call);
             }
             try {
                 executor.execute(call);
                 handedOff = true;
             } catch (RejectedExecutionException e) {
                 if (active != null) {
-                    active.remove(request.requestId(), call);
+                    active.remove(call.requestId(), call);
                 }
                 inFlight.end();
                 release(admitted, invoker);
-                answer(channel, request, RpcErrorCode.SERVER_BUSY, "Provider's business executor is full");
+                refuse(channel, call, RpcException.refusal(RpcErrorCode.SERVER_BUSY,
+                        "Provider's business executor is full"));
             }
         } finally {
             if (!handedOff) {
-                request.release();
+                call.releaseBody();
             }
         }
+    }
+
+    private void refuse(Channel channel, ServerCall call, RpcException refusal) {
+        if (call.isOneWay()) {
+            log.debug("Dropping one-way call {}#{} from {}: {}", call.serviceKey(), call.methodName(),
+                    channel.remoteAddress(), refusal.getMessage());
+            return;
+        }
+        call.answerRefusal(refusal);
     }
 
     private void release(int admitted, MethodInvoker invoker) {

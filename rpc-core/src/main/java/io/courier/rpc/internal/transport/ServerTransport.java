@@ -2,7 +2,10 @@ package io.courier.rpc.internal.transport;
 
 import io.courier.rpc.config.ServerOptions;
 import io.courier.rpc.interceptor.AdmissionControl;
+import io.courier.rpc.config.ServiceConfig;
 import io.courier.rpc.internal.dispatch.InvokerTable;
+import io.courier.rpc.internal.http.HttpPipeline;
+import io.courier.rpc.serialization.json.JsonSerializer;
 import io.courier.rpc.internal.protocol.FrameWriter;
 import io.courier.rpc.internal.protocol.ProtocolWarnings;
 import io.courier.rpc.serialization.Serializers;
@@ -43,6 +46,8 @@ public final class ServerTransport {
     private final ProtocolPipeline protocol;
     private final FrameWriter writer;
     private final HandshakeWarnings handshakeWarnings = new HandshakeWarnings();
+    /** The HTTP handlers a connection gets when it speaks HTTP, or {@code null} when HTTP is off. */
+    private final HttpPipeline http;
     private volatile Channel serverChannel;
 
     /** Creates a transport serving the given table; nothing is bound until {@link #bind()}. */
@@ -56,6 +61,21 @@ public final class ServerTransport {
         this.protocol = ProtocolPipeline.forServer(options.maxFrameSize(), warnings, writer, options.idleTimeout());
         this.dispatcher = new ServerDispatchHandler(invokers, serializers, executor, writer, inFlight, channels,
                 warnings, admissions);
+        this.http = options.httpEnabled() ? new HttpPipeline(invokers, jsonSerializer(serializers, invokers),
+                dispatcher, options.httpMaxRequestSize(), options.idleTimeout(),
+                options.httpConsoleEnabled() ? options.httpConsolePath() : null) : null;
+    }
+
+    /** The server's JSON serializer (its allowlist covers the services), or a fresh one when it has none. */
+    private static JsonSerializer jsonSerializer(Serializers serializers, InvokerTable invokers) {
+        if (serializers.byId(JsonSerializer.ID) instanceof JsonSerializer json) {
+            return json;
+        }
+        JsonSerializer json = new JsonSerializer();
+        for (ServiceConfig<?> service : invokers.services()) {
+            json.allowTypesOf(service.serviceInterface());
+        }
+        return json;
     }
 
     /** Binds the configured address and returns the address actually bound. */
@@ -77,7 +97,11 @@ public final class ServerTransport {
                         if (options.tls() != null) {
                             ch.pipeline().addLast(ServerTlsHandler.NAME, new ServerTlsHandler(handshakeWarnings));
                         }
-                        protocol.addTo(ch.pipeline(), "dispatch", dispatcher);
+                        // Then the protocol: binary unless the first bytes (after TLS) are an HTTP method.
+                        if (http != null) {
+                            ch.pipeline().addLast(ProtocolDetectHandler.NAME, new ProtocolDetectHandler(protocol, http));
+                        }
+                        protocol.addTo(ch.pipeline(), ProtocolPipeline.DISPATCH, dispatcher);
                     }
                 });
         ChannelFuture bind = bootstrap.bind(options.host(), options.port()).awaitUninterruptibly();

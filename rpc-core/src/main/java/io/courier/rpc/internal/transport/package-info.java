@@ -16,6 +16,18 @@
  * port) with a Courier response; a {@code ServerTlsHandler} ({@code tls}) reports failed
  * handshakes through {@code HandshakeWarnings}. On a consumer the {@code SslHandler} is followed
  * by a {@code ClientTlsHandler} ({@code tls}) that decides when the connection is ready and why
- * not ({@code TlsFailures}). Applications must not depend on these types.
+ * not ({@code TlsFailures}).
+ *
+ * <p>HTTP on the same port: on a provider, a {@code ProtocolDetectHandler} ({@code detect}) sits
+ * right after TLS, ahead of the binary handlers. It looks at the first byte of the connection
+ * once (after decryption on a TLS port): Courier's magic starts with {@code 0xC0}, an HTTP/1.1
+ * request with an upper-case method token. For HTTP it takes the binary handlers out
+ * ({@code ProtocolPipeline.removeFrom}) and puts in the {@code internal.http} handlers
+ * ({@code HttpPipeline}); either way it then removes itself, so a binary connection does no
+ * per-message work for HTTP. Both protocols reach one call path: the dispatcher turns a
+ * decoded request frame into a {@code BinaryServerCall} and an HTTP call into an
+ * {@code HttpServerCall}; both are {@code ServerCall}s, and authentication, lookup,
+ * authorization, admission control, the business executor, interceptors, deadlines and
+ * cancellation on close are the same code for both. Applications must not depend on these types.
  */
 package io.courier.rpc.internal.transport;

@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The console page in a real headless Chromium, against {@link HttpTestServer}: it loads the
+ * The console page in a real headless Chromium, against {@link HttpTestServer} and the real server port: it loads the
  * document, lists the methods, and shows a call's answer, status, Courier code and time.
  *
  * <p>A driver page on the same origin frames the console, fills in arguments, submits, and
@@ -67,6 +67,30 @@ class ConsoleBrowserTest {
             assertThat(out).containsPattern("GREET HTTP 200 [^\\n]*\\d+(\\.\\d)? ms \"Hello, Ada\"");
             assertThat(out).containsPattern("LIMITED HTTP 429 [^\\n]*RATE_LIMITED \\d+(\\.\\d)? ms");
             assertThat(out).contains("ADD HTTP not sent", "a: not valid JSON");
+        }
+    }
+
+    /**
+     * The console as the real server port serves it: loaded from {@code GET /}, it reads
+     * {@code /openapi.json} from the same port and lists the exported methods. (Driving a call
+     * needs a same-origin driver page, which only {@link HttpTestServer} can serve.)
+     */
+    @Test
+    void realServerPortServesAWorkingConsole() throws Exception {
+        File chromium = List.of("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome").stream()
+                .map(File::new).filter(File::canExecute).findFirst().orElse(null);
+        assumeTrue(chromium != null, "Chromium is not installed (apt-get install chromium): browser test skipped");
+        try (io.courier.rpc.RpcServer server = io.courier.rpc.RpcServer.builder()
+                .options(io.courier.rpc.config.ServerOptions.builder().host("127.0.0.1").port(0).build())
+                .service(ShopService.class, new ShopServiceImpl()).build().start()) {
+            Process process = new ProcessBuilder(chromium.getPath(), "--headless", "--no-sandbox", "--disable-gpu",
+                    "--disable-dev-shm-usage", "--dump-dom", "--virtual-time-budget=10000",
+                    "http://127.0.0.1:" + server.address().getPort() + "/")
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            String dom = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(process.waitFor(90, TimeUnit.SECONDS)).isTrue();
+            assertThat(dom).contains("1 service(s), 8 method(s).", "java.lang.String greet(java.lang.String name)",
+                    "int add(int a, int b, int c)");
         }
     }
 }

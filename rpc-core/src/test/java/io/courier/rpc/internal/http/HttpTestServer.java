@@ -22,7 +22,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The HTTP pieces composed the way the transport's HTTP handler will compose them, behind the
+ * The HTTP pieces composed as {@link HttpCallHandler} composes them, but behind the
  * JDK's HTTP server: a reference for the wiring and a fixture for tests. Not the real server.
  * Serves {@code GET /openapi.json}, the console at {@code GET /}, and {@code POST /rpc/...}.
  */

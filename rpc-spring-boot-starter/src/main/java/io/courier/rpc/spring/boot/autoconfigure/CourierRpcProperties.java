@@ -155,6 +155,9 @@ public class CourierRpcProperties {
         /** TLS on the server port. */
         private final ServerSsl ssl = new ServerSsl();
 
+        /** HTTP/1.1 with JSON on the server port: curl, health checks, OpenAPI and the console. */
+        private final ServerHttp http = new ServerHttp();
+
         public boolean isEnabled() {
             return this.enabled;
         }
@@ -265,6 +268,61 @@ public class CourierRpcProperties {
 
         public ServerAuth getAuth() {
             return this.auth;
+        }
+
+        public ServerHttp getHttp() {
+            return this.http;
+        }
+    }
+
+    /**
+     * HTTP/1.1 on the server port, detected per connection from its first bytes: POST
+     * /rpc/{service}/{method} with JSON, /health, /openapi.json and the console page.
+     */
+    public static class ServerHttp {
+
+        /** Whether the server port also answers HTTP/1.1 requests. */
+        private boolean enabled = true;
+
+        /** Whether HTTP serves the console page, which lists the services and calls them from a browser. */
+        private boolean consoleEnabled = true;
+
+        /** Path of the console page. */
+        private String consolePath = "/";
+
+        /** Largest HTTP request body; larger requests are answered 413. */
+        private DataSize maxRequestSize = DataSize.ofMegabytes(1);
+
+        public boolean isEnabled() {
+            return this.enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public boolean isConsoleEnabled() {
+            return this.consoleEnabled;
+        }
+
+        public void setConsoleEnabled(boolean consoleEnabled) {
+            this.consoleEnabled = consoleEnabled;
+        }
+
+        public String getConsolePath() {
+            return this.consolePath;
+        }
+
+        public void setConsolePath(String consolePath) {
+            this.consolePath = consolePath;
+        }
+
+        public DataSize getMaxRequestSize() {
+            return this.maxRequestSize;
+        }
+
+        public void setMaxRequestSize(DataSize maxRequestSize) {
+            this.maxRequestSize = maxRequestSize;
         }
     }
 

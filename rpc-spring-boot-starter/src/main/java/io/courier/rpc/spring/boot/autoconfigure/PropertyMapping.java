@@ -55,6 +55,11 @@ final class PropertyMapping {
                 () -> b.maxFrameSize(bytes(p + "max-frame-size", server.getMaxFrameSize())));
         set(p + "idle-timeout", server.getIdleTimeout(), () -> b.idleTimeout(server.getIdleTimeout()));
         set(p + "shutdown-grace", server.getShutdownGrace(), () -> b.shutdownGrace(server.getShutdownGrace()));
+        CourierRpcProperties.ServerHttp http = server.getHttp();
+        b.httpEnabled(http.isEnabled()).httpConsoleEnabled(http.isConsoleEnabled());
+        set(p + "http.console-path", http.getConsolePath(), () -> b.httpConsolePath(http.getConsolePath()));
+        set(p + "http.max-request-size", http.getMaxRequestSize(),
+                () -> b.httpMaxRequestSize(bytes(p + "http.max-request-size", http.getMaxRequestSize())));
         return b.build();
     }
 

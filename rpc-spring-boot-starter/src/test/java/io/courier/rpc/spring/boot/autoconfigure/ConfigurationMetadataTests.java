@@ -42,7 +42,9 @@ class ConfigurationMetadataTests {
                 "courier.rpc.consumer.cluster", "courier.rpc.consumer.tag", "courier.rpc.consumer.fallback-to-untagged",
                 "courier.rpc.server.rate-limits", "courier.rpc.server.concurrency-limits",
                 "courier.rpc.consumer.rate-limits", "courier.rpc.access-log.enabled", "courier.rpc.access-log.sample-rate",
-                "courier.rpc.access-log.log-arguments", "courier.rpc.observation.enabled");
+                "courier.rpc.access-log.log-arguments", "courier.rpc.observation.enabled",
+                "courier.rpc.server.http.enabled", "courier.rpc.server.http.console-enabled",
+                "courier.rpc.server.http.console-path", "courier.rpc.server.http.max-request-size");
     }
 
     @Test

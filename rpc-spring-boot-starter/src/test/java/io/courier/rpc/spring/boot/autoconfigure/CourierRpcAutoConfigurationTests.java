@@ -220,6 +220,36 @@ class CourierRpcAutoConfigurationTests {
     }
 
     @Test
+    void serverHttpPropertiesMapToOptions() {
+        runner.withUserConfiguration(EchoProvider.class).withPropertyValues(
+                "courier.rpc.server.http.enabled=false", "courier.rpc.server.http.console-enabled=false",
+                "courier.rpc.server.http.console-path=/console", "courier.rpc.server.http.max-request-size=256KB")
+                .run(context -> {
+                    ServerOptions options = context.getBean(RpcServer.class).options();
+                    assertThat(options.httpEnabled()).isFalse();
+                    assertThat(options.httpConsoleEnabled()).isFalse();
+                    assertThat(options.httpConsolePath()).isEqualTo("/console/");
+                    assertThat(options.httpMaxRequestSize()).isEqualTo(256 * 1024);
+                });
+    }
+
+    @Test
+    void tinyHttpRequestSizeFails() {
+        assertFailsWith(runner.withUserConfiguration(EchoProvider.class)
+                .withPropertyValues("courier.rpc.server.http.max-request-size=10B"),
+                "courier.rpc.server.http.max-request-size",
+                "courier.rpc.server.http.max-request-size: 10B (expected: 1024..67108864)");
+    }
+
+    @Test
+    void httpConsolePathUnderRpcFails() {
+        assertFailsWith(runner.withUserConfiguration(EchoProvider.class)
+                .withPropertyValues("courier.rpc.server.http.console-path=/rpc/console"),
+                "courier.rpc.server.http.console-path",
+                "courier.rpc.server.http.console-path: /rpc/console (expected: an absolute URL path, not under /rpc/ or /health)");
+    }
+
+    @Test
     void serverDefaultsMatchCore() {
         new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(CourierRpcAutoConfiguration.class))
                 .run(context -> {

@@ -1,0 +1,66 @@
+package io.courier.rpc.internal.http;
+
+import io.courier.rpc.RpcErrorCode;
+import io.courier.rpc.RpcException;
+import io.courier.rpc.internal.dispatch.InvokerTable;
+import io.courier.rpc.serialization.json.JsonSerializer;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * What every HTTP connection of a server shares: the services, the JSON binding, the status
+ * mapping, the OpenAPI document and console files (built once, at startup), the call path.
+ *
+ * <p>Immutable and thread-safe.
+ */
+final class HttpRoutes {
+
+    static final String OPENAPI = "/openapi.json";
+    static final String HEALTH = "/health";
+    static final String LIVENESS = "/health/liveness";
+    static final String READINESS = "/health/readiness";
+
+    static final byte[] UP = "{\"status\":\"UP\"}".getBytes(StandardCharsets.UTF_8);
+    static final byte[] DOWN = "{\"status\":\"DOWN\"}".getBytes(StandardCharsets.UTF_8);
+
+    final InvokerTable invokers;
+    final tools.jackson.databind.json.JsonMapper mapper;
+    final JsonCallBinding binding;
+    final HttpStatusMapping statuses;
+    final HttpCallDispatcher dispatcher;
+    final byte[] openApi;
+    /** The console files, or {@code null} when the console is off. */
+    final ConsolePage console;
+    /** The console's path, ending with {@code /}; {@code null} when the console is off. */
+    final String consolePath;
+
+    HttpRoutes(InvokerTable invokers, JsonSerializer json, HttpCallDispatcher dispatcher, byte[] openApi,
+            ConsolePage console, String consolePath) {
+        this.invokers = invokers;
+        this.mapper = json.mapper();
+        this.binding = new JsonCallBinding(json);
+        // A rate limiter's refill period is not known here; one second is the common window.
+        this.statuses = new HttpStatusMapping(json.mapper(), Duration.ofSeconds(1));
+        this.dispatcher = dispatcher;
+        this.openApi = openApi;
+        this.console = console;
+        this.consolePath = consolePath;
+    }
+
+    /** Returns the console file at a request path, or {@code null}. */
+    ConsolePage.Asset consoleAsset(String path) {
+        if (console == null) {
+            return null;
+        }
+        if (path.equals(consolePath.substring(0, consolePath.length() - 1)) && path.length() > 0) {
+            return console.asset("");
+        }
+        return path.startsWith(consolePath) ? console.asset(path.substring(consolePath.length())) : null;
+    }
+
+    /** A problem for a request that never reached a method. */
+    HttpStatusMapping.Problem problem(RpcErrorCode code, String message) {
+        return statuses.problem(new RpcException(code, message));
+    }
+}
