@@ -95,6 +95,25 @@ if [[ "$consumer_status" != 0 ]]; then
 fi
 grep -h "UserServiceCalls" "$LOG_DIR/consumer.log"
 
+step "Calling the provider over HTTP/JSON on the same port, as anyone can with curl"
+if command -v curl >/dev/null; then
+  CURL=(curl -sS --max-time 10 -H 'Content-Type: application/json' -d '[1]')
+  if [[ "$TLS" == 1 ]]; then
+    CURL+=(--cacert "$TLS_DIR/ca.crt" --cert-type P12 --cert "$TLS_DIR/client.p12:$COURIER_DEMO_TLS_PASSWORD"
+      -H "Authorization: Bearer $COURIER_DEMO_TOKEN")
+    URL=https://127.0.0.1:$PORT/rpc/io.courier.sample.api.UserService/get
+    echo "\$ curl --cacert ca.crt --cert client.p12 -H 'Authorization: Bearer ...' -H 'Content-Type: application/json' -d '[1]' $URL"
+  else
+    URL=http://127.0.0.1:$PORT/rpc/io.courier.sample.api.UserService/get
+    echo "\$ curl -H 'Content-Type: application/json' -d '[1]' $URL"
+  fi
+  answer=$("${CURL[@]}" "$URL") || fail "the HTTP call failed"
+  echo "$answer"
+  [[ "$answer" == *'"name":"Ada Lovelace"'* ]] || fail "unexpected HTTP answer: $answer"
+else
+  echo "curl is not installed: skipping the HTTP call (the binary calls above ran)"
+fi
+
 step "Stopping the provider (graceful: stop accepting, drain in-flight calls, close)"
 kill "$provider_pid" 2>/dev/null || fail "the provider had already exited"
 provider_status=0
