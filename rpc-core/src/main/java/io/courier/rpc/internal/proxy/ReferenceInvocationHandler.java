@@ -109,7 +109,8 @@ final class ReferenceInvocationHandler implements InvocationHandler {
         } catch (TimeoutException e) {
             // The transport's timer should have ended the call; give it up so its slot is freed.
             cancellation.cancel();
-            throw new RpcException(RpcErrorCode.TIMEOUT, "Call " + metadata + " timed out after " + timeout + " ms");
+            throw RpcException.unanswered(RpcErrorCode.TIMEOUT, "Call " + metadata + " timed out after " + timeout + " ms",
+                    null);
         } catch (InterruptedException e) {
             cancellation.cancel();
             Thread.currentThread().interrupt();
