@@ -114,7 +114,8 @@ final class ReferenceInvocationHandler implements InvocationHandler {
         } catch (InterruptedException e) {
             cancellation.cancel();
             Thread.currentThread().interrupt();
-            throw new RpcException(RpcErrorCode.CANCELLED, "Interrupted while waiting for " + metadata, e);
+            // The request may already be on its way: the provider may run it.
+            throw RpcException.unanswered(RpcErrorCode.CANCELLED, "Interrupted while waiting for " + metadata, e);
         }
         RpcContext.bindResponseAttachments(response.attachments());
         if (response.hasException()) {
