@@ -53,6 +53,8 @@ class OutcomeUnknownTest {
         final ServerSocket socket;
         final AtomicInteger requests = new AtomicInteger();
         private final Thread acceptor;
+        /** The connection being read, closed by close() so a reconnected, silent client cannot hold the thread. */
+        private volatile Socket current;
 
         DroppingProvider() throws IOException {
             socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -64,6 +66,10 @@ class OutcomeUnknownTest {
         private void serve() {
             while (!socket.isClosed()) {
                 try (Socket s = socket.accept(); InputStream in = s.getInputStream()) {
+                    current = s;
+                    if (socket.isClosed()) {
+                        return;
+                    }
                     if (in.read(new byte[4096]) > 0) {
                         requests.incrementAndGet();
                     }
@@ -84,6 +90,10 @@ class OutcomeUnknownTest {
         @Override
         public void close() throws Exception {
             socket.close();
+            Socket s = current;
+            if (s != null) {
+                s.close();
+            }
             acceptor.join(5_000);
         }
     }
