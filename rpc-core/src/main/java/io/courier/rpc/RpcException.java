@@ -165,7 +165,8 @@ public class RpcException extends RuntimeException {
     /**
      * Returns the attempts of a call that went through a cluster invoker and was tried more than
      * once, in the order made, the last one being this exception's own code and message; empty
-     * for a single attempt, which this exception describes by itself. Immutable.
+     * for a single attempt, which this exception describes by itself, and for a subclass such as
+     * {@link io.courier.rpc.tls.TlsHandshakeException}, which reaches the caller as thrown. Immutable.
      */
     public List<Attempt> attempts() {
         return attempts;

@@ -110,11 +110,12 @@ public final class ClusterInvoker {
     /**
      * The exception the caller gets: the last attempt's own when there was one attempt, else a new
      * one with the last attempt's code and message listing every attempt, whose outcome is unknown
-     * when any attempt's was.
+     * when any attempt's was. A subclass ({@code TlsHandshakeException}, {@code SerializationException})
+     * is returned as it is, because callers catch it by type and a copy would lose its fields.
      */
     private static RpcException explained(Call call, RpcException last) {
         List<RpcException.Attempt> failed = call.failed;
-        if (failed == null || failed.size() < 2) {
+        if (failed == null || failed.size() < 2 || last.getClass() != RpcException.class) {
             return last;
         }
         return new RpcException(last.code(), last.getMessage(), last, last.remoteClassName(),
