@@ -253,7 +253,7 @@ public final class RpcClient implements AutoCloseable {
         return serializer;
     }
 
-    /** Closes every connection (pending calls fail with CONNECTION_LOST) and stops the client's threads. Idempotent. */
+    /** Closes every connection (pending calls fail with OUTCOME_UNKNOWN, or NOT_SENT when not yet written) and stops the client's threads. Idempotent. */
     @Override
     public void close() {
         if (closed) {

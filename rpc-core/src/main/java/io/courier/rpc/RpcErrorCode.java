@@ -20,7 +20,8 @@ public enum RpcErrorCode {
 
     /**
      * The call did not complete within its deadline. The provider may or may not have run it,
-     * so retry is safe only for idempotent methods.
+     * so retry is safe only for idempotent methods; {@link RpcException#outcomeUnknown()} tells
+     * whether the request had been written.
      */
     TIMEOUT(2, false),
 
@@ -42,6 +43,10 @@ public enum RpcErrorCode {
     /**
      * The connection closed while the call was in flight. The provider may have run it, so
      * retry is safe only for idempotent methods.
+     *
+     * <p>No longer set by this version's consumer, which says {@link #OUTCOME_UNKNOWN} when the
+     * request was written and {@link #NOT_SENT} when it was not; kept for older peers and treated
+     * like {@link #OUTCOME_UNKNOWN}.
      */
     CONNECTION_LOST(7, false),
 
@@ -102,7 +107,15 @@ public enum RpcErrorCode {
      * What the call asked for does not exist (like HTTP 404), usually through an
      * {@link io.courier.rpc.interceptor.RpcExceptionMapper}; retry will fail the same way.
      */
-    NOT_FOUND(21, false);
+    NOT_FOUND(21, false),
+
+    /**
+     * The request was written but no answer came: the connection closed or the provider died
+     * after the write. The provider may or may not have run the call, so retry is safe only for
+     * idempotent methods. Set by the consumer ({@link RpcException#outcomeUnknown()} is
+     * {@code true}); a provider never answers with it itself.
+     */
+    OUTCOME_UNKNOWN(22, false);
 
     // Built while the class initializes, so a reused or negative number fails the first use of any
     // code (ExceptionInInitializerError) instead of silently decoding one status as another.

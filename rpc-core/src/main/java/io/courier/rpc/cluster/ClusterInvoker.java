@@ -61,7 +61,10 @@ public final class ClusterInvoker {
         try {
             endpoint = select(call.request, call.tried);
         } catch (RpcException e) {
-            finish(call.request, e, call);
+            if (call.failed != null) {
+                call.failed.add(new RpcException.Attempt("-", RpcException.Phase.ROUTE, 0, e.code(), e.getMessage()));
+            }
+            finish(call.request, explained(call, e), call);
             return;
         }
         RpcRequest sent = call.attempts == 0 ? call.request
@@ -80,6 +83,13 @@ public final class ClusterInvoker {
             call.complete(response);
             return;
         }
+        // Built only on failure, so a call that succeeds at once pays nothing for it.
+        if (call.failed == null) {
+            call.failed = new ArrayList<>(Math.min(policy.retries(), 8) + 1);
+        }
+        call.failed.add(new RpcException.Attempt(endpoint.key(), phaseOf(failure),
+                (System.nanoTime() - call.startNanos) / 1_000_000, failure.code(), failure.getMessage()));
+        call.mayHaveRun |= failure.outcomeUnknown() || failure.code() == RpcErrorCode.CONNECTION_LOST;
         RpcRequest request = call.request;
         if (policy.mode() == ClusterMode.FAILOVER && call.attempts < policy.retries() && !request.isCancelled()
                 && call.deadline - System.nanoTime() > 1_000_000 && mayRetry(request.method(), failure)
@@ -93,8 +103,38 @@ public final class ClusterInvoker {
             call.attempts++;
             attempt(call);
         } else {
-            finish(request, failure, call);
+            finish(request, explained(call, failure), call);
         }
+    }
+
+    /**
+     * The exception the caller gets: the last attempt's own when there was one attempt, else a new
+     * one with the last attempt's code and message listing every attempt, whose outcome is unknown
+     * when any attempt's was. A subclass ({@code TlsHandshakeException}, {@code SerializationException})
+     * is returned as it is, because callers catch it by type and a copy would lose its fields.
+     */
+    private static RpcException explained(Call call, RpcException last) {
+        List<RpcException.Attempt> failed = call.failed;
+        if (failed == null || failed.size() < 2 || last.getClass() != RpcException.class) {
+            return last;
+        }
+        return new RpcException(last.code(), last.getMessage(), last, last.remoteClassName(),
+                call.mayHaveRun || last.outcomeUnknown(), failed);
+    }
+
+    /** Where the attempt failed, as far as the consumer can tell from its code. */
+    static RpcException.Phase phaseOf(RpcException failure) {
+        return switch (failure.code()) {
+            case NO_PROVIDER -> RpcException.Phase.ROUTE;
+            case CONNECT_FAILED -> RpcException.Phase.CONNECT;
+            case NOT_SENT -> RpcException.Phase.WRITE;
+            case SERVER_BUSY, RATE_LIMITED, SHUTTING_DOWN, DEADLINE_EXCEEDED, SERVICE_NOT_FOUND, METHOD_NOT_FOUND,
+                    UNAUTHENTICATED, PERMISSION_DENIED -> RpcException.Phase.QUEUE;
+            case SERIALIZATION, BAD_REQUEST -> RpcException.Phase.DECODE;
+            case OUTCOME_UNKNOWN, CONNECTION_LOST -> RpcException.Phase.READ;
+            case TIMEOUT, CANCELLED -> failure.outcomeUnknown() ? RpcException.Phase.READ : RpcException.Phase.WRITE;
+            default -> RpcException.Phase.RUN;
+        };
     }
 
     /**
@@ -110,6 +150,10 @@ public final class ClusterInvoker {
         int attempts;
         Endpoint endpoint;
         long startNanos;
+        /** Every failed attempt so far; null until the first failure. */
+        List<RpcException.Attempt> failed;
+        /** Whether a failed attempt may have run on its provider. */
+        boolean mayHaveRun;
 
         Call(RpcRequest request, long deadline) {
             this.request = request;
@@ -194,7 +238,7 @@ public final class ClusterInvoker {
     private static boolean unreachable(RpcException failure) {
         RpcErrorCode code = failure.code();
         return code == RpcErrorCode.CONNECT_FAILED || code == RpcErrorCode.NOT_SENT
-                || code == RpcErrorCode.CONNECTION_LOST;
+                || code == RpcErrorCode.CONNECTION_LOST || code == RpcErrorCode.OUTCOME_UNKNOWN;
     }
 
     private static boolean mayRetry(MethodMetadata method, RpcException failure) {
@@ -202,8 +246,9 @@ public final class ClusterInvoker {
             return true;
         }
         // The outcome is unknown: only an idempotent method may run again.
-        return method.isIdempotent()
-                && (failure.code() == RpcErrorCode.CONNECTION_LOST || failure.code() == RpcErrorCode.TIMEOUT);
+        RpcErrorCode code = failure.code();
+        return method.isIdempotent() && (code == RpcErrorCode.OUTCOME_UNKNOWN || code == RpcErrorCode.CONNECTION_LOST
+                || code == RpcErrorCode.TIMEOUT);
     }
 
     private static RpcException asRpcException(Throwable error) {

@@ -173,7 +173,7 @@ class ClusterFailoverTest {
         servers[2].close();
         RpcException e = catchThrowableOfType(RpcException.class, inventory::whoami);
         assertThat(e).as("fail-fast must surface the failure").isNotNull();
-        assertThat(e.code()).isIn(RpcErrorCode.CONNECT_FAILED, RpcErrorCode.CONNECTION_LOST, RpcErrorCode.NOT_SENT,
+        assertThat(e.code()).isIn(RpcErrorCode.CONNECT_FAILED, RpcErrorCode.OUTCOME_UNKNOWN, RpcErrorCode.NOT_SENT,
                 RpcErrorCode.SHUTTING_DOWN, RpcErrorCode.TIMEOUT);
     }
 

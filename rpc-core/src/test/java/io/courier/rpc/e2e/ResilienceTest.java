@@ -51,7 +51,7 @@ class ResilienceTest {
 
         first.close();
         RpcException down = catchThrowableOfType(RpcException.class, () -> echo.echo("down"));
-        assertThat(down.code()).isIn(RpcErrorCode.CONNECT_FAILED, RpcErrorCode.CONNECTION_LOST, RpcErrorCode.NOT_SENT);
+        assertThat(down.code()).isIn(RpcErrorCode.CONNECT_FAILED, RpcErrorCode.OUTCOME_UNKNOWN, RpcErrorCode.NOT_SENT);
 
         fixture.server(impl, ServerClientFixture.loopback().port(port).build());
         await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
@@ -74,7 +74,10 @@ class ResilienceTest {
                 .withThrowableOfType(java.util.concurrent.ExecutionException.class)
                 .havingCause()
                 .isInstanceOfSatisfying(RpcException.class,
-                        e -> assertThat(e.code()).isEqualTo(RpcErrorCode.CONNECTION_LOST));
+                        e -> {
+                            assertThat(e.code()).isEqualTo(RpcErrorCode.OUTCOME_UNKNOWN);
+                            assertThat(e.outcomeUnknown()).isTrue();
+                        });
         assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start)).isLessThan(10);
     }
 

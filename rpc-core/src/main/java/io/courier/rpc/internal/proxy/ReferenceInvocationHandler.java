@@ -109,11 +109,13 @@ final class ReferenceInvocationHandler implements InvocationHandler {
         } catch (TimeoutException e) {
             // The transport's timer should have ended the call; give it up so its slot is freed.
             cancellation.cancel();
-            throw new RpcException(RpcErrorCode.TIMEOUT, "Call " + metadata + " timed out after " + timeout + " ms");
+            throw RpcException.unanswered(RpcErrorCode.TIMEOUT, "Call " + metadata + " timed out after " + timeout + " ms",
+                    null);
         } catch (InterruptedException e) {
             cancellation.cancel();
             Thread.currentThread().interrupt();
-            throw new RpcException(RpcErrorCode.CANCELLED, "Interrupted while waiting for " + metadata, e);
+            // The request may already be on its way: the provider may run it.
+            throw RpcException.unanswered(RpcErrorCode.CANCELLED, "Interrupted while waiting for " + metadata, e);
         }
         RpcContext.bindResponseAttachments(response.attachments());
         if (response.hasException()) {

@@ -203,8 +203,7 @@ final class ClientCallHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        pending.failAll(new RpcException(RpcErrorCode.CONNECTION_LOST, "Connection to " + ctx.channel().remoteAddress()
-                + " closed while the call was in flight"));
+        pending.failAll();
         super.channelInactive(ctx);
     }
 }

@@ -31,6 +31,8 @@ final class PendingCall implements TimerTask, Runnable, ChannelFutureListener {
     private final PendingCalls owner;
     private volatile Timeout timeout;
     private volatile boolean detached;
+    /** Whether the request reached the socket; decides between NOT_SENT and OUTCOME_UNKNOWN on connection loss. */
+    private volatile boolean written;
 
     PendingCall(long id, RpcRequest request, PendingCalls owner) {
         this.id = id;
@@ -44,6 +46,10 @@ final class PendingCall implements TimerTask, Runnable, ChannelFutureListener {
             // Answered before its timer started.
             timeout.cancel();
         }
+    }
+
+    boolean isWritten() {
+        return written;
     }
 
     boolean isDetached() {
@@ -78,7 +84,9 @@ final class PendingCall implements TimerTask, Runnable, ChannelFutureListener {
     /** The request's write finished; a failure means it never left, so the call may be retried. */
     @Override
     public void operationComplete(ChannelFuture write) {
-        if (!write.isSuccess()) {
+        if (write.isSuccess()) {
+            written = true;
+        } else {
             owner.failUnsent(this, write.cause());
         }
     }

@@ -92,8 +92,9 @@ final class PendingCalls {
         if (calls.remove(call.id, call)) {
             call.detach();
             sendCancel(call.id);
-            call.fail(new RpcException(RpcErrorCode.TIMEOUT, "Call " + call.request.method() + " to " + channel.remoteAddress()
-                    + " timed out after " + call.request.timeoutMillis() + " ms"));
+            // Queued or written: the request may still reach the provider, so its outcome is unknown.
+            call.fail(RpcException.unanswered(RpcErrorCode.TIMEOUT, "Call " + call.request.method() + " to "
+                    + channel.remoteAddress() + " timed out after " + call.request.timeoutMillis() + " ms", null));
         }
     }
 
@@ -101,8 +102,8 @@ final class PendingCalls {
         if (calls.remove(call.id, call)) {
             call.detach();
             sendCancel(call.id);
-            call.fail(new RpcException(RpcErrorCode.CANCELLED, "Call " + call.request.method() + " to " + channel.remoteAddress()
-                    + " was cancelled by the caller"));
+            call.fail(RpcException.unanswered(RpcErrorCode.CANCELLED, "Call " + call.request.method() + " to "
+                    + channel.remoteAddress() + " was cancelled by the caller", null));
         }
     }
 
@@ -113,13 +114,21 @@ final class PendingCalls {
         }
     }
 
-    /** Fails every call, e.g. when the connection closed. */
-    void failAll(RpcException cause) {
+    /**
+     * Fails every call because the connection closed: {@link RpcErrorCode#OUTCOME_UNKNOWN} for a
+     * call whose request was written, {@link RpcErrorCode#NOT_SENT} for one still queued (the close
+     * discards it). Each call gets its own exception, as a cluster invoker may wrap it.
+     */
+    void failAll() {
         for (Long id : calls.keySet()) {
             PendingCall call = calls.remove(id);
             if (call != null) {
                 call.detach();
-                call.fail(cause);
+                call.fail(call.isWritten()
+                        ? RpcException.unanswered(RpcErrorCode.OUTCOME_UNKNOWN, "Connection to " + channel.remoteAddress()
+                                + " closed after " + call.request.method() + " was sent and before it was answered", null)
+                        : new RpcException(RpcErrorCode.NOT_SENT, "Connection to " + channel.remoteAddress()
+                                + " closed before " + call.request.method() + " was written"));
             }
         }
     }
