@@ -26,7 +26,8 @@ import java.util.Objects;
  * RATE_LIMITED                             429  with Retry-After
  * CANCELLED                                499  (the caller went away; nobody reads it)
  * APPLICATION_ERROR, INTERNAL, UNKNOWN     500
- * CONNECTION_LOST, CONNECT_FAILED, NOT_SENT 502 (a call this provider made downstream failed)
+ * CONNECTION_LOST, CONNECT_FAILED, NOT_SENT,
+ * OUTCOME_UNKNOWN                          502 (a call this provider made downstream failed)
  * SERVER_BUSY, SHUTTING_DOWN, NO_PROVIDER  503
  * TIMEOUT, DEADLINE_EXCEEDED               504
  * any code added later and not listed here 500
@@ -64,6 +65,7 @@ final class HttpStatusMapping {
             Map.entry("CONNECTION_LOST", 502),
             Map.entry("CONNECT_FAILED", 502),
             Map.entry("NOT_SENT", 502),
+            Map.entry("OUTCOME_UNKNOWN", 502),
             Map.entry("SERVER_BUSY", 503),
             Map.entry("SHUTTING_DOWN", 503),
             Map.entry("NO_PROVIDER", 503),

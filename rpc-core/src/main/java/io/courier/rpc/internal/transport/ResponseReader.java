@@ -54,6 +54,13 @@ final class ResponseReader {
                     response.attachments().getOrDefault(TlsSniffHandler.PROVIDER_ATTACHMENT, "?"),
                     response.errorMessage(), null);
         }
+        if (status == RpcErrorCode.NOT_SENT || status == RpcErrorCode.CONNECT_FAILED
+                || status == RpcErrorCode.NO_PROVIDER) {
+            // Codes a consumer sets about its own attempt: from a provider they report a call the
+            // provider made downstream, so this call ran, and is no safer to retry than any other.
+            throw new RpcException(RpcErrorCode.APPLICATION_ERROR, "The provider's own downstream call failed with "
+                    + status + ": " + response.errorMessage());
+        }
         // Built on an I/O thread, a stack trace would show only Netty frames: refusals (busy,
         // rate limited, ...) are frequent under load and are made without one.
         throw status.isRetrySafe() ? RpcException.refusal(status, response.errorMessage())

@@ -43,7 +43,10 @@ class HttpStatusMappingTest {
             "NO_PROVIDER, 503",
             "DEADLINE_EXCEEDED, 504",
             "NOT_SENT, 502",
-            "PERMISSION_DENIED, 403"})
+            "PERMISSION_DENIED, 403",
+            "INVALID_ARGUMENT, 400",
+            "NOT_FOUND, 404",
+            "OUTCOME_UNKNOWN, 502"})
     void statusOfEachCode(String name, int status) {
         // PERMISSION_DENIED (19) arrives from another branch: checked by name once it exists.
         RpcErrorCode code = Arrays.stream(RpcErrorCode.values()).filter(c -> c.name().equals(name)).findFirst()

@@ -144,6 +144,25 @@ class ResponseReaderTest {
     }
 
     @Test
+    void aConsumerOnlyRetrySafeCodeFromAProviderIsItsDownstreamFailureAndNotRetrySafe() {
+        for (RpcErrorCode status : new RpcErrorCode[] {RpcErrorCode.NOT_SENT, RpcErrorCode.CONNECT_FAILED,
+                RpcErrorCode.NO_PROVIDER}) {
+            ResponseMessage response = response(serializer.id(), status, Map.of(), "", "downstream " + status,
+                    FrameWriter.BodyWriter.EMPTY);
+            try {
+                assertThatThrownBy(() -> reader.read(response, String.class))
+                        .isInstanceOfSatisfying(RpcException.class, e -> {
+                            assertThat(e.code()).isEqualTo(RpcErrorCode.APPLICATION_ERROR);
+                            assertThat(e.isRetrySafe()).isFalse();
+                            assertThat(e.getMessage()).contains(status.name(), "downstream " + status);
+                        });
+            } finally {
+                response.release();
+            }
+        }
+    }
+
+    @Test
     void anyOtherStatusThrowsAnRpcExceptionWithThatCodeAndMessage() {
         for (RpcErrorCode status : new RpcErrorCode[] {RpcErrorCode.SERVER_BUSY, RpcErrorCode.SERVICE_NOT_FOUND,
                 RpcErrorCode.DEADLINE_EXCEEDED}) {
