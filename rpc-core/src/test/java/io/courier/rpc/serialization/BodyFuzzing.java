@@ -6,11 +6,16 @@ import io.courier.rpc.serialization.fixtures.UserService;
 import io.courier.rpc.serialization.tripwire.TripwireLog;
 
 import java.io.ByteArrayInputStream;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,7 +31,7 @@ public final class BodyFuzzing {
 
     /** The realistic service whose declared types the bodies are read as, in a stable order. */
     private static final List<Method> METHODS = Arrays.stream(UserService.class.getDeclaredMethods())
-            .filter(m -> !java.lang.reflect.Modifier.isStatic(m.getModifiers()))
+            .filter(m -> !Modifier.isStatic(m.getModifiers()))
             .sorted(Comparator.comparing(Method::getName))
             .toList();
 
@@ -49,9 +54,12 @@ public final class BodyFuzzing {
                 Type[] parameters = METHODS.get(choice).getGenericParameterTypes();
                 Object[] arguments = serializer.readArguments(parameters, new ByteArrayInputStream(body));
                 assertThat(arguments).hasSameSizeAs(parameters);
+                for (int i = 0; i < parameters.length; i++) {
+                    assertDeclared(arguments[i], parameters[i]);
+                }
             } else if (choice < 2 * METHODS.size()) {
-                serializer.readValue(METHODS.get(choice - METHODS.size()).getGenericReturnType(),
-                        new ByteArrayInputStream(body));
+                Type returnType = METHODS.get(choice - METHODS.size()).getGenericReturnType();
+                assertDeclared(serializer.readValue(returnType, new ByteArrayInputStream(body)), returnType);
             } else if (choice == 2 * METHODS.size()) {
                 serializer.readValue(Object.class, new ByteArrayInputStream(body));
             } else {
@@ -65,5 +73,22 @@ public final class BodyFuzzing {
             assertThat(TripwireLog.exceptionTripped()).as("an exception outside the allowlist was initialized")
                     .isFalse();
         }
+    }
+
+    /** A value of another type than declared would surface later as a ClassCastException in the caller. */
+    private static void assertDeclared(Object value, Type declared) {
+        if (value != null) {
+            assertThat(value).as("value read for %s", declared).isInstanceOf(valueClass(declared));
+        }
+    }
+
+    /** The class a value read for {@code declared} must have: boxed, and a future's result type. */
+    private static Class<?> valueClass(Type declared) {
+        Type type = declared instanceof ParameterizedType p ? p.getRawType() : declared;
+        Class<?> raw = (Class<?>) type;
+        if (Future.class.isAssignableFrom(raw) || CompletionStage.class.isAssignableFrom(raw)) {
+            return valueClass(((ParameterizedType) declared).getActualTypeArguments()[0]);
+        }
+        return MethodType.methodType(raw).wrap().returnType();
     }
 }

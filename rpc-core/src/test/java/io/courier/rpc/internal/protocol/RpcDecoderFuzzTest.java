@@ -40,7 +40,7 @@ class RpcDecoderFuzzTest {
         List<Object> decoded = new ArrayList<>();
         try {
             for (int i = 0; i < bytes.length && ch.isOpen(); i += chunk) {
-                ByteBuf in = Unpooled.directBuffer(chunk);
+                ByteBuf in = Unpooled.buffer(chunk);
                 in.writeBytes(bytes, i, Math.min(chunk, bytes.length - i));
                 written.add(in);
                 // An exception here is a finding: EmbeddedChannel rethrows what the pipeline threw.
