@@ -23,7 +23,9 @@ final class BoundedArraySerializers {
         int start = input.position();
         int lengthPlusOne = input.readVarInt(true);
         try {
-            if (lengthPlusOne > 1) {
+            // A five-byte varint can be negative; Kryo's own --length would wrap Integer.MIN_VALUE
+            // to Integer.MAX_VALUE and allocate that (found by KryoBodyFuzzTest).
+            if (lengthPlusOne < 0 || lengthPlusOne > 1) {
                 BoundedInput.checkCount(input, lengthPlusOne - 1L, 1, type.getSimpleName());
             }
         } finally {

@@ -187,7 +187,8 @@ final class BoundedInput extends Input {
         int start = position;
         if (readVarIntFlag()) {
             int charCount = readVarIntFlag(true);
-            if (charCount > 1) {
+            // Negative too: Kryo's charCount-- would wrap Integer.MIN_VALUE to Integer.MAX_VALUE.
+            if (charCount < 0 || charCount > 1) {
                 checkCount(this, charCount - 1L, 1, "String");
             }
             position = start;
