@@ -2,7 +2,12 @@ package io.courier.rpc.internal.http;
 
 import io.courier.rpc.RpcContext;
 
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
 final class ShopServiceImpl implements ShopService {
+
+    private final CountDownLatch working = new CountDownLatch(1);
 
     @Override
     public String greet(String name) {
@@ -31,7 +36,8 @@ final class ShopServiceImpl implements ShopService {
     @Override
     public String slow(long millis) {
         try {
-            Thread.sleep(millis);
+            // Stands in for work that takes millis: a timed wait nothing ends early.
+            working.await(millis, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -81,7 +81,7 @@ public final class CourierRpcAutoConfiguration {
     ServiceOverrides courierRpcServiceOverrides(CourierRpcProperties properties, ResourceLoader resourceLoader,
             Environment environment) {
         // Every Courier bean needs these overrides: the whole configuration is checked here, once.
-        UnknownPropertiesCheck.check(environment, resourceLoader.getClassLoader());
+        UnknownPropertiesCheck.check(environment);
         return new ServiceOverrides(properties.getServices(), resourceLoader.getClassLoader(),
                 ConfigurationPropertySources.get(environment));
     }

@@ -48,11 +48,11 @@ final class UnknownPropertiesCheck {
     }
 
     /** Checks the environment's {@code courier.rpc.*} keys against the starter's metadata. */
-    static void check(Environment environment, ClassLoader classLoader) {
+    static void check(Environment environment) {
         if (!environment.getProperty(ENABLED, Boolean.class, true)) {
             return;
         }
-        UnknownPropertiesCheck check = new UnknownPropertiesCheck(read(classLoader));
+        UnknownPropertiesCheck check = new UnknownPropertiesCheck(read());
         for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
             if (source instanceof IterableConfigurationPropertySource iterable
                     && !(source.getUnderlyingSource() instanceof SystemEnvironmentPropertySource)) {
@@ -61,7 +61,8 @@ final class UnknownPropertiesCheck {
         }
     }
 
-    private static JsonNode read(ClassLoader classLoader) {
+    /** The metadata of this starter's own jar (the class loader that loaded this class). */
+    private static JsonNode read() {
         try (InputStream in = UnknownPropertiesCheck.class.getClassLoader().getResourceAsStream(METADATA)) {
             if (in == null) {
                 throw new IllegalStateException(METADATA + " is missing from the Courier starter");
