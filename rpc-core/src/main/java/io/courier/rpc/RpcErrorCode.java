@@ -115,7 +115,15 @@ public enum RpcErrorCode {
      * idempotent methods. Set by the consumer ({@link RpcException#outcomeUnknown()} is
      * {@code true}); a provider never answers with it itself.
      */
-    OUTCOME_UNKNOWN(22, false);
+    OUTCOME_UNKNOWN(22, false),
+
+    /**
+     * The peer does not speak what the call needs: a streaming call to a method that does not
+     * stream (or a unary call to one that does), or a stream frame the peer does not know. The
+     * provider's business code did not run, but the same call to the same provider fails the same
+     * way, so it is not retried.
+     */
+    UNSUPPORTED(24, false);
 
     // Built while the class initializes, so a reused or negative number fails the first use of any
     // code (ExceptionInInitializerError) instead of silently decoding one status as another.

@@ -153,6 +153,23 @@ public final class ReferenceConfig<T> {
         return Math.max(1, resolved.toMillis());
     }
 
+    /**
+     * Resolves the deadline of a streaming method, which covers the whole stream: this
+     * reference's {@link #methodTimeouts() method timeout}, else {@link RpcMethod#timeoutMillis()}
+     * on the method, else none. The reference's and the client's default timeouts are meant for
+     * single calls and do not cut streams short.
+     *
+     * @return the deadline in milliseconds, or 0 for none
+     */
+    public long streamTimeoutMillis(Method method) {
+        Duration resolved = methodTimeouts.get(method.getName());
+        if (resolved != null) {
+            return Math.max(1, resolved.toMillis());
+        }
+        RpcMethod annotation = method.getAnnotation(RpcMethod.class);
+        return annotation != null && annotation.timeoutMillis() > 0 ? annotation.timeoutMillis() : 0;
+    }
+
     /** Returns what to do when a call fails. */
     public ClusterMode cluster() {
         return cluster;

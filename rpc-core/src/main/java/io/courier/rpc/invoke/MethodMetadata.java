@@ -25,6 +25,11 @@ public final class MethodMetadata {
     private final boolean idempotent;
     private final long timeoutMillis;
     private final int[] hashArguments;
+    private final int requestStreamIndex;
+    private final StreamType requestStreamType;
+    private final Type requestElementType;
+    private final StreamType responseStreamType;
+    private final Type[] wireParameterTypes;
 
     private MethodMetadata(Method method, ServiceKey key, long timeoutMillis) {
         RpcMethod annotation = method.getAnnotation(RpcMethod.class);
@@ -49,19 +54,65 @@ public final class MethodMetadata {
         if (oneWay && method.getReturnType() != void.class) {
             throw new IllegalArgumentException("One-way method " + method + " must return void");
         }
+        int streamIndex = -1;
+        Class<?>[] raw = method.getParameterTypes();
+        for (int i = 0; i < raw.length; i++) {
+            StreamType type = StreamType.of(raw[i]);
+            if (type == StreamType.MONO || (type == null && StreamType.isReactive(raw[i]))) {
+                throw new IllegalArgumentException("Parameter " + i + " of " + method + " is a " + raw[i].getSimpleName()
+                        + "; a streamed argument must be a java.util.concurrent.Flow.Publisher or a Flux");
+            }
+            if (type != null) {
+                if (streamIndex >= 0) {
+                    throw new IllegalArgumentException(method + " takes more than one stream; at most one argument may stream");
+                }
+                streamIndex = i;
+            }
+        }
+        if (StreamType.isReactive(method.getReturnType()) && StreamType.of(method.getReturnType()) == null) {
+            throw new IllegalArgumentException(method + " returns a " + method.getReturnType().getSimpleName()
+                    + "; a streamed result must be a java.util.concurrent.Flow.Publisher, a Flux or a Mono");
+        }
+        this.requestStreamIndex = streamIndex;
+        this.requestStreamType = streamIndex < 0 ? null : StreamType.of(raw[streamIndex]);
+        this.requestElementType = streamIndex < 0 ? null : StreamType.elementType(parameterTypes[streamIndex]);
+        this.responseStreamType = returnKind == ReturnKind.STREAM ? StreamType.of(method.getReturnType()) : null;
+        if (streamIndex >= 0) {
+            this.wireParameterTypes = parameterTypes.clone();
+            this.wireParameterTypes[streamIndex] = Object.class;
+        } else {
+            this.wireParameterTypes = parameterTypes;
+        }
+        if (oneWay && isStreaming()) {
+            throw new IllegalArgumentException("Streaming method " + method + " cannot be one-way");
+        }
     }
 
     /**
      * Parses a method of a referenced interface, for the consumer side.
      *
-     * @param timeoutMillis the method's resolved timeout, at least 1
+     * @param timeoutMillis the method's resolved timeout, at least 1; for a streaming method the
+     *        deadline of the whole stream, 0 for none
      * @throws IllegalArgumentException when the declaration is invalid (e.g. a one-way method returning a value)
      */
     public static MethodMetadata forConsumer(Method method, ServiceKey serviceKey, long timeoutMillis) {
-        if (timeoutMillis < 1) {
+        if (timeoutMillis < 0 || timeoutMillis == 0 && !streams(method)) {
             throw new IllegalArgumentException("timeoutMillis: " + timeoutMillis + " (expected: >= 1)");
         }
         return new MethodMetadata(method, serviceKey, timeoutMillis);
+    }
+
+    /** Whether a method streams in either direction: it returns a stream or takes one. */
+    public static boolean streams(Method method) {
+        if (ReturnKind.of(method) == ReturnKind.STREAM) {
+            return true;
+        }
+        for (Class<?> type : method.getParameterTypes()) {
+            if (StreamType.of(type) != null) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Parses a method of an exported interface, for the provider side; it carries no timeout. */
@@ -107,6 +158,45 @@ public final class MethodMetadata {
     /** Returns the generic parameter types. Do not modify. */
     public Type[] parameterTypes() {
         return parameterTypes;
+    }
+
+    /**
+     * Returns the parameter types as the request frame carries them: the streamed argument, if
+     * any, travels as stream messages and is {@code null} (of type {@code Object}) in the frame.
+     * Do not modify.
+     */
+    public Type[] wireParameterTypes() {
+        return wireParameterTypes;
+    }
+
+    /** Whether the call streams in either direction, so it opens a stream rather than sending one request. */
+    public boolean isStreaming() {
+        return requestStreamIndex >= 0 || responseStreamType != null;
+    }
+
+    /** Returns the position of the streamed argument, or -1 when no argument streams. */
+    public int requestStreamIndex() {
+        return requestStreamIndex;
+    }
+
+    /** Returns how the streamed argument is declared, or {@code null} when no argument streams. */
+    public StreamType requestStreamType() {
+        return requestStreamType;
+    }
+
+    /** Returns the element type of the streamed argument, or {@code null} when no argument streams. */
+    public Type requestElementType() {
+        return requestElementType;
+    }
+
+    /** Whether the result is a stream of values ({@link ReturnKind#STREAM}). */
+    public boolean isResponseStreaming() {
+        return responseStreamType != null;
+    }
+
+    /** Returns how a streamed result is declared, or {@code null} when the result does not stream. */
+    public StreamType responseStreamType() {
+        return responseStreamType;
     }
 
     /** Returns the type of the value on the wire (the future's type argument for async methods). */

@@ -4,6 +4,7 @@ import io.courier.rpc.invoke.ServiceKey;
 import io.courier.rpc.invoke.RpcResponse;
 import io.courier.rpc.invoke.RpcRequest;
 import io.courier.rpc.invoke.ReturnKind;
+import io.courier.rpc.invoke.StreamType;
 import io.courier.rpc.invoke.MethodMetadata;
 import io.courier.rpc.RpcException;
 import io.courier.rpc.interceptor.InterceptorChain;
@@ -95,15 +96,18 @@ public final class MethodInvoker {
         } catch (Throwable t) {
             return CompletableFuture.completedFuture(RpcResponse.ofException(t, null));
         }
-        if (metadata.returnKind() != ReturnKind.FUTURE) {
+        ReturnKind kind = metadata.returnKind();
+        if (kind != ReturnKind.FUTURE && kind != ReturnKind.MONO) {
+            // A value, or the publisher of a streamed result, which the transport subscribes to.
             return CompletableFuture.completedFuture(RpcResponse.ofValue(result, null));
         }
         if (result == null) {
             return CompletableFuture.failedFuture(new RpcException(RpcErrorCode.INTERNAL,
-                    metadata.name() + " returned a null future"));
+                    metadata.name() + " returned a null " + (kind == ReturnKind.MONO ? "Mono" : "future")));
         }
+        CompletionStage<?> stage = kind == ReturnKind.MONO ? StreamType.monoToFuture(result) : (CompletionStage<?>) result;
         CompletableFuture<RpcResponse> response = new CompletableFuture<>();
-        ((CompletionStage<?>) result).whenComplete((value, error) -> response.complete(error == null
+        stage.whenComplete((value, error) -> response.complete(error == null
                 ? RpcResponse.ofValue(value, null) : RpcResponse.ofException(unwrap(error), null)));
         return response;
     }

@@ -28,6 +28,7 @@ import java.util.Objects;
  * APPLICATION_ERROR, INTERNAL, UNKNOWN     500
  * CONNECTION_LOST, CONNECT_FAILED, NOT_SENT,
  * OUTCOME_UNKNOWN                          502 (a call this provider made downstream failed)
+ * UNSUPPORTED                              501  (e.g. a streaming method called as a single call)
  * SERVER_BUSY, SHUTTING_DOWN, NO_PROVIDER  503
  * TIMEOUT, DEADLINE_EXCEEDED               504
  * any code added later and not listed here 500
@@ -69,13 +70,15 @@ final class HttpStatusMapping {
             Map.entry("SERVER_BUSY", 503),
             Map.entry("SHUTTING_DOWN", 503),
             Map.entry("NO_PROVIDER", 503),
+            Map.entry("UNSUPPORTED", 501),
             Map.entry("TIMEOUT", 504),
             Map.entry("DEADLINE_EXCEEDED", 504));
 
-    private static final Map<Integer, String> TITLES = Map.of(
-            400, "Bad Request", 401, "Unauthorized", 403, "Forbidden", 404, "Not Found",
-            429, "Too Many Requests", 499, "Client Closed Request", 500, "Internal Server Error",
-            502, "Bad Gateway", 503, "Service Unavailable", 504, "Gateway Timeout");
+    private static final Map<Integer, String> TITLES = Map.ofEntries(
+            Map.entry(400, "Bad Request"), Map.entry(401, "Unauthorized"), Map.entry(403, "Forbidden"),
+            Map.entry(404, "Not Found"), Map.entry(429, "Too Many Requests"), Map.entry(499, "Client Closed Request"),
+            Map.entry(500, "Internal Server Error"), Map.entry(501, "Not Implemented"), Map.entry(502, "Bad Gateway"),
+            Map.entry(503, "Service Unavailable"), Map.entry(504, "Gateway Timeout"));
 
     private final JsonMapper mapper;
     private final String retryAfter;

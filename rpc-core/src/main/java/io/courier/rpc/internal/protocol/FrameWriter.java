@@ -58,9 +58,23 @@ public final class FrameWriter {
     public ByteBuf request(ByteBufAllocator alloc, long requestId, boolean oneWay, byte serializationId,
             String serviceKey, String methodName, String parameterDescriptor, long timeoutMillis,
             Map<String, String> attachments, BodyWriter body) {
+        return request(alloc, requestId, oneWay ? RpcFrame.FLAG_ONE_WAY : 0, serializationId, serviceKey, methodName,
+                parameterDescriptor, timeoutMillis, attachments, body);
+    }
+
+    /**
+     * Encodes a request frame with the given flags ({@link RpcFrame#FLAG_ONE_WAY},
+     * {@link RpcFrame#FLAG_STREAM}).
+     *
+     * @param timeoutMillis remaining time budget of the call, or 0 for none
+     * @throws RpcException with {@link RpcErrorCode#BAD_REQUEST} when the frame would exceed the maximum
+     */
+    public ByteBuf request(ByteBufAllocator alloc, long requestId, int flags, byte serializationId,
+            String serviceKey, String methodName, String parameterDescriptor, long timeoutMillis,
+            Map<String, String> attachments, BodyWriter body) {
         ByteBuf buf = alloc.ioBuffer(INITIAL_CAPACITY, maxFrameSize);
         try {
-            writeFixed(buf, MessageType.REQUEST, oneWay ? RpcFrame.FLAG_ONE_WAY : 0, serializationId, 0, requestId);
+            writeFixed(buf, MessageType.REQUEST, flags, serializationId, 0, requestId);
             int headerStart = buf.writerIndex();
             HeaderCodec.writeString(buf, serviceKey);
             HeaderCodec.writeString(buf, methodName);
@@ -128,6 +142,53 @@ public final class FrameWriter {
     public ByteBuf cancel(ByteBufAllocator alloc, long requestId) {
         ByteBuf buf = alloc.ioBuffer(RpcFrame.FIXED_HEADER_LENGTH);
         writeFixed(buf, MessageType.CANCEL, 0, (byte) 0, 0, requestId);
+        return buf;
+    }
+
+    /**
+     * Encodes one stream message into {@code buf}, after what it already holds, so that a
+     * sender can batch several messages into one write.
+     *
+     * @throws RpcException with {@link RpcErrorCode#INTERNAL} when the message would exceed the
+     *         maximum frame size; {@code buf} is then left as it was
+     */
+    public void streamMessage(ByteBuf buf, long requestId, byte serializationId, BodyWriter body) {
+        int start = buf.writerIndex();
+        try {
+            writeFixed(buf, MessageType.STREAM_MESSAGE, 0, serializationId, 0, requestId);
+            int headerStart = buf.writerIndex();
+            int bodyStart = headerStart;
+            writeBody(buf, body);
+            int end = buf.writerIndex();
+            if (end - start > maxFrameSize) {
+                throw new RpcException(RpcErrorCode.INTERNAL, "Stream message exceeds the maximum frame size of "
+                        + maxFrameSize + " bytes");
+            }
+            buf.setInt(start + RpcFrame.HEADER_LENGTH_OFFSET, bodyStart - headerStart);
+            buf.setInt(start + RpcFrame.BODY_LENGTH_OFFSET, end - bodyStart);
+        } catch (RuntimeException | Error e) {
+            buf.writerIndex(start);
+            throw e;
+        }
+    }
+
+    /** Encodes a half-close frame: the consumer sent the last message of its request stream. */
+    public ByteBuf halfClose(ByteBufAllocator alloc, long requestId) {
+        ByteBuf buf = alloc.ioBuffer(RpcFrame.FIXED_HEADER_LENGTH);
+        writeFixed(buf, MessageType.STREAM_HALF_CLOSE, 0, (byte) 0, 0, requestId);
+        return buf;
+    }
+
+    /** Encodes a credit frame granting the peer {@code credit} more stream messages. */
+    public ByteBuf credit(ByteBufAllocator alloc, long requestId, long credit) {
+        if (credit <= 0) {
+            throw new IllegalArgumentException("credit: " + credit + " (expected: > 0)");
+        }
+        ByteBuf buf = alloc.ioBuffer(RpcFrame.FIXED_HEADER_LENGTH + 10);
+        writeFixed(buf, MessageType.STREAM_CREDIT, 0, (byte) 0, 0, requestId);
+        int headerStart = buf.writerIndex();
+        HeaderCodec.writeVarLong(buf, credit);
+        buf.setInt(RpcFrame.HEADER_LENGTH_OFFSET, buf.writerIndex() - headerStart);
         return buf;
     }
 

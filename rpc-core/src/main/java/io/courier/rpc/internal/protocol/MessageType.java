@@ -3,7 +3,7 @@ package io.courier.rpc.internal.protocol;
 /**
  * Kind of a frame, written in byte 3 of the frame header.
  *
- * <p>Thread-safe (immutable). Values 6 to 15 are reserved for stream frames.
+ * <p>Thread-safe (immutable). Values 6 to 8 are stream frames (revision 1.2); 9 to 15 are reserved.
  */
 public enum MessageType {
 
@@ -24,7 +24,23 @@ public enum MessageType {
      * it is still queued, or marks its context cancelled if it is running, and sends no answer.
      * Added in revision 1.1 of version 1; an older peer skips the frame as an unknown type.
      */
-    CANCEL(5);
+    CANCEL(5),
+
+    /**
+     * One message of a stream, matched to its call by request id: from the provider, an element
+     * of the answer stream; from the consumer, an element of the request stream. Sent only while
+     * the receiver has granted credit ({@link #STREAM_CREDIT}). Added in revision 1.2.
+     */
+    STREAM_MESSAGE(6),
+
+    /** The consumer sent the last message of its request stream. Added in revision 1.2. */
+    STREAM_HALF_CLOSE(7),
+
+    /**
+     * The receiver of a stream lets its sender send this many more messages (request-n, carried
+     * as a varint in the header). Added in revision 1.2.
+     */
+    STREAM_CREDIT(8);
 
     private final byte value;
 
@@ -45,6 +61,9 @@ public enum MessageType {
             case 3 -> HEARTBEAT_PING;
             case 4 -> HEARTBEAT_PONG;
             case 5 -> CANCEL;
+            case 6 -> STREAM_MESSAGE;
+            case 7 -> STREAM_HALF_CLOSE;
+            case 8 -> STREAM_CREDIT;
             default -> null;
         };
     }

@@ -46,6 +46,11 @@ public final class RequestMessage extends DefaultByteBufHolder {
         return (flags & RpcFrame.FLAG_ONE_WAY) != 0;
     }
 
+    /** Whether the request opens a stream ({@link RpcFrame#FLAG_STREAM}). */
+    public boolean isStream() {
+        return (flags & RpcFrame.FLAG_STREAM) != 0;
+    }
+
     /** Returns the wire id of the serializer that wrote the body. */
     public byte serializationId() {
         return serializationId;

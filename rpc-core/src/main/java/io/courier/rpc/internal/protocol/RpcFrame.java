@@ -39,6 +39,13 @@ public final class RpcFrame {
     /** Flag bit: the caller awaits no response. */
     public static final byte FLAG_ONE_WAY = 0x01;
 
+    /**
+     * Flag bit of a request: it opens a stream (revision 1.2). The answer comes as
+     * {@link MessageType#STREAM_MESSAGE} frames ended by a response frame; the consumer's own
+     * messages, if the method takes a stream, follow as stream messages ended by a half-close.
+     */
+    public static final byte FLAG_STREAM = 0x02;
+
     static final int VERSION_OFFSET = 2;
     static final int TYPE_OFFSET = 3;
     static final int FLAGS_OFFSET = 4;

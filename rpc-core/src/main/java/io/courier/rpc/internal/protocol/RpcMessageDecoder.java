@@ -1,6 +1,7 @@
 package io.courier.rpc.internal.protocol;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.CorruptedFrameException;
@@ -11,7 +12,7 @@ import java.util.Map;
 
 /**
  * Turns a whole frame from {@link RpcFrameDecoder} into a {@link RequestMessage},
- * {@link ResponseMessage}, {@link HeartbeatMessage}, {@link CancelMessage} or {@link MalformedMessage}.
+ * {@link ResponseMessage}, {@link HeartbeatMessage}, {@link CancelMessage}, {@link StreamFrame} or {@link MalformedMessage}.
  *
  * <p>Stateless, thread-safe and {@link ChannelHandler.Sharable}. The body is passed on as a
  * retained slice of the frame, without copying; the frame itself is released by the superclass.
@@ -76,6 +77,20 @@ public final class RpcMessageDecoder extends MessageToMessageDecoder<ByteBuf> {
                 }
                 case CANCEL -> {
                     return new CancelMessage(requestId);
+                }
+                case STREAM_MESSAGE -> {
+                    return new StreamFrame(type, requestId, serialization, 0, frame.retainedSlice(headerEnd, bodyLength));
+                }
+                case STREAM_HALF_CLOSE -> {
+                    return new StreamFrame(type, requestId, (byte) 0, 0, Unpooled.EMPTY_BUFFER);
+                }
+                case STREAM_CREDIT -> {
+                    long credit = HeaderCodec.readVarLong(frame, headerEnd);
+                    checkConsumed(frame, headerEnd);
+                    if (credit <= 0) {
+                        return new MalformedMessage(type, requestId, "stream credit must be positive, was " + credit);
+                    }
+                    return new StreamFrame(type, requestId, (byte) 0, credit, Unpooled.EMPTY_BUFFER);
                 }
                 default -> throw new IllegalStateException("unhandled type " + type);
             }

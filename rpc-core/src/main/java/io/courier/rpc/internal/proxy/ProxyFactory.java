@@ -48,9 +48,11 @@ public final class ProxyFactory {
         for (Method method : type.getMethods()) {
             if (!Modifier.isStatic(method.getModifiers()) && !method.isDefault()) {
                 MethodMetadata metadata = MethodMetadata.forConsumer(method, reference.serviceKey(),
-                        reference.timeoutMillis(method, defaultTimeout));
-                // Callers that get a future complete on the callback executor; blocked callers are woken directly.
-                boolean takesFuture = metadata.returnKind() == ReturnKind.FUTURE
+                        MethodMetadata.streams(method) ? reference.streamTimeoutMillis(method)
+                        : reference.timeoutMillis(method, defaultTimeout));
+                // Callers that get a future or a stream complete on the callback executor; blocked
+                // callers are woken directly.
+                boolean takesFuture = metadata.returnKind() != ReturnKind.VALUE || metadata.isStreaming()
                         || reference.async() && !metadata.isOneWay();
                 methods.put(method, new ReferenceInvocationHandler.Target(metadata,
                         InterceptorChain.forClient(interceptors, metadata, invoker), reference.async(),

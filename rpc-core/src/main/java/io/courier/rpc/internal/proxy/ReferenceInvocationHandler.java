@@ -8,6 +8,7 @@ import io.courier.rpc.invoke.Cancellation;
 import io.courier.rpc.invoke.DefaultValues;
 import io.courier.rpc.invoke.MethodMetadata;
 import io.courier.rpc.invoke.ReturnKind;
+import io.courier.rpc.invoke.StreamType;
 import io.courier.rpc.invoke.RpcRequest;
 import io.courier.rpc.invoke.RpcResponse;
 import io.courier.rpc.RpcErrorCode;
@@ -80,6 +81,19 @@ final class ReferenceInvocationHandler implements InvocationHandler {
         Cancellation cancellation = metadata.isOneWay() ? null : new Cancellation();
         RpcRequest request = new RpcRequest(metadata, args, context.outgoingAttachments(), timeout,
                 target.completionExecutor(), cancellation);
+        if (metadata.isResponseStreaming()) {
+            // Cold, like any publisher: each subscription is a call of its own.
+            return metadata.responseStreamType().fromFlow(new DeferredStream(() -> target.chain().proceed(
+                    new RpcRequest(metadata, args, request.attachments(), request.timeoutMillis(),
+                            target.completionExecutor(), null))));
+        }
+        if (metadata.returnKind() == ReturnKind.MONO) {
+            return StreamType.deferMono(() -> {
+                Cancellation each = new Cancellation();
+                return toUserFuture(target.chain().proceed(new RpcRequest(metadata, args, request.attachments(),
+                        request.timeoutMillis(), target.completionExecutor(), each)), each);
+            });
+        }
         CompletableFuture<RpcResponse> response = target.chain().proceed(request);
         if (metadata.isOneWay()) {
             response.whenComplete((r, t) -> {
@@ -103,7 +117,8 @@ final class ReferenceInvocationHandler implements InvocationHandler {
             Cancellation cancellation) throws Throwable {
         RpcResponse response;
         try {
-            response = future.get(timeout + WAIT_SLACK_MILLIS, TimeUnit.MILLISECONDS);
+            // A stream's single answer may have no deadline (timeout 0): then wait as long as it takes.
+            response = timeout > 0 ? future.get(timeout + WAIT_SLACK_MILLIS, TimeUnit.MILLISECONDS) : future.get();
         } catch (ExecutionException e) {
             throw e.getCause();
         } catch (TimeoutException e) {

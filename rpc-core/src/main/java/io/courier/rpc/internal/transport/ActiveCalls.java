@@ -26,6 +26,20 @@ final class ActiveCalls {
         calls.remove(requestId, call);
     }
 
+    /** Returns the call with this id, or {@code null}. */
+    ServerCall get(long requestId) {
+        return calls.get(requestId);
+    }
+
+    /** Tells every streaming call that the connection's writability changed. */
+    void writabilityChanged() {
+        for (ServerCall call : calls.values()) {
+            if (call instanceof StreamServerCall stream) {
+                stream.writabilityChanged();
+            }
+        }
+    }
+
     int size() {
         return calls.size();
     }

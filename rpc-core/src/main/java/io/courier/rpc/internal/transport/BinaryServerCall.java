@@ -1,6 +1,7 @@
 package io.courier.rpc.internal.transport;
 
 import io.courier.rpc.RpcErrorCode;
+import io.courier.rpc.RpcException;
 import io.courier.rpc.internal.dispatch.InvokerTable;
 import io.courier.rpc.internal.dispatch.MethodInvoker;
 import io.courier.rpc.internal.protocol.RequestMessage;
@@ -17,10 +18,10 @@ import java.util.Map;
  * <p>Same threading as {@link ServerCall}. Owns the request message and releases it as soon
  * as the arguments are decoded (or the call is refused).
  */
-final class BinaryServerCall extends ServerCall {
+class BinaryServerCall extends ServerCall {
 
-    private final RequestMessage request;
-    private final Serializer serializer;
+    final RequestMessage request;
+    final Serializer serializer;
     private final ResponseSender sender;
     private final Map<MethodInvoker, ResponseSizeHint> sizeHints;
 
@@ -65,13 +66,19 @@ final class BinaryServerCall extends ServerCall {
 
     @Override
     MethodInvoker resolve(InvokerTable invokers) {
-        return invokers.lookup(request.serviceKey(), request.methodName(), request.parameterDescriptor());
+        MethodInvoker invoker = invokers.lookup(request.serviceKey(), request.methodName(), request.parameterDescriptor());
+        if (invoker.metadata().isStreaming()) {
+            throw RpcException.refusal(RpcErrorCode.UNSUPPORTED, invoker.metadata()
+                    + " streams; call it by opening a stream (this consumer does not speak protocol revision 1.2)");
+        }
+        return invoker;
     }
 
     @Override
     Object[] readArguments() {
         try {
-            return serializer.readArguments(invoker.parameterTypes(), new ByteBufInputStream(request.content()));
+            return serializer.readArguments(invoker.metadata().wireParameterTypes(),
+                    new ByteBufInputStream(request.content()));
         } finally {
             request.release();
         }

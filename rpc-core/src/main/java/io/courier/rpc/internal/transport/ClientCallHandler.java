@@ -9,6 +9,8 @@ import io.courier.rpc.internal.protocol.FrameWriter;
 import io.courier.rpc.internal.protocol.MalformedMessage;
 import io.courier.rpc.internal.protocol.ProtocolWarnings;
 import io.courier.rpc.internal.protocol.ResponseMessage;
+import io.courier.rpc.internal.protocol.RpcFrame;
+import io.courier.rpc.internal.protocol.StreamFrame;
 import io.courier.rpc.RpcErrorCode;
 import io.courier.rpc.serialization.Serializer;
 import io.netty.buffer.ByteBuf;
@@ -23,7 +25,10 @@ import org.slf4j.LoggerFactory;
 
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -58,6 +63,7 @@ final class ClientCallHandler extends ChannelInboundHandlerAdapter {
     private final boolean allowInsecureCredentials;
     private volatile Channel channel;
     private volatile PendingCalls pending;
+    private final Map<Long, ClientStream> streams = new ConcurrentHashMap<>();
 
     ClientCallHandler(FrameWriter writer, Serializer serializer, Timer timer, int maxPendingCalls,
             ProtocolWarnings warnings) {
@@ -111,11 +117,14 @@ final class ClientCallHandler extends ChannelInboundHandlerAdapter {
             return CompletableFuture.failedFuture(new RpcException(RpcErrorCode.NOT_SENT,
                     "Connection " + ch.remoteAddress() + " is congested (outbound buffer above its high water mark)"));
         }
-        if (pending.isFull()) {
+        if (pending.isFull() || pending.size() + streams.size() >= maxPendingCalls) {
             return CompletableFuture.failedFuture(new RpcException(RpcErrorCode.NOT_SENT,
                     "Connection " + ch.remoteAddress() + " has " + maxPendingCalls + " calls pending"));
         }
         long id = ids.incrementAndGet();
+        if (method.isStreaming()) {
+            return openStream(ch, id, request);
+        }
         ByteBuf frame;
         try {
             frame = writer.request(ch.alloc(), id, method.isOneWay(), serializer.id(), method.serviceKey(),
@@ -136,15 +145,199 @@ final class ClientCallHandler extends ChannelInboundHandlerAdapter {
             return future;
         }
         PendingCall call = pending.add(id, request);
-        ch.writeAndFlush(frame).addListener(call);
+        // The listener is on the promise before the write starts, so it hears the write complete before the
+        // event loop can see the connection close: a written call is never reported as not sent.
+        ch.writeAndFlush(frame, ch.newPromise().addListener(call));
         // Armed after the write is queued: a cancel frame written from now on follows the request.
         pending.arm(call);
         return call.future;
     }
 
+    /**
+     * Opens a stream: writes the request frame with the stream flag and the call's other
+     * arguments, then streams the streamed argument, if any, as the provider grants credit. When
+     * the result streams, the returned future completes at once with a {@link java.util.concurrent.Flow.Publisher}
+     * of it (failures after this point reach its subscriber); otherwise it completes with the
+     * provider's single answer.
+     */
+    private CompletableFuture<RpcResponse> openStream(Channel ch, long id, RpcRequest request) {
+        MethodMetadata method = request.method();
+        Object[] arguments = request.arguments();
+        int streamIndex = method.requestStreamIndex();
+        Flow.Publisher<?> upstream = null;
+        if (streamIndex >= 0) {
+            arguments = arguments.clone();
+            upstream = method.requestStreamType().toFlow(arguments[streamIndex]);
+            arguments[streamIndex] = null;
+            if (upstream == null) {
+                return CompletableFuture.failedFuture(new RpcException(RpcErrorCode.BAD_REQUEST,
+                        "The streamed argument of " + method + " is null"));
+            }
+        }
+        Object[] wireArguments = arguments;
+        ByteBuf frame;
+        try {
+            frame = writer.request(ch.alloc(), id, RpcFrame.FLAG_STREAM, serializer.id(), method.serviceKey(),
+                    method.name(), method.parameterDescriptor(), request.timeoutMillis(), request.attachments(),
+                    out -> serializer.writeArguments(wireArguments, method.wireParameterTypes(), out));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        Executor executor = request.completionExecutor() != null ? request.completionExecutor() : ch.eventLoop();
+        StreamInbound inbound = method.isResponseStreaming()
+                ? new StreamInbound(ch, writer, id, serializer, method.valueType(), executor, StreamInbound.DEFAULT_WINDOW,
+                        () -> cancelStream(id))
+                : null;
+        ClientStream stream = new ClientStream(id, inbound);
+        if (upstream != null) {
+            stream.outbound = new StreamOutbound(ch, writer, id, serializer, method.requestElementType(), executor,
+                    failure -> {
+                        if (failure == null) {
+                            return writer.halfClose(ch.alloc(), id);
+                        }
+                        // The caller's own stream failed: give up the call.
+                        failStream(id, new RpcException(RpcErrorCode.CANCELLED, "The streamed argument of " + method
+                                + " failed: " + failure, failure));
+                        return writer.cancel(ch.alloc(), id);
+                    }, () -> { });
+        }
+        CompletableFuture<RpcResponse> result;
+        streams.put(id, stream);
+        if (inbound != null) {
+            ch.writeAndFlush(frame).addListener(write -> {
+                if (!write.isSuccess()) {
+                    failStream(id, PendingCalls.notSent(ch, write.cause()));
+                }
+            });
+            if (request.timeoutMillis() > 0) {
+                stream.deadline = timer.newTimeout(t -> expireStream(id, request), request.timeoutMillis(),
+                        TimeUnit.MILLISECONDS);
+            }
+            result = CompletableFuture.completedFuture(RpcResponse.ofValue(inbound, null));
+        } else {
+            PendingCall call = pending.add(id, request);
+            ch.writeAndFlush(frame, ch.newPromise().addListener(call));
+            pending.arm(call);
+            call.future.whenComplete((response, failure) -> {
+                ClientStream ended = streams.remove(id);
+                if (ended != null && ended.outbound != null) {
+                    ended.outbound.cancel();
+                }
+            });
+            result = call.future;
+        }
+        if (stream.outbound != null) {
+            stream.outbound.attach(upstream);
+        }
+        return result;
+    }
+
+    /** The subscriber of a streamed result cancelled: tell the provider, stop sending. */
+    private void cancelStream(long id) {
+        ClientStream stream = streams.remove(id);
+        if (stream != null) {
+            stream.stopTimer();
+            if (stream.outbound != null) {
+                stream.outbound.cancel();
+            }
+            Channel ch = channel;
+            if (ch.isActive()) {
+                ch.writeAndFlush(writer.cancel(ch.alloc(), id), ch.voidPromise());
+            }
+        }
+        PendingCall call = pending.remove(id);
+        if (call != null) {
+            call.fail(RpcException.unanswered(RpcErrorCode.CANCELLED, "Call " + call.request.method()
+                    + " was cancelled by the caller", null));
+        }
+    }
+
+    private void failStream(long id, RpcException failure) {
+        ClientStream stream = streams.remove(id);
+        if (stream != null) {
+            stream.fail(failure);
+        }
+        PendingCall call = pending.remove(id);
+        if (call != null) {
+            call.fail(failure);
+        }
+    }
+
+    private void expireStream(long id, RpcRequest request) {
+        ClientStream stream = streams.get(id);
+        if (stream == null) {
+            return;
+        }
+        Channel ch = channel;
+        if (ch.isActive()) {
+            ch.writeAndFlush(writer.cancel(ch.alloc(), id), ch.voidPromise());
+        }
+        failStream(id, RpcException.unanswered(RpcErrorCode.TIMEOUT, "Stream " + request.method() + " to "
+                + ch.remoteAddress() + " passed its deadline of " + request.timeoutMillis() + " ms after "
+                + (stream.inbound == null ? 0 : stream.inbound.received()) + " messages", null));
+    }
+
+    private void onStreamFrame(StreamFrame frame) {
+        try {
+            ClientStream stream = streams.get(frame.requestId());
+            if (stream == null) {
+                // Cancelled or ended on this side: late frames are moot.
+                return;
+            }
+            switch (frame.type()) {
+                case STREAM_MESSAGE -> {
+                    if (stream.inbound != null) {
+                        stream.inbound.onMessage(frame.content().retain());
+                    }
+                }
+                case STREAM_CREDIT -> {
+                    if (stream.outbound != null) {
+                        stream.outbound.addCredit(frame.credit());
+                    }
+                }
+                default -> warnings.warn(channel.remoteAddress(), "unexpected " + frame.type() + " from a provider");
+            }
+        } finally {
+            frame.release();
+        }
+    }
+
+    /** A response frame ended a stream whose result streams. */
+    private void endStream(ClientStream stream, ResponseMessage response) {
+        stream.stopTimer();
+        if (stream.outbound != null) {
+            stream.outbound.cancel();
+        }
+        if (response.status() == RpcErrorCode.OK) {
+            stream.inbound.onComplete();
+            return;
+        }
+        Throwable failure;
+        try {
+            RpcResponse outcome = reader.read(response, Object.class);
+            failure = outcome.hasException() ? outcome.exception() : new RpcException(RpcErrorCode.INTERNAL,
+                    "Stream ended with status " + response.status() + " and a value");
+        } catch (RpcException e) {
+            failure = e;
+        }
+        stream.inbound.onEnd(failure);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        for (ClientStream stream : streams.values()) {
+            if (stream.outbound != null) {
+                stream.outbound.writabilityChanged();
+            }
+        }
+        super.channelWritabilityChanged(ctx);
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof ResponseMessage response) {
+        if (msg instanceof StreamFrame frame) {
+            onStreamFrame(frame);
+        } else if (msg instanceof ResponseMessage response) {
             try {
                 onResponse(response);
             } finally {
@@ -164,6 +357,14 @@ final class ClientCallHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void onResponse(ResponseMessage response) {
+        if (!streams.isEmpty()) {
+            ClientStream stream = streams.get(response.requestId());
+            if (stream != null && stream.inbound != null) {
+                streams.remove(response.requestId());
+                endStream(stream, response);
+                return;
+            }
+        }
         PendingCall call = pending.remove(response.requestId());
         if (call == null) {
             // Timed out or cancelled before the answer came: the caller already has its outcome.
@@ -204,6 +405,14 @@ final class ClientCallHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         pending.failAll();
+        for (Long id : streams.keySet()) {
+            ClientStream stream = streams.remove(id);
+            if (stream != null) {
+                stream.fail(RpcException.unanswered(RpcErrorCode.OUTCOME_UNKNOWN, "Connection to "
+                        + ctx.channel().remoteAddress() + " closed in the middle of the stream, after "
+                        + (stream.inbound == null ? 0 : stream.inbound.received()) + " messages", null));
+            }
+        }
         super.channelInactive(ctx);
     }
 }

@@ -54,7 +54,10 @@ final class PendingCalls {
 
     /** Starts the call's timer and lets its caller cancel it. */
     void arm(PendingCall call) {
-        call.timeout(timer.newTimeout(call, call.request.timeoutMillis(), TimeUnit.MILLISECONDS));
+        if (call.request.timeoutMillis() > 0) {
+            // A call without a deadline (a stream's single answer) has no timer.
+            call.timeout(timer.newTimeout(call, call.request.timeoutMillis(), TimeUnit.MILLISECONDS));
+        }
         Cancellation cancellation = call.request.cancellation();
         if (cancellation != null) {
             cancellation.bind(call);

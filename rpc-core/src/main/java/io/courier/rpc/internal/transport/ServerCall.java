@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
  * One call on a provider, whatever protocol brought it: admitted by the
@@ -46,7 +47,12 @@ abstract class ServerCall implements Runnable {
     private Map<String, String> attachments;
     private Principal principal;
     private boolean admissionsReleased;
+    private static final AtomicIntegerFieldUpdater<ServerCall> FINISHED =
+            AtomicIntegerFieldUpdater.newUpdater(ServerCall.class, "finished");
+
     private volatile boolean cancelled;
+    @SuppressWarnings("unused") // through FINISHED
+    private volatile int finished;
     private volatile RpcContext context;
 
     ServerCall(Channel channel, long receivedNanos) {
@@ -89,6 +95,30 @@ abstract class ServerCall implements Runnable {
 
     abstract void answerError(RpcErrorCode code, String message);
 
+    /**
+     * Whether the answer is a stream that outlives {@link #answerValue}: then the call holds its
+     * admission (limits, in-flight count) until {@link #answerStream} reports the stream ended.
+     */
+    boolean streamsAnswer() {
+        return false;
+    }
+
+    /**
+     * Streams the publisher the method returned; runs {@code ended} once when the stream is over,
+     * whichever way. Only called when {@link #streamsAnswer()}.
+     */
+    void answerStream(Object publisher, Map<String, String> attachments, Runnable ended) {
+        throw new UnsupportedOperationException();
+    }
+
+    /** The caller cancelled the call, or its connection closed; streams stop here. */
+    void onCancelled() {
+    }
+
+    /** The call is over and leaves its connection's table; streams free what they hold. */
+    void onFinished() {
+    }
+
     /** Answers a refusal before admission; HTTP keeps the exception for its problem body. */
     void answerRefusal(RpcException e) {
         answerError(e.code(), e.getMessage());
@@ -118,6 +148,7 @@ abstract class ServerCall implements Runnable {
         if (running != null) {
             running.cancel();
         }
+        onCancelled();
     }
 
     @Override
@@ -170,6 +201,15 @@ abstract class ServerCall implements Runnable {
         }
         RpcContext served = context;
         outcome.whenComplete((response, error) -> {
+            if (streamsAnswer() && !cancelled && error == null && !response.hasException()) {
+                try {
+                    answerStream(response.value(), attachments(response, served), this::finish);
+                } catch (RuntimeException e) {
+                    log.error("Cannot stream the answer to request {} on {}", requestId(), channel, e);
+                    finish();
+                }
+                return;
+            }
             // Free the limiters' slots before answering, so a caller that sends its next call as
             // soon as it has the answer never finds its own previous call still counted.
             releaseAdmissions();
@@ -193,6 +233,10 @@ abstract class ServerCall implements Runnable {
     }
 
     private void finish() {
+        if (!FINISHED.compareAndSet(this, 0, 1)) {
+            return;
+        }
+        onFinished();
         releaseAdmissions();
         if (active != null) {
             active.remove(requestId(), this);

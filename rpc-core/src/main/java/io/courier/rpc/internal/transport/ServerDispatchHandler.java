@@ -12,6 +12,7 @@ import io.courier.rpc.internal.protocol.MalformedMessage;
 import io.courier.rpc.internal.protocol.MessageType;
 import io.courier.rpc.internal.protocol.ProtocolWarnings;
 import io.courier.rpc.internal.protocol.RequestMessage;
+import io.courier.rpc.internal.protocol.StreamFrame;
 import io.courier.rpc.RpcErrorCode;
 import io.courier.rpc.serialization.Serializer;
 import io.courier.rpc.serialization.Serializers;
@@ -52,6 +53,7 @@ final class ServerDispatchHandler extends ChannelInboundHandlerAdapter implement
     private final Serializers serializers;
     private final Executor executor;
     private final ResponseSender sender;
+    private final FrameWriter writer;
     private final InFlightCalls inFlight;
     private final ChannelGroup channels;
     private final ProtocolWarnings warnings;
@@ -66,6 +68,7 @@ final class ServerDispatchHandler extends ChannelInboundHandlerAdapter implement
         this.serializers = serializers;
         this.executor = executor;
         this.sender = new ResponseSender(writer);
+        this.writer = writer;
         this.inFlight = inFlight;
         this.channels = channels;
         this.warnings = warnings;
@@ -100,6 +103,8 @@ final class ServerDispatchHandler extends ChannelInboundHandlerAdapter implement
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof RequestMessage request) {
             dispatch(ctx.channel(), request);
+        } else if (msg instanceof StreamFrame frame) {
+            onStreamFrame(ctx, frame);
         } else if (msg instanceof CancelMessage cancel) {
             ActiveCalls active = ctx.channel().attr(ActiveCalls.KEY).get();
             if (active != null) {
@@ -117,6 +122,27 @@ final class ServerDispatchHandler extends ChannelInboundHandlerAdapter implement
         }
     }
 
+    private void onStreamFrame(ChannelHandlerContext ctx, StreamFrame frame) {
+        ActiveCalls active = ctx.channel().attr(ActiveCalls.KEY).get();
+        ServerCall call = active == null ? null : active.get(frame.requestId());
+        if (call instanceof StreamServerCall stream) {
+            stream.onStreamFrame(frame);
+            return;
+        }
+        // The call already ended (answered, cancelled, refused): what the consumer still sends is moot.
+        log.debug("Dropping {} for no open stream on {}", frame, ctx.channel());
+        frame.release();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        ActiveCalls active = ctx.channel().attr(ActiveCalls.KEY).get();
+        if (active != null) {
+            active.writabilityChanged();
+        }
+        super.channelWritabilityChanged(ctx);
+    }
+
     private void dispatch(Channel channel, RequestMessage request) {
         long receivedNanos = System.nanoTime();
         Serializer serializer = serializers.byId(request.serializationId());
@@ -129,7 +155,10 @@ final class ServerDispatchHandler extends ChannelInboundHandlerAdapter implement
             }
             return;
         }
-        dispatch(channel, new BinaryServerCall(channel, request, serializer, sender, sizeHints, receivedNanos));
+        dispatch(channel, request.isStream()
+                ? new StreamServerCall(channel, request, serializer, sender, sizeHints, receivedNanos, writer, executor,
+                        StreamInbound.DEFAULT_WINDOW)
+                : new BinaryServerCall(channel, request, serializer, sender, sizeHints, receivedNanos));
     }
 
     /** The HTTP handler's entry into the same path; see {@link HttpCallDispatcher}. */
