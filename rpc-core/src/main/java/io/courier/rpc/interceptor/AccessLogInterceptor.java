@@ -4,6 +4,7 @@ import io.courier.rpc.InvalidOptionException;
 import io.courier.rpc.RpcContext;
 import io.courier.rpc.invoke.RpcRequest;
 import io.courier.rpc.invoke.RpcResponse;
+import io.courier.rpc.invoke.StreamCompletion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,13 +55,13 @@ public final class AccessLogInterceptor implements ServerInterceptor {
         RpcRequest request = chain.request();
         SocketAddress remote = RpcContext.current().remoteAddress();
         long start = System.nanoTime();
-        CompletableFuture<RpcResponse> outcome = chain.proceed(request);
-        outcome.whenComplete((response, error) -> log.info("{}#{} remote={} status={} duration={}ms trace={}{}",
+        // A stream is logged once, when it ends, with the number of messages it carried.
+        return StreamCompletion.watch(request, chain.proceed(request), (response, error, messages) -> log.info(
+                "{}#{} remote={} status={} duration={}ms trace={}{}{}",
                 request.method().interfaceName(), request.methodName(), remote, RpcResponse.statusOf(response, error),
                 String.format("%.2f", (System.nanoTime() - start) / (double) TimeUnit.MILLISECONDS.toNanos(1)),
-                traceId(request.attachments()),
+                traceId(request.attachments()), request.method().isStreaming() ? " messages=" + messages : "",
                 logArguments ? " args=" + Arrays.deepToString(request.arguments()) : ""));
-        return outcome;
     }
 
     /** Returns the trace id from W3C {@code traceparent}, B3 or a plain {@code trace-id} attachment, or "-". */

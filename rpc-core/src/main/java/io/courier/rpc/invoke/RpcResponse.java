@@ -54,6 +54,10 @@ public final class RpcResponse {
     public static RpcErrorCode statusOf(RpcResponse response, Throwable error) {
         if (error != null) {
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            if (cause instanceof java.util.concurrent.CancellationException) {
+                // A stream its subscriber cancelled.
+                return RpcErrorCode.CANCELLED;
+            }
             return cause instanceof RpcException e ? e.code() : RpcErrorCode.APPLICATION_ERROR;
         }
         return response.hasException() ? RpcErrorCode.APPLICATION_ERROR : RpcErrorCode.OK;

@@ -54,6 +54,10 @@ public enum StreamType {
 
     /** Returns a value of this type (as the method declares it) as a JDK publisher. */
     public <T> Flow.Publisher<T> toFlow(Object value) {
+        if (value instanceof Flow.Publisher<?>) {
+            // Already a JDK publisher, e.g. an interceptor's wrapper around the declared type.
+            return cast(value);
+        }
         return switch (this) {
             case FLOW -> cast(value);
             case FLUX, MONO -> ReactorAdapter.toFlow(value);

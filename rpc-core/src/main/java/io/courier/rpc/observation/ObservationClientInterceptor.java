@@ -44,7 +44,7 @@ public final class ObservationClientInterceptor implements ClientInterceptor {
         RpcClientObservationContext context = new RpcClientObservationContext(request);
         Observation observation = Observation.createNotStarted(convention, DefaultRpcObservationConvention.CLIENT,
                 () -> context, registry);
-        return ObservedCall.run(observation, (response, status) -> {
+        return ObservedCall.run(request, observation, (response, status) -> {
             context.setResponse(response);
             context.status(status);
         }, () -> chain.proceed(request.withAttachments(context.getCarrier())));

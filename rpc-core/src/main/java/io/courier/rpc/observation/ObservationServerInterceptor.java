@@ -44,7 +44,7 @@ public final class ObservationServerInterceptor implements ServerInterceptor {
         RpcServerObservationContext context = new RpcServerObservationContext(request);
         Observation observation = Observation.createNotStarted(convention, DefaultRpcObservationConvention.SERVER,
                 () -> context, registry);
-        return ObservedCall.run(observation, (response, status) -> {
+        return ObservedCall.run(request, observation, (response, status) -> {
             context.setResponse(response);
             context.status(status);
         }, () -> chain.proceed(request));

@@ -1,6 +1,8 @@
 package io.courier.rpc.observation;
 
+import io.courier.rpc.invoke.RpcRequest;
 import io.courier.rpc.invoke.RpcResponse;
+import io.courier.rpc.invoke.StreamCompletion;
 import io.micrometer.observation.Observation;
 
 import java.util.concurrent.CompletableFuture;
@@ -11,6 +13,9 @@ import java.util.function.Supplier;
 /** Runs one call inside an observation: in scope while it starts, stopped when it completes. */
 final class ObservedCall {
 
+    /** The key of the number of messages a streamed result carried. */
+    static final String MESSAGES_KEY = "rpc.stream.messages";
+
     private ObservedCall() {
     }
 
@@ -18,8 +23,8 @@ final class ObservedCall {
      * Starts {@code observation}, runs {@code call} with it in scope, and stops it when the
      * returned future completes, after {@code onEnd} has recorded the response and status.
      */
-    static CompletableFuture<RpcResponse> run(Observation observation, BiConsumer<RpcResponse, String> onEnd,
-            Supplier<CompletableFuture<RpcResponse>> call) {
+    static CompletableFuture<RpcResponse> run(RpcRequest request, Observation observation,
+            BiConsumer<RpcResponse, String> onEnd, Supplier<CompletableFuture<RpcResponse>> call) {
         observation.start();
         CompletableFuture<RpcResponse> outcome;
         try (Observation.Scope ignored = observation.openScope()) {
@@ -27,16 +32,18 @@ final class ObservedCall {
         } catch (RuntimeException e) {
             outcome = CompletableFuture.failedFuture(e);
         }
-        outcome.whenComplete((response, error) -> {
+        // A stream is observed until it ends, with the number of messages it carried.
+        return StreamCompletion.watch(request, outcome, (response, error, messages) -> {
             onEnd.accept(response, RpcResponse.statusOf(response, error).name());
+            if (request.method().isStreaming()) {
+                observation.highCardinalityKeyValue(MESSAGES_KEY, Long.toString(messages));
+            }
             if (error != null) {
-                observation.error(error instanceof CompletionException && error.getCause() != null
-                        ? error.getCause() : error);
+                observation.error(error);
             } else if (response.hasException()) {
                 observation.error(response.exception());
             }
             observation.stop();
         });
-        return outcome;
     }
 }

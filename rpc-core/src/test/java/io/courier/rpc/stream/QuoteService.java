@@ -33,8 +33,11 @@ public interface QuoteService {
     Flux<Long> ticks();
 
     /** Never ends, with a deadline on the whole stream. */
-    @RpcMethod(timeoutMillis = 300)
+    @RpcMethod(timeoutMillis = 1000)
     Flux<Long> ticksWithDeadline();
+
+    /** {@code count} arrays of {@code size} bytes. */
+    Flux<byte[]> blobs(int count, int size);
 
     /** A record streamed over the wire. */
     record Quote(String symbol, long priceCents) {

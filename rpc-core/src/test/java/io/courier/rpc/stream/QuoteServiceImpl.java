@@ -14,10 +14,12 @@ final class QuoteServiceImpl implements QuoteService {
     final AtomicLong emitted = new AtomicLong();
     final CountDownLatch ticksCancelled = new CountDownLatch(1);
     final CountDownLatch ticksStarted = new CountDownLatch(1);
+    final CountDownLatch countCancelled = new CountDownLatch(1);
 
     @Override
     public Flow.Publisher<Integer> count(int count) {
-        return JdkFlowAdapter.publisherToFlowPublisher(Flux.range(0, count).doOnNext(i -> emitted.incrementAndGet()));
+        return JdkFlowAdapter.publisherToFlowPublisher(Flux.range(0, count)
+                .doOnNext(i -> emitted.incrementAndGet()).doOnCancel(countCancelled::countDown));
     }
 
     @Override
@@ -52,9 +54,15 @@ final class QuoteServiceImpl implements QuoteService {
 
     @Override
     public Flux<Long> ticks() {
-        return Flux.interval(Duration.ofMillis(1))
+        // Ticks nobody asked for yet are dropped: the consumer sets the pace.
+        return Flux.interval(Duration.ofMillis(1)).onBackpressureDrop()
                 .doOnSubscribe(s -> ticksStarted.countDown())
                 .doOnCancel(ticksCancelled::countDown);
+    }
+
+    @Override
+    public Flux<byte[]> blobs(int count, int size) {
+        return Flux.range(0, count).map(i -> new byte[size]);
     }
 
     @Override

@@ -113,9 +113,14 @@ class StreamingTest {
 
     @Test
     void deadlineEndsTheWholeStream() throws Exception {
-        Throwable error = catchThrowable(() -> quotes.ticksWithDeadline().blockLast(Duration.ofSeconds(10)));
-        assertThat(error).isInstanceOf(RpcException.class);
-        assertThat(((RpcException) error).code()).isEqualTo(RpcErrorCode.TIMEOUT);
+        long start = System.nanoTime();
+        var last = quotes.ticksWithDeadline().then().toFuture();
+        assertThat(impl.ticksStarted.await(5, TimeUnit.SECONDS)).as("provider's publisher subscribed").isTrue();
+        Throwable error = catchThrowable(() -> last.get(10, TimeUnit.SECONDS));
+        long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
+        assertThat(error).hasCauseInstanceOf(RpcException.class);
+        assertThat(((RpcException) error.getCause()).code()).isEqualTo(RpcErrorCode.TIMEOUT);
+        assertThat(elapsedMillis).as("ended by the 1 s deadline").isGreaterThanOrEqualTo(1000);
         assertThat(impl.ticksCancelled.await(5, TimeUnit.SECONDS)).as("provider's publisher cancelled").isTrue();
     }
 
@@ -141,5 +146,40 @@ class StreamingTest {
                 .flatMap(i -> reactor.adapter.JdkFlowAdapter.flowPublisherToFlux(quotes.count(20)), 1000)
                 .count().block(Duration.ofSeconds(30));
         assertThat(total).isEqualTo(20_000L);
+    }
+
+    @Test
+    void unaryCallsKeepWorkingWhileAStreamSaturatesTheConnection() {
+        var blobs = quotes.blobs(2000, 64 * 1024).count().toFuture();
+        int answered = 0;
+        for (int i = 0; i < 200; i++) {
+            assertThat(quotes.greet("n" + i).block(Duration.ofSeconds(5))).isEqualTo("hello n" + i);
+            answered++;
+        }
+        assertThat(answered).isEqualTo(200);
+        assertThat(blobs.join()).isEqualTo(2000L);
+    }
+
+    @Test
+    void aSingleCallToAStreamingMethodIsUnsupported() throws Exception {
+        io.courier.rpc.internal.protocol.FrameWriter writer = new io.courier.rpc.internal.protocol.FrameWriter(1 << 20);
+        io.courier.rpc.serialization.kryo.KryoSerializer kryo = new io.courier.rpc.serialization.kryo.KryoSerializer();
+        io.netty.buffer.ByteBuf frame = writer.request(io.netty.buffer.ByteBufAllocator.DEFAULT, 7, false, kryo.id(),
+                QuoteService.class.getName(), "count", "int", 5000, java.util.Map.of(),
+                out -> kryo.writeArguments(new Object[] {3}, new java.lang.reflect.Type[] {int.class}, out));
+        byte[] bytes = new byte[frame.readableBytes()];
+        frame.readBytes(bytes);
+        frame.release();
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.address().getPort())) {
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write(bytes);
+            java.io.DataInputStream in = new java.io.DataInputStream(socket.getInputStream());
+            byte[] header = new byte[24];
+            in.readFully(header);
+            java.nio.ByteBuffer fixed = java.nio.ByteBuffer.wrap(header);
+            assertThat(fixed.get(3)).as("type").isEqualTo((byte) 2);
+            assertThat(fixed.getShort(6)).as("status").isEqualTo((short) RpcErrorCode.UNSUPPORTED.code());
+            assertThat(fixed.getLong(8)).as("request id").isEqualTo(7L);
+        }
     }
 }

@@ -7,6 +7,7 @@ import io.courier.rpc.invoke.RpcRequest;
 import io.courier.rpc.invoke.RpcResponse;
 import io.courier.rpc.internal.protocol.FrameWriter;
 import io.courier.rpc.internal.protocol.MalformedMessage;
+import io.courier.rpc.internal.protocol.MessageType;
 import io.courier.rpc.internal.protocol.ProtocolWarnings;
 import io.courier.rpc.internal.protocol.ResponseMessage;
 import io.courier.rpc.internal.protocol.RpcFrame;
@@ -278,17 +279,20 @@ final class ClientCallHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void onStreamFrame(StreamFrame frame) {
+        ClientStream stream = streams.get(frame.requestId());
+        if (stream != null && stream.inbound != null && frame.type() == MessageType.STREAM_MESSAGE) {
+            // The body now belongs to the stream.
+            stream.inbound.onMessage(frame.content());
+            return;
+        }
         try {
-            ClientStream stream = streams.get(frame.requestId());
             if (stream == null) {
                 // Cancelled or ended on this side: late frames are moot.
                 return;
             }
             switch (frame.type()) {
                 case STREAM_MESSAGE -> {
-                    if (stream.inbound != null) {
-                        stream.inbound.onMessage(frame.content().retain());
-                    }
+                    // A single answer comes in a response frame, not as messages.
                 }
                 case STREAM_CREDIT -> {
                     if (stream.outbound != null) {

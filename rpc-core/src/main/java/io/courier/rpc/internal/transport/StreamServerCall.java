@@ -5,6 +5,7 @@ import io.courier.rpc.RpcException;
 import io.courier.rpc.internal.dispatch.InvokerTable;
 import io.courier.rpc.internal.dispatch.MethodInvoker;
 import io.courier.rpc.internal.protocol.FrameWriter;
+import io.courier.rpc.internal.protocol.MessageType;
 import io.courier.rpc.internal.protocol.RequestMessage;
 import io.courier.rpc.internal.protocol.StreamFrame;
 import io.courier.rpc.invoke.MethodMetadata;
@@ -76,12 +77,15 @@ final class StreamServerCall extends BinaryServerCall {
 
     /** A message, half-close or credit of this stream arrived; takes ownership of the frame. */
     void onStreamFrame(StreamFrame frame) {
+        if (frame.type() == MessageType.STREAM_MESSAGE && inbound != null) {
+            // The body now belongs to the stream.
+            inbound.onMessage(frame.content());
+            return;
+        }
         try {
             switch (frame.type()) {
                 case STREAM_MESSAGE -> {
-                    if (inbound != null) {
-                        inbound.onMessage(frame.content().retain());
-                    }
+                    // The method takes no stream: nothing to feed.
                 }
                 case STREAM_HALF_CLOSE -> {
                     if (inbound != null) {
