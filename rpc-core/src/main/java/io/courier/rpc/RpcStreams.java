@@ -9,7 +9,8 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Blocking access to streams, for callers that do not use a reactive library.
+ * Streams without a reactive library: a blocking iterator over a stream a consumer receives,
+ * and a publisher over an {@link Iterable} for a provider to return.
  *
  * <pre>{@code
  * try (RpcStreams.StreamIterator<Quote> quotes = RpcStreams.iterate(quoteService.watch("ACME"))) {
@@ -52,6 +53,97 @@ public final class RpcStreams {
         StreamIterator<T> iterator = new StreamIterator<>(batch);
         publisher.subscribe(iterator.subscriber());
         return iterator;
+    }
+
+    /**
+     * Returns a publisher of the elements of {@code elements}, for a provider that streams without
+     * a reactive library: each subscriber gets its own iteration, driven by what it asks for (an
+     * element is taken from the iterator only when one was requested), and cancelling stops it.
+     * An exception from the iterator ends the stream with that exception.
+     */
+    public static <T> Flow.Publisher<T> fromIterable(Iterable<? extends T> elements) {
+        Objects.requireNonNull(elements, "elements");
+        return subscriber -> {
+            Iterator<? extends T> iterator;
+            try {
+                iterator = elements.iterator();
+            } catch (RuntimeException e) {
+                subscriber.onSubscribe(new IterableSubscription<T>(null, subscriber));
+                subscriber.onError(e);
+                return;
+            }
+            IterableSubscription<T> subscription = new IterableSubscription<>(iterator, subscriber);
+            subscriber.onSubscribe(subscription);
+        };
+    }
+
+    /** Emits an iterator's elements as they are requested; re-entrant requests join the running loop. */
+    private static final class IterableSubscription<T> implements Flow.Subscription {
+
+        private final Iterator<? extends T> iterator;
+        private final Flow.Subscriber<? super T> subscriber;
+        private final java.util.concurrent.atomic.AtomicLong demand = new java.util.concurrent.atomic.AtomicLong();
+        private volatile boolean cancelled;
+        private boolean done;
+
+        IterableSubscription(Iterator<? extends T> iterator, Flow.Subscriber<? super T> subscriber) {
+            this.iterator = iterator;
+            this.subscriber = subscriber;
+            this.done = iterator == null;
+        }
+
+        @Override
+        public void request(long n) {
+            if (n <= 0) {
+                cancelled = true;
+                subscriber.onError(new IllegalArgumentException("Rule 3.9: request(" + n + ") (expected: > 0)"));
+                return;
+            }
+            long previous = demand.getAndAccumulate(n, (a, b) -> a + b < 0 ? Long.MAX_VALUE : a + b);
+            if (previous != 0) {
+                // Another call is emitting and will see the new demand.
+                return;
+            }
+            long emitted = 0;
+            while (true) {
+                long requested = demand.get();
+                while (emitted != requested && !cancelled && !done) {
+                    T next;
+                    try {
+                        if (!iterator.hasNext()) {
+                            done = true;
+                            subscriber.onComplete();
+                            return;
+                        }
+                        next = iterator.next();
+                    } catch (RuntimeException e) {
+                        done = true;
+                        subscriber.onError(e);
+                        return;
+                    }
+                    subscriber.onNext(next);
+                    emitted++;
+                }
+                if (cancelled || done) {
+                    return;
+                }
+                if (!iterator.hasNext()) {
+                    done = true;
+                    subscriber.onComplete();
+                    return;
+                }
+                requested = demand.addAndGet(-emitted);
+                emitted = 0;
+                if (requested == 0) {
+                    return;
+                }
+            }
+        }
+
+        @Override
+        public void cancel() {
+            cancelled = true;
+        }
     }
 
     /**

@@ -2,6 +2,7 @@ package io.courier.sample.api;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
 
 /**
  * The sample service contract, shared by the provider (which implements it) and the consumer
@@ -31,4 +32,10 @@ public interface UserService {
      * arrives, exceptionally with a {@link UserNotFoundException} when no user has that email.
      */
     CompletableFuture<User> findByEmail(String email) throws UserNotFoundException;
+
+    /**
+     * Streams every user, ordered by id: a server-streaming call. The provider sends users only
+     * as fast as the caller asks for them.
+     */
+    Flow.Publisher<User> streamAll();
 }

@@ -1,5 +1,6 @@
 package io.courier.sample.consumer;
 
+import io.courier.rpc.RpcStreams;
 import io.courier.rpc.spring.RpcReference;
 import io.courier.sample.api.NewUser;
 import io.courier.sample.api.User;
@@ -34,6 +35,12 @@ class UserServiceCalls implements CommandLineRunner {
             throw new IllegalStateException("get(404) should have failed");
         } catch (UserNotFoundException expected) {
             log.info("get(404)                 -> UserNotFoundException: {}", expected.getMessage());
+        }
+        try (RpcStreams.StreamIterator<User> all = RpcStreams.iterate(users.streamAll())) {
+            int streamed = 0;
+            while (all.hasNext()) {
+                log.info("streamAll() message {}    -> {}", ++streamed, all.next());
+            }
         }
         log.info("All calls succeeded: {} users on the provider", users.list().size());
     }

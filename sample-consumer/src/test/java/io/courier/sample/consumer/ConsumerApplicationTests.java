@@ -1,6 +1,7 @@
 package io.courier.sample.consumer;
 
 import io.courier.rpc.RpcServer;
+import io.courier.rpc.RpcStreams;
 import io.courier.rpc.config.ServerOptions;
 import io.courier.sample.api.NewUser;
 import io.courier.sample.api.User;
@@ -17,6 +18,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -44,7 +46,8 @@ class ConsumerApplicationTests {
     @Test
     void everyCallSucceeds(CapturedOutput output) {
         // The CommandLineRunner ran while the context started; a failed call would have failed it.
-        assertThat(output).contains("get(1)").contains("findByEmail(grace)").contains("All calls succeeded");
+        assertThat(output).contains("get(1)").contains("findByEmail(grace)").contains("All calls succeeded")
+                .contains("streamAll() message 2").doesNotContain("streamAll() message 3");
     }
 
     /** A minimal provider. */
@@ -73,6 +76,11 @@ class ConsumerApplicationTests {
         @Override
         public CompletableFuture<User> findByEmail(String email) {
             return CompletableFuture.completedFuture(GRACE);
+        }
+
+        @Override
+        public Flow.Publisher<User> streamAll() {
+            return RpcStreams.fromIterable(list());
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.courier.sample.provider;
 
+import io.courier.rpc.RpcStreams;
 import io.courier.rpc.spring.RpcService;
 import io.courier.sample.api.NewUser;
 import io.courier.sample.api.User;
@@ -10,6 +11,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -57,5 +59,10 @@ class InMemoryUserService implements UserService {
                 .findFirst()
                 .map(CompletableFuture::completedFuture)
                 .orElseGet(() -> CompletableFuture.failedFuture(new UserNotFoundException("No user with email " + email)));
+    }
+
+    @Override
+    public Flow.Publisher<User> streamAll() {
+        return RpcStreams.fromIterable(list());
     }
 }
