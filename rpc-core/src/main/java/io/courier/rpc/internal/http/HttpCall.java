@@ -53,4 +53,17 @@ public interface HttpCall {
 
     /** Answers a refusal before the call ran, keeping what a {@link JsonCallException} carries. */
     void answerRefusal(RpcException refusal);
+
+    /** Whether the bound method's result streams: then {@link #answerStream} answers, not {@link #answerValue}. */
+    boolean streams();
+
+    /**
+     * Streams a result as NDJSON, or as server-sent events when the caller asked for
+     * {@code text/event-stream}; runs {@code ended} once when the stream is over, whichever way.
+     */
+    void answerStream(java.util.concurrent.Flow.Publisher<Object> publisher, Map<String, String> attachments,
+            Runnable ended);
+
+    /** The call was cancelled (its connection closed): stop a stream in progress. */
+    void cancelStream();
 }

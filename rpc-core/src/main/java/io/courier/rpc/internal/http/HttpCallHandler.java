@@ -13,6 +13,13 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.channel.ChannelFuture;
+import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -69,6 +76,10 @@ final class HttpCallHandler extends ChannelInboundHandlerAdapter {
     static final String TIMEOUT_HEADER = "courier-timeout";
     static final String ATTACHMENT_PREFIX = "courier-attachment-";
     private static final String JSON = "application/json";
+    static final String NDJSON = "application/x-ndjson";
+    static final String EVENT_STREAM = "text/event-stream";
+    /** Stream elements asked for at once; more are asked for as their writes complete. */
+    private static final int STREAM_BATCH = 32;
 
     private final HttpRoutes routes;
     private final ArrayDeque<FullHttpRequest> queued = new ArrayDeque<>();
@@ -235,7 +246,9 @@ final class HttpCallHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         byte[] body = ByteBufUtil.getBytes(request.content());
-        Call call = new Call(++nextId, target, timeoutMillis, attachments, body);
+        String accept = request.headers().get(HttpHeaderNames.ACCEPT);
+        boolean eventStream = accept != null && accept.toLowerCase(Locale.ROOT).contains(EVENT_STREAM);
+        Call call = new Call(++nextId, target, timeoutMillis, attachments, body, eventStream);
         if (timeoutMillis > 0) {
             // A binary caller times out by itself; an HTTP caller (curl) is told: 504 at the deadline.
             call.deadline = ctx.executor().schedule(call::deadlinePassed, timeoutMillis, TimeUnit.MILLISECONDS);
@@ -361,13 +374,17 @@ final class HttpCallHandler extends ChannelInboundHandlerAdapter {
         private final long timeoutMillis;
         private final Map<String, String> attachments;
         private final AtomicBoolean answered = new AtomicBoolean();
+        private final boolean eventStream;
+        private volatile StreamWriter stream;
         private byte[] body;
         private MethodMetadata method;
         private Object[] arguments;
         /** The 504 timer, set on the event loop before dispatch; {@code null} without a deadline. */
         private volatile ScheduledFuture<?> deadline;
 
-        Call(long id, RpcPath target, long timeoutMillis, Map<String, String> attachments, byte[] body) {
+        Call(long id, RpcPath target, long timeoutMillis, Map<String, String> attachments, byte[] body,
+                boolean eventStream) {
+            this.eventStream = eventStream;
             this.id = id;
             this.target = target;
             this.timeoutMillis = timeoutMillis;
@@ -404,6 +421,12 @@ final class HttpCallHandler extends ChannelInboundHandlerAdapter {
         public MethodInvoker bind(InvokerTable invokers) {
             List<MethodMetadata> overloads = invokers.overloads(target.serviceKey(), target.methodName()).stream()
                     .map(MethodInvoker::metadata).toList();
+            List<MethodMetadata> callable = overloads.stream().filter(m -> m.requestStreamIndex() < 0).toList();
+            if (callable.isEmpty() && !overloads.isEmpty()) {
+                throw RpcException.refusal(RpcErrorCode.UNSUPPORTED, overloads.get(0) + " takes a stream; over HTTP "
+                        + "only a method's result may stream (call it with the binary protocol)");
+            }
+            overloads = callable;
             JsonCallBinding.BoundCall bound = routes.binding.bind(overloads, target.parameterDescriptor(), body);
             body = null;
             method = bound.method();
@@ -474,6 +497,162 @@ final class HttpCallHandler extends ChannelInboundHandlerAdapter {
             answer(toResponse(routes.statuses.problem(refusal)));
         }
 
+        @Override
+        public boolean streams() {
+            return method != null && method.isResponseStreaming();
+        }
+
+        @Override
+        public void answerStream(java.util.concurrent.Flow.Publisher<Object> publisher,
+                Map<String, String> responseAttachments, Runnable ended) {
+            if (!answered.compareAndSet(false, true)) {
+                // The deadline answered first: nobody reads the stream.
+                ended.run();
+                return;
+            }
+            ScheduledFuture<?> timer = deadline;
+            if (timer != null) {
+                timer.cancel(false);
+            }
+            HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+            head.headers().set(HttpHeaderNames.CONTENT_TYPE, eventStream ? EVENT_STREAM : NDJSON)
+                    .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE);
+            HttpUtil.setTransferEncodingChunked(head, true);
+            for (Map.Entry<String, String> a : responseAttachments.entrySet()) {
+                if (isToken(a.getKey()) && isFieldValue(a.getValue())) {
+                    head.headers().add(ATTACHMENT_PREFIX + a.getKey(), a.getValue());
+                }
+            }
+            StreamWriter writer = new StreamWriter(head, ended);
+            stream = writer;
+            publisher.subscribe(writer);
+        }
+
+        @Override
+        public void cancelStream() {
+            StreamWriter writer = stream;
+            if (writer != null) {
+                writer.cancel();
+            }
+        }
+
+        /**
+         * Writes a streamed result as chunks: one JSON line per element (NDJSON), or one
+         * {@code data:} event per element (SSE). Asks for elements in batches as the writes
+         * complete, so a slow HTTP client slows the publisher instead of filling memory. An error
+         * after the first chunk cannot change the status any more: it becomes a last line
+         * {@code {"error": <problem>}} (NDJSON) or an {@code event: error} (SSE).
+         */
+        private final class StreamWriter implements java.util.concurrent.Flow.Subscriber<Object> {
+
+            private final HttpResponse head;
+            private final Runnable ended;
+            private final AtomicBoolean over = new AtomicBoolean();
+            private volatile java.util.concurrent.Flow.Subscription subscription;
+            private int sinceRequest;
+
+            StreamWriter(HttpResponse head, Runnable ended) {
+                this.head = head;
+                this.ended = ended;
+            }
+
+            @Override
+            public void onSubscribe(java.util.concurrent.Flow.Subscription s) {
+                subscription = s;
+                ctx.executor().execute(() -> {
+                    ctx.writeAndFlush(head);
+                    s.request(STREAM_BATCH);
+                });
+            }
+
+            @Override
+            public void onNext(Object item) {
+                byte[] json;
+                try {
+                    json = routes.binding.encodeResult(method, item);
+                } catch (RpcException e) {
+                    subscription.cancel();
+                    onError(e);
+                    return;
+                }
+                ByteBuf chunk = eventStream ? sseEvent(null, json) : ndjsonLine(json);
+                ctx.executor().execute(() -> {
+                    if (!ctx.channel().isActive()) {
+                        chunk.release();
+                        cancel();
+                        return;
+                    }
+                    boolean askMore = ++sinceRequest >= STREAM_BATCH / 2;
+                    ChannelFuture written = ctx.writeAndFlush(new DefaultHttpContent(chunk));
+                    if (askMore) {
+                        sinceRequest = 0;
+                        written.addListener(f -> {
+                            if (f.isSuccess()) {
+                                subscription.request(STREAM_BATCH / 2);
+                            } else {
+                                cancel();
+                            }
+                        });
+                    }
+                });
+            }
+
+            @Override
+            public void onError(Throwable error) {
+                byte[] problem = routes.statuses.problemBody(error);
+                ByteBuf last = eventStream ? sseEvent("error", problem) : ndjsonLine(errorLine(problem));
+                finish(last);
+            }
+
+            @Override
+            public void onComplete() {
+                finish(null);
+            }
+
+            private void finish(ByteBuf last) {
+                if (!over.compareAndSet(false, true)) {
+                    if (last != null) {
+                        last.release();
+                    }
+                    return;
+                }
+                ctx.executor().execute(() -> {
+                    if (last != null) {
+                        ctx.write(new DefaultHttpContent(last));
+                    }
+                    ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+                    busy = false;
+                    FullHttpRequest next = queued.poll();
+                    if (next != null) {
+                        serve(next);
+                    } else {
+                        ctx.channel().config().setAutoRead(true);
+                    }
+                    ended.run();
+                });
+            }
+
+            /** The caller went away, or a write failed: stop the publisher. */
+            void cancel() {
+                if (over.compareAndSet(false, true)) {
+                    java.util.concurrent.Flow.Subscription s = subscription;
+                    if (s != null) {
+                        s.cancel();
+                    }
+                    ended.run();
+                }
+            }
+        }
+
+        private byte[] errorLine(byte[] problem) {
+            byte[] prefix = "{\"error\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            byte[] line = new byte[prefix.length + problem.length + 1];
+            System.arraycopy(prefix, 0, line, 0, prefix.length);
+            System.arraycopy(problem, 0, line, prefix.length, problem.length);
+            line[line.length - 1] = '}';
+            return line;
+        }
+
         private void addAttachments(FullHttpResponse response, Map<String, String> responseAttachments) {
             for (Map.Entry<String, String> a : responseAttachments.entrySet()) {
                 if (isToken(a.getKey()) && isFieldValue(a.getValue())) {
@@ -481,6 +660,21 @@ final class HttpCallHandler extends ChannelInboundHandlerAdapter {
                 }
             }
         }
+    }
+
+    private static ByteBuf ndjsonLine(byte[] json) {
+        ByteBuf line = Unpooled.buffer(json.length + 1);
+        return line.writeBytes(json).writeByte('\n');
+    }
+
+    /** One server-sent event: JSON has no raw line breaks, so it fits one {@code data:} line. */
+    private static ByteBuf sseEvent(String event, byte[] json) {
+        ByteBuf buf = Unpooled.buffer(json.length + 32);
+        if (event != null) {
+            buf.writeCharSequence("event: " + event + "\n", java.nio.charset.StandardCharsets.US_ASCII);
+        }
+        buf.writeCharSequence("data: ", java.nio.charset.StandardCharsets.US_ASCII);
+        return buf.writeBytes(json).writeByte('\n').writeByte('\n');
     }
 
     private static boolean isToken(String s) {

@@ -114,6 +114,11 @@ final class HttpStatusMapping {
      *
      * @param failure an {@code RpcException} (its code decides), or a business exception
      */
+    /** Returns the JSON problem body for a failure, for a stream that already answered 200. */
+    byte[] problemBody(Throwable failure) {
+        return problem(failure).body();
+    }
+
     Problem problem(Throwable failure) {
         Objects.requireNonNull(failure, "failure");
         RpcErrorCode code;

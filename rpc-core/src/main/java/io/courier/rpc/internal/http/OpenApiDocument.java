@@ -107,6 +107,9 @@ final class OpenApiDocument {
                 }
                 operation.set("x-courier-parameters", parameterList(method));
                 operation.put("x-courier-returns", method.valueType().getTypeName());
+                if (method.isResponseStreaming()) {
+                    operation.put("x-courier-stream", true);
+                }
                 operation.set("requestBody", requestBody(method, schemas));
                 operation.set("responses", responses(method, schemas));
             }
@@ -127,7 +130,11 @@ final class OpenApiDocument {
         List<MethodMetadata> methods = new ArrayList<>();
         for (Method method : service.serviceInterface().getMethods()) {
             if (!Modifier.isStatic(method.getModifiers())) {
-                methods.add(MethodMetadata.forProvider(method, service.serviceKey()));
+                MethodMetadata metadata = MethodMetadata.forProvider(method, service.serviceKey());
+                // A method taking a stream is called with the binary protocol only.
+                if (metadata.requestStreamIndex() < 0) {
+                    methods.add(metadata);
+                }
             }
         }
         methods.sort(Comparator.comparing(MethodMetadata::name).thenComparing(MethodMetadata::parameterDescriptor));
@@ -182,7 +189,15 @@ final class OpenApiDocument {
 
     private ObjectNode responses(MethodMetadata method, JsonSchemaGenerator schemas) {
         ObjectNode responses = nodes.objectNode();
-        if (JsonCallBinding.returnsNothing(method)) {
+        if (method.isResponseStreaming()) {
+            ObjectNode content = responses.putObject("200")
+                    .put("description", "The streamed result: one JSON value per line (NDJSON), or one server-sent "
+                            + "event per value when the request accepts text/event-stream. An error after the first "
+                            + "value ends the stream with a last line {\"error\": <problem>} or an \"error\" event.")
+                    .putObject("content");
+            content.putObject(HttpCallHandler.NDJSON).set("schema", schemas.schema(method.valueType()));
+            content.putObject(HttpCallHandler.EVENT_STREAM).putObject("schema").put("type", "string");
+        } else if (JsonCallBinding.returnsNothing(method)) {
             responses.putObject("204").put("description", "Done; the method returns nothing.");
         } else {
             responses.putObject("200").put("description", "The return value.")

@@ -88,4 +88,19 @@ final class HttpServerCall extends ServerCall {
     void answerRefusal(RpcException e) {
         call.answerRefusal(e);
     }
+
+    @Override
+    boolean streamsAnswer() {
+        return call.streams();
+    }
+
+    @Override
+    void answerStream(Object publisher, Map<String, String> attachments, Runnable ended) {
+        call.answerStream(invoker.metadata().responseStreamType().toFlow(publisher), attachments, ended);
+    }
+
+    @Override
+    void onCancelled() {
+        call.cancelStream();
+    }
 }
