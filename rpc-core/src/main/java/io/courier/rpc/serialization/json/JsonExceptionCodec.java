@@ -2,20 +2,25 @@ package io.courier.rpc.serialization.json;
 
 import io.courier.rpc.RpcException;
 import io.courier.rpc.RpcErrorCode;
+import io.courier.rpc.internal.exceptions.ExceptionShapes;
 import io.courier.rpc.serialization.SerializationException;
+import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.reflect.Constructor;
+import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Modifier;
 
 /**
- * Writes exceptions as {@code {"type", "message", "code"?, "remoteClassName"?, "cause"?}} and
- * re-creates them.
+ * Writes exceptions as {@code {"type", "message", "code"?, "remoteClassName"?, "fields"?, "cause"?}}
+ * and re-creates them: exactly as thrown where the JDK allows (only {@code Throwable}'s
+ * constructor runs, then the fields are set), else through a public constructor.
  *
  * <p>Thread-safe: the constructor lookup of each exception class is cached in a
  * {@link ClassValue}. Since JSON has no allowlist, only public constructors of loadable
@@ -62,6 +67,8 @@ final class JsonExceptionCodec {
         if (exception instanceof RpcException rpcException) {
             generator.writeNumberProperty("code", rpcException.code().code());
             generator.writeStringProperty("remoteClassName", rpcException.remoteClassName());
+        } else {
+            writeFields(generator, exception);
         }
         Throwable cause = exception.getCause();
         if (cause != null && cause != exception && depth < MAX_CAUSE_DEPTH) {
@@ -69,6 +76,24 @@ final class JsonExceptionCodec {
             writeObject(generator, cause, depth + 1);
         }
         generator.writeEndObject();
+    }
+
+    /** Writes the fields the exception's class adds, those the mapper can write; skips the others. */
+    private void writeFields(JsonGenerator generator, Throwable exception) {
+        Field[] fields = constructors.get(exception.getClass()).fields();
+        if (fields.length == 0) {
+            return;
+        }
+        ObjectNode values = mapper.createObjectNode();
+        for (Field field : fields) {
+            try {
+                values.set(field.getName(), mapper.valueToTree(field.get(exception)));
+            } catch (IllegalAccessException | JacksonException e) {
+                // A field JSON cannot carry: the exception still arrives, without it.
+            }
+        }
+        generator.writeName("fields");
+        generator.writeTree(values);
     }
 
     /** @param degrade whether an exception that cannot be re-created becomes an {@link RpcException} */
@@ -99,13 +124,32 @@ final class JsonExceptionCodec {
 
     private Throwable create(String className, String message, Throwable cause, JsonNode node) {
         Class<?> type = load(className);
+        Constructors shape = constructors.get(type);
         if (RpcException.class.isAssignableFrom(type)) {
-            Throwable rpcException = constructors.get(type).createRpcException(node, message, cause);
+            Throwable rpcException = shape.createRpcException(node, message, cause);
             if (rpcException != null) {
                 return rpcException;
             }
         }
-        return constructors.get(type).create(message, cause);
+        // Exactly as thrown where the JDK allows it: no constructor of the class runs.
+        Throwable exact = ExceptionShapes.newExact(shape.exact(), message, cause);
+        if (exact == null) {
+            return shape.create(message, cause);
+        }
+        JsonNode fields = node.get("fields");
+        if (fields != null && fields.isObject()) {
+            for (Field field : shape.fields()) {
+                JsonNode value = fields.get(field.getName());
+                if (value != null) {
+                    try {
+                        field.set(exact, mapper.treeToValue(value, mapper.constructType(field.getGenericType())));
+                    } catch (IllegalAccessException | IllegalArgumentException | JacksonException e) {
+                        // Another version of the class, or a value that does not fit: keep the default.
+                    }
+                }
+            }
+        }
+        return exact;
     }
 
     private Class<?> load(String className) {
@@ -132,11 +176,14 @@ final class JsonExceptionCodec {
 
     /** The public constructors of one exception class that can carry a message and cause. */
     private record Constructors(Class<?> type, Constructor<?> messageAndCause, Constructor<?> message,
-            Constructor<?> noArg, Constructor<?> rpc) {
+            Constructor<?> noArg, Constructor<?> rpc, Constructor<?> exact, Field[] fields) {
 
         static Constructors of(Class<?> type) {
+            boolean concrete = Throwable.class.isAssignableFrom(type) && !Modifier.isAbstract(type.getModifiers());
             return new Constructors(type, find(type, String.class, Throwable.class), find(type, String.class),
-                    find(type), find(type, RpcErrorCode.class, String.class, Throwable.class, String.class));
+                    find(type), find(type, RpcErrorCode.class, String.class, Throwable.class, String.class),
+                    concrete && Modifier.isPublic(type.getModifiers()) ? ExceptionShapes.exactConstructor(type) : null,
+                    Throwable.class.isAssignableFrom(type) ? ExceptionShapes.userFields(type) : new Field[0]);
         }
 
         private static Constructor<?> find(Class<?> type, Class<?>... parameterTypes) {
@@ -163,6 +210,9 @@ final class JsonExceptionCodec {
                 return newInstance(messageAndCause, text, cause);
             } else if (message != null) {
                 exception = newInstance(message, text);
+            } else if (typedCause(cause) != null) {
+                // e.g. UncheckedIOException(String, IOException): the cause's own type.
+                return newInstance(typedCause(cause), text, cause);
             } else if (noArg != null) {
                 exception = newInstance(noArg);
             } else {
@@ -178,6 +228,20 @@ final class JsonExceptionCodec {
                 }
             }
             return exception;
+        }
+
+        /** A public {@code (String, T)} constructor whose {@code T} the cause is, or {@code null}. */
+        private Constructor<?> typedCause(Throwable cause) {
+            if (cause == null) {
+                return null;
+            }
+            for (Constructor<?> c : type.getConstructors()) {
+                Class<?>[] p = c.getParameterTypes();
+                if (p.length == 2 && p[0] == String.class && Throwable.class.isAssignableFrom(p[1]) && p[1].isInstance(cause)) {
+                    return c;
+                }
+            }
+            return null;
         }
 
         private Throwable newInstance(Constructor<?> constructor, Object... args) {

@@ -1,5 +1,6 @@
 package io.courier.rpc.serialization.kryo;
 
+import io.courier.rpc.internal.exceptions.ExceptionShapes;
 import io.courier.rpc.RpcErrorCode;
 import org.objenesis.instantiator.ObjectInstantiator;
 import org.objenesis.strategy.StdInstantiatorStrategy;
@@ -13,10 +14,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * How one exception class is written and re-created without touching {@link Throwable}'s
@@ -26,8 +24,9 @@ import java.util.Set;
  * {@link ThrowableSerializer}. The fields written are the non-static, non-transient fields
  * declared by the class and its superclasses below {@code Throwable}, {@code Exception},
  * {@code RuntimeException} and {@code Error}, skipping JDK classes; a field hidden by a subclass
- * field of the same name is skipped. Instances are made with the first constructor that works,
- * in this order: {@code (String, Throwable)}, {@code (String)}, any other constructor with a
+ * field of the same name is skipped. Instances are made the way Java serialization makes them
+ * (only {@code Throwable(String, Throwable)} runs, so message and cause arrive exactly), and,
+ * where the JDK does not allow that, with the first constructor that works, in this order: {@code (String, Throwable)}, {@code (String)}, any other constructor with a
  * {@code String} parameter (which gets the message; other parameters get the cause, a zero,
  * {@code RpcErrorCode.UNKNOWN} or {@code null}, to be overwritten by the written fields), the
  * no-arg constructor, and finally Objenesis, which loses the message.
@@ -36,14 +35,13 @@ final class ThrowableLayout {
 
     private static final Logger log = LoggerFactory.getLogger(ThrowableLayout.class);
 
-    private static final Set<Class<?>> ROOTS =
-            Set.of(Throwable.class, Exception.class, RuntimeException.class, Error.class);
     private static final StackTraceElement[] NO_STACK_TRACE = new StackTraceElement[0];
 
     private final Class<? extends Throwable> type;
     private final Field[] fields;
     private final String[] names;
     private final List<Creator> creators;
+    private final Constructor<?> exactConstructor;
     private volatile ObjectInstantiator<? extends Throwable> objenesis;
 
     private ThrowableLayout(Class<? extends Throwable> type, Field[] fields, List<Creator> creators) {
@@ -54,11 +52,12 @@ final class ThrowableLayout {
             names[i] = fields[i].getName();
         }
         this.creators = creators;
+        this.exactConstructor = ExceptionShapes.exactConstructor(type);
     }
 
     /** Inspects a class; reflection happens here once, never per exception. */
     static ThrowableLayout of(Class<? extends Throwable> type) {
-        return new ThrowableLayout(type, userFields(type), creators(type));
+        return new ThrowableLayout(type, ExceptionShapes.userFields(type), creators(type));
     }
 
     int fieldCount() {
@@ -93,13 +92,14 @@ final class ThrowableLayout {
      * @param values one value per field, used where {@code present} is true
      */
     Throwable create(String message, Throwable cause, Object[] values, boolean[] present) {
-        Throwable exception = null;
-        boolean causeSet = false;
-        for (Creator creator : creators) {
+        // Exactly as thrown, where the JDK allows it; else through the class's own constructors.
+        Throwable exception = ExceptionShapes.newExact(exactConstructor, message, cause);
+        boolean causeSet = exception != null;
+        for (int c = 0; exception == null && c < creators.size(); c++) {
+            Creator creator = creators.get(c);
             exception = creator.create(message, cause);
             if (exception != null) {
                 causeSet = creator.takesCause();
-                break;
             }
         }
         if (exception == null) {
@@ -146,28 +146,6 @@ final class ThrowableLayout {
         return instantiator;
     }
 
-    private static Field[] userFields(Class<? extends Throwable> type) {
-        Map<String, Field> byName = new LinkedHashMap<>();
-        for (Class<?> c = type; c != null && !ROOTS.contains(c); c = c.getSuperclass()) {
-            if (TypeAllowlist.isJdkClass(c)) {
-                continue;
-            }
-            for (Field field : c.getDeclaredFields()) {
-                int modifiers = field.getModifiers();
-                if (Modifier.isStatic(modifiers) || Modifier.isTransient(modifiers) || field.isSynthetic()
-                        || byName.containsKey(field.getName())) {
-                    continue;
-                }
-                if (field.trySetAccessible()) {
-                    byName.put(field.getName(), field);
-                } else {
-                    log.debug("Field {} of {} is not accessible and will not be sent", field.getName(), c.getName());
-                }
-            }
-        }
-        return byName.values().toArray(new Field[0]);
-    }
-
     private static List<Creator> creators(Class<? extends Throwable> type) {
         if (Modifier.isAbstract(type.getModifiers())) {
             return List.of();
@@ -198,7 +176,7 @@ final class ThrowableLayout {
                 if (types[i] == String.class && !hasMessage) {
                     roles[i] = Role.MESSAGE;
                     hasMessage = true;
-                } else if (types[i] == Throwable.class && !hasCause) {
+                } else if (Throwable.class.isAssignableFrom(types[i]) && !hasCause) {
                     roles[i] = Role.CAUSE;
                     hasCause = true;
                 } else if (types[i] == RpcErrorCode.class) {
@@ -212,7 +190,7 @@ final class ThrowableLayout {
                 rank = 1_000;
             } else if (!hasMessage) {
                 return null;
-            } else if (types.length == 2 && hasCause && roles[0] == Role.MESSAGE) {
+            } else if (types.length == 2 && hasCause && roles[0] == Role.MESSAGE && types[1] == Throwable.class) {
                 rank = 0;
             } else if (types.length == 1) {
                 rank = 1;
@@ -233,6 +211,12 @@ final class ThrowableLayout {
 
         /** Returns the new exception, or {@code null} when this constructor refused the arguments. */
         Throwable create(String message, Throwable cause) {
+            for (int i = 0; i < roles.length; i++) {
+                if (roles[i] == Role.CAUSE && cause != null && !types[i].isInstance(cause)) {
+                    // e.g. UncheckedIOException(String, IOException) for a cause of another type.
+                    return null;
+                }
+            }
             Object[] args = new Object[roles.length];
             for (int i = 0; i < roles.length; i++) {
                 args[i] = switch (roles[i]) {

@@ -200,6 +200,9 @@ final class TypeAllowlist {
                 IllegalStateException.class, UnsupportedOperationException.class, NullPointerException.class,
                 ArithmeticException.class, IndexOutOfBoundsException.class, ConcurrentModificationException.class,
                 IOException.class, NoSuchElementException.class, TimeoutException.class,
+                java.io.UncheckedIOException.class, java.io.FileNotFoundException.class, java.io.EOFException.class,
+                NumberFormatException.class, ClassCastException.class, ArrayIndexOutOfBoundsException.class,
+                java.time.DateTimeException.class,
                 RpcException.class, SerializationException.class, RpcErrorCode.class)) {
             names.add(type.getName());
         }

@@ -95,7 +95,6 @@ class JsonSerializerTest {
     @ValueSource(strings = {
             "{\"type\":\"java.lang.String\",\"message\":\"x\"}",
             "{\"type\":\"com.acme.Missing\",\"message\":\"x\"}",
-            "{\"type\":\"io.courier.rpc.serialization.fixtures.NoMessageException\",\"message\":\"x\"}",
             "{\"type\":\"io.courier.rpc.serialization.fixtures.BusinessException\",\"message\":\"x\"}",
             "{\"message\":\"x\"}",
             "[1]",
@@ -103,6 +102,18 @@ class JsonSerializerTest {
     void refusesExceptionsItCannotReCreate(String json) {
         assertThatThrownBy(() -> serializer.readException(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8))))
                 .isInstanceOf(SerializationException.class);
+    }
+
+    @Test
+    void anExceptionWithoutAMessageConstructorIsReCreatedWithItsMessageAndFields() {
+        String json = "{\"type\":\"io.courier.rpc.serialization.fixtures.NoMessageException\",\"message\":\"error 7\","
+                + "\"fields\":{\"errorCode\":7}}";
+
+        Throwable read = serializer.readException(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)));
+
+        assertThat(read).isExactlyInstanceOf(io.courier.rpc.serialization.fixtures.NoMessageException.class)
+                .hasMessage("error 7");
+        assertThat(((io.courier.rpc.serialization.fixtures.NoMessageException) read).errorCode()).isEqualTo(7);
     }
 
     @Test
