@@ -73,6 +73,11 @@ final class ServerDispatchHandler extends ChannelInboundHandlerAdapter implement
         this.authentication = CallAuthentication.of(invokers.authenticator(), invokers.authorizer());
     }
 
+    /** Returns the sender answering this server's binary calls, for the connections' response queues. */
+    ResponseSender sender() {
+        return sender;
+    }
+
     /** From now on, new calls are refused with {@link RpcErrorCode#SHUTTING_DOWN}. */
     void shutDown() {
         shuttingDown = true;

@@ -87,6 +87,8 @@ public final class ServerTransport {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
+                // Flow control (ResponseQueueHandler): above 1 MiB unsent a connection pauses reading and
+                // its answers wait unencoded; below 256 KiB both resume.
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
                 .childHandler(new ChannelInitializer<>() {
                     @Override
@@ -102,6 +104,8 @@ public final class ServerTransport {
                             ch.pipeline().addLast(ProtocolDetectHandler.NAME, new ProtocolDetectHandler(protocol, http));
                         }
                         protocol.addTo(ch.pipeline(), ProtocolPipeline.DISPATCH, dispatcher);
+                        ch.pipeline().addBefore(ProtocolPipeline.DISPATCH, ResponseQueueHandler.NAME,
+                                new ResponseQueueHandler(dispatcher.sender()));
                     }
                 });
         ChannelFuture bind = bootstrap.bind(options.host(), options.port()).awaitUninterruptibly();
@@ -129,6 +133,14 @@ public final class ServerTransport {
     /** Returns the number of calls accepted and not yet answered. */
     public int inFlightCount() {
         return inFlight.count();
+    }
+
+    /**
+     * Returns the number of answers that never reached the socket (the connection failed under
+     * them); each was logged with its request id.
+     */
+    public long failedAnswerWrites() {
+        return dispatcher.sender().failures().failedWrites();
     }
 
     /** Returns {@code epoll} or {@code nio}. */
