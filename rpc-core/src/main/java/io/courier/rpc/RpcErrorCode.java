@@ -115,7 +115,16 @@ public enum RpcErrorCode {
      * idempotent methods. Set by the consumer ({@link RpcException#outcomeUnknown()} is
      * {@code true}); a provider never answers with it itself.
      */
-    OUTCOME_UNKNOWN(22, false);
+    OUTCOME_UNKNOWN(22, false),
+
+    /**
+     * The provider refused the call because decoding its arguments would take more memory than
+     * it allows: more than one call may use, or more than is left of the budget its calls in
+     * flight share. Checked before anything is allocated for them; the call never ran, so retry
+     * is safe (another provider, or this one once its other calls finish, may have room; a call
+     * over the per-call limit fails the same way everywhere configured alike).
+     */
+    RESOURCE_EXHAUSTED(23, true);
 
     // Built while the class initializes, so a reused or negative number fails the first use of any
     // code (ExceptionInInitializerError) instead of silently decoding one status as another.

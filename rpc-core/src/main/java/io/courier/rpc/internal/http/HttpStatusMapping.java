@@ -29,6 +29,7 @@ import java.util.Objects;
  * CONNECTION_LOST, CONNECT_FAILED, NOT_SENT,
  * OUTCOME_UNKNOWN                          502 (a call this provider made downstream failed)
  * SERVER_BUSY, SHUTTING_DOWN, NO_PROVIDER  503
+ * RESOURCE_EXHAUSTED                       503  (not 413: the shared budget frees up, a retry may pass)
  * TIMEOUT, DEADLINE_EXCEEDED               504
  * any code added later and not listed here 500
  * </pre>
@@ -69,6 +70,7 @@ final class HttpStatusMapping {
             Map.entry("SERVER_BUSY", 503),
             Map.entry("SHUTTING_DOWN", 503),
             Map.entry("NO_PROVIDER", 503),
+            Map.entry("RESOURCE_EXHAUSTED", 503),
             Map.entry("TIMEOUT", 504),
             Map.entry("DEADLINE_EXCEEDED", 504));
 

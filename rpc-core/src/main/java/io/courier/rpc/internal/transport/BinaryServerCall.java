@@ -4,6 +4,7 @@ import io.courier.rpc.RpcErrorCode;
 import io.courier.rpc.internal.dispatch.InvokerTable;
 import io.courier.rpc.internal.dispatch.MethodInvoker;
 import io.courier.rpc.internal.protocol.RequestMessage;
+import io.courier.rpc.serialization.DecodeBudget;
 import io.courier.rpc.serialization.Serializer;
 import io.netty.buffer.ByteBufInputStream;
 import io.netty.channel.Channel;
@@ -23,14 +24,18 @@ final class BinaryServerCall extends ServerCall {
     private final Serializer serializer;
     private final ResponseSender sender;
     private final Map<MethodInvoker, ResponseSizeHint> sizeHints;
+    private final DecodeBudget decodeBudget;
+    /** What the decoded arguments took of the budget; returned when the call ends. */
+    private DecodeBudget.Allotment allotment;
 
     BinaryServerCall(Channel channel, RequestMessage request, Serializer serializer, ResponseSender sender,
-            Map<MethodInvoker, ResponseSizeHint> sizeHints, long receivedNanos) {
+            Map<MethodInvoker, ResponseSizeHint> sizeHints, long receivedNanos, DecodeBudget decodeBudget) {
         super(channel, receivedNanos);
         this.request = request;
         this.serializer = serializer;
         this.sender = sender;
         this.sizeHints = sizeHints;
+        this.decodeBudget = decodeBudget;
     }
 
     @Override
@@ -70,10 +75,18 @@ final class BinaryServerCall extends ServerCall {
 
     @Override
     Object[] readArguments() {
-        try {
+        allotment = decodeBudget.open();
+        try (DecodeBudget.Scope ignored = allotment.makeCurrent()) {
             return serializer.readArguments(invoker.parameterTypes(), new ByteBufInputStream(request.content()));
         } finally {
             request.release();
+        }
+    }
+
+    @Override
+    void releaseDecoded() {
+        if (allotment != null) {
+            allotment.close();
         }
     }
 

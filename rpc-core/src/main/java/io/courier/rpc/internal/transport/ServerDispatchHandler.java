@@ -13,6 +13,7 @@ import io.courier.rpc.internal.protocol.MessageType;
 import io.courier.rpc.internal.protocol.ProtocolWarnings;
 import io.courier.rpc.internal.protocol.RequestMessage;
 import io.courier.rpc.RpcErrorCode;
+import io.courier.rpc.serialization.DecodeBudget;
 import io.courier.rpc.serialization.Serializer;
 import io.courier.rpc.serialization.Serializers;
 import io.netty.channel.Channel;
@@ -57,11 +58,13 @@ final class ServerDispatchHandler extends ChannelInboundHandlerAdapter implement
     private final ProtocolWarnings warnings;
     private final AdmissionControl[] admissions;
     private final CallAuthentication authentication;
+    private final DecodeBudget decodeBudget;
     private final java.util.Map<MethodInvoker, ResponseSizeHint> sizeHints = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean shuttingDown;
 
     ServerDispatchHandler(InvokerTable invokers, Serializers serializers, Executor executor, FrameWriter writer,
-            InFlightCalls inFlight, ChannelGroup channels, ProtocolWarnings warnings, List<AdmissionControl> admissions) {
+            InFlightCalls inFlight, ChannelGroup channels, ProtocolWarnings warnings, List<AdmissionControl> admissions,
+            DecodeBudget decodeBudget) {
         this.invokers = invokers;
         this.serializers = serializers;
         this.executor = executor;
@@ -71,6 +74,7 @@ final class ServerDispatchHandler extends ChannelInboundHandlerAdapter implement
         this.warnings = warnings;
         this.admissions = admissions.toArray(new AdmissionControl[0]);
         this.authentication = CallAuthentication.of(invokers.authenticator(), invokers.authorizer());
+        this.decodeBudget = decodeBudget;
     }
 
     /** Returns the sender answering this server's binary calls, for the connections' response queues. */
@@ -134,7 +138,8 @@ final class ServerDispatchHandler extends ChannelInboundHandlerAdapter implement
             }
             return;
         }
-        dispatch(channel, new BinaryServerCall(channel, request, serializer, sender, sizeHints, receivedNanos));
+        dispatch(channel, new BinaryServerCall(channel, request, serializer, sender, sizeHints, receivedNanos,
+                decodeBudget));
     }
 
     /** The HTTP handler's entry into the same path; see {@link HttpCallDispatcher}. */

@@ -8,6 +8,7 @@ import io.courier.rpc.internal.http.HttpPipeline;
 import io.courier.rpc.serialization.json.JsonSerializer;
 import io.courier.rpc.internal.protocol.FrameWriter;
 import io.courier.rpc.internal.protocol.ProtocolWarnings;
+import io.courier.rpc.serialization.DecodeBudget;
 import io.courier.rpc.serialization.Serializers;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -60,7 +61,7 @@ public final class ServerTransport {
         this.writer = writer;
         this.protocol = ProtocolPipeline.forServer(options.maxFrameSize(), warnings, writer, options.idleTimeout());
         this.dispatcher = new ServerDispatchHandler(invokers, serializers, executor, writer, inFlight, channels,
-                warnings, admissions);
+                warnings, admissions, new DecodeBudget(options.maxDecodedCallSize(), options.decodeBudget()));
         this.http = options.httpEnabled() ? new HttpPipeline(invokers, jsonSerializer(serializers, invokers),
                 dispatcher, options.httpMaxRequestSize(), options.idleTimeout(),
                 options.httpConsoleEnabled() ? options.httpConsolePath() : null) : null;
