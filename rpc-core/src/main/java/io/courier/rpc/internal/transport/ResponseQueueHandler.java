@@ -36,6 +36,8 @@ final class ResponseQueueHandler extends ChannelInboundHandlerAdapter {
     static final AttributeKey<ResponseQueueHandler> KEY = AttributeKey.valueOf(ResponseQueueHandler.class, "queue");
 
     private static final Logger log = LoggerFactory.getLogger(ResponseQueueHandler.class);
+    /** Answers expected to be at most this large are encoded without a reservation. */
+    private static final int SMALL = 16 * 1024;
 
     /** Encodes one queued answer, on the event loop; never throws (an encoding failure becomes an error frame). */
     @FunctionalInterface
@@ -83,12 +85,17 @@ final class ResponseQueueHandler extends ChannelInboundHandlerAdapter {
      * Reserves room for an answer of about {@code bytes} that the calling thread will encode and
      * write itself; {@code false} when it must be {@link #enqueue queued} instead. A reservation
      * is {@link #release released} once the frame has been handed to the channel, which counts
-     * it from then on. Allocation-free.
+     * it from then on. Allocation-free; answers expected to be small (up to 16 KiB) reserve
+     * nothing, so the common case costs two volatile reads.
      */
     boolean tryReserve(int bytes) {
         Channel ch = channel;
         if (queued.get() != 0 || !ch.isWritable()) {
             return false;
+        }
+        if (bytes <= SMALL) {
+            // Not worth a shared atomic: all business threads together hold little of them.
+            return true;
         }
         // Concurrent encoders together stay within the room left below the high water mark
         // (one answer may overshoot it), so a burst of large answers cannot all become buffers.
@@ -102,7 +109,9 @@ final class ResponseQueueHandler extends ChannelInboundHandlerAdapter {
 
     /** Ends a reservation {@link #tryReserve} granted. */
     void release(int bytes) {
-        reserved.addAndGet(-bytes);
+        if (bytes > SMALL) {
+            reserved.addAndGet(-bytes);
+        }
     }
 
     /** Keeps an answer until the connection can take it; it is encoded on the event loop. */

@@ -62,6 +62,22 @@ class ResponseQueueHandlerTest {
     }
 
     @Test
+    void concurrentLargeAnswersReserveRoomBelowTheHighWaterMark() {
+        EmbeddedChannel ch = channel();
+        ResponseQueueHandler queue = ResponseQueueHandler.of(ch);
+        assertThat(queue.tryReserve(1 << 20)).isTrue();
+        // A second large encoder would double what is about to become buffers: it queues instead.
+        assertThat(queue.tryReserve(1 << 20)).isFalse();
+        // Small answers are not held back.
+        assertThat(queue.tryReserve(512)).isTrue();
+        queue.release(512);
+        queue.release(1 << 20);
+        assertThat(queue.tryReserve(1 << 20)).isTrue();
+        queue.release(1 << 20);
+        assertThat(ch.finish()).isFalse();
+    }
+
+    @Test
     void closingDiscardsQueuedAnswers() {
         EmbeddedChannel ch = channel();
         ResponseQueueHandler queue = ResponseQueueHandler.of(ch);
