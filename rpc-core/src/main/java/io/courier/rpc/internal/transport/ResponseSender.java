@@ -33,6 +33,8 @@ final class ResponseSender {
     private static final String OUT_OF_MEMORY = "Provider ran out of memory encoding the response";
     /** What a business exception's answer reserves: most are a class name, a message and a few fields. */
     private static final int EXCEPTION_SIZE = 512;
+    /** What an answer of a method whose answers are not known yet reserves: as much as a size hint goes. */
+    private static final int UNKNOWN_SIZE = 1 << 20;
 
     private final FrameWriter writer;
     private final AnswerFailures failures = new AnswerFailures();
@@ -58,7 +60,9 @@ final class ResponseSender {
     void value(Channel channel, long requestId, Serializer serializer, Object value, Type valueType,
             Map<String, String> attachments, ResponseSizeHint sizeHint) {
         ResponseQueueHandler queue = ResponseQueueHandler.of(channel);
-        int size = sizeHint.get();
+        // A method's first answers may be of any size: until one is known they reserve as much as
+        // an answer may, so a first burst of large answers is encoded one at a time.
+        int size = sizeHint.known() ? sizeHint.get() : UNKNOWN_SIZE;
         if (queue == null || queue.tryReserve(size)) {
             try {
                 send(channel, requestId,
