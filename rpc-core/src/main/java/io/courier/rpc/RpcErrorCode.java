@@ -118,6 +118,15 @@ public enum RpcErrorCode {
     OUTCOME_UNKNOWN(22, false),
 
     /**
+     * The provider refused the call because decoding its arguments would take more memory than
+     * it allows: more than one call may use, or more than is left of the budget its calls in
+     * flight share. Checked before anything is allocated for them; the call never ran, so retry
+     * is safe (another provider, or this one once its other calls finish, may have room; a call
+     * over the per-call limit fails the same way everywhere configured alike).
+     */
+    RESOURCE_EXHAUSTED(23, true),
+
+    /**
      * The peer does not speak what the call needs: a streaming call to a method that does not
      * stream (or a unary call to one that does), or a stream frame the peer does not know. The
      * provider's business code did not run, but the same call to the same provider fails the same

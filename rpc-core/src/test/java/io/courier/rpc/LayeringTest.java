@@ -28,7 +28,7 @@ class LayeringTest {
     /** Lowest first; packages in one layer must not import each other. */
     private static final List<Set<String>> LAYERS = List.of(
             Set.of("<api>"),
-            Set.of("internal.protocol", "invoke", "serialization", "tls"),
+            Set.of("internal.protocol", "internal.exceptions", "invoke", "serialization", "tls"),
             Set.of("serialization.kryo", "serialization.json", "interceptor", "registry", "auth"),
             Set.of("observation", "cluster"),
             Set.of("config"),

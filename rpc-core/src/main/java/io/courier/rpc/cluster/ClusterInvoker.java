@@ -130,7 +130,7 @@ public final class ClusterInvoker {
             case NOT_SENT -> RpcException.Phase.WRITE;
             case SERVER_BUSY, RATE_LIMITED, SHUTTING_DOWN, DEADLINE_EXCEEDED, SERVICE_NOT_FOUND, METHOD_NOT_FOUND,
                     UNAUTHENTICATED, PERMISSION_DENIED -> RpcException.Phase.QUEUE;
-            case SERIALIZATION, BAD_REQUEST -> RpcException.Phase.DECODE;
+            case SERIALIZATION, BAD_REQUEST, RESOURCE_EXHAUSTED -> RpcException.Phase.DECODE;
             case OUTCOME_UNKNOWN, CONNECTION_LOST -> RpcException.Phase.READ;
             case TIMEOUT, CANCELLED -> failure.outcomeUnknown() ? RpcException.Phase.READ : RpcException.Phase.WRITE;
             default -> RpcException.Phase.RUN;

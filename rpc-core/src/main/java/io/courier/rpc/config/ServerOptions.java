@@ -37,8 +37,12 @@ public final class ServerOptions {
     private final boolean httpConsoleEnabled;
     private final String httpConsolePath;
     private final int httpMaxRequestSize;
+    private final long decodeBudget;
+    private final long maxDecodedCallSize;
 
     private ServerOptions(Builder b) {
+        this.decodeBudget = b.decodeBudget;
+        this.maxDecodedCallSize = b.maxDecodedCallSize;
         this.httpEnabled = b.httpEnabled;
         this.httpConsoleEnabled = b.httpConsoleEnabled;
         this.httpConsolePath = b.httpConsolePath;
@@ -144,13 +148,31 @@ public final class ServerOptions {
         return httpMaxRequestSize;
     }
 
+    /**
+     * Returns how much heap, in bytes, the decoded arguments of all calls in flight may take
+     * together: the configured value, or by default a quarter of the JVM's maximum heap.
+     */
+    public long decodeBudget() {
+        return decodeBudget > 0 ? decodeBudget : Math.max(1, Runtime.getRuntime().maxMemory() / 4);
+    }
+
+    /**
+     * Returns how much heap, in bytes, one call's decoded arguments may take: the configured
+     * value, or by default a quarter of {@link #decodeBudget()}; never more than the budget.
+     */
+    public long maxDecodedCallSize() {
+        long budget = decodeBudget();
+        return maxDecodedCallSize > 0 ? Math.min(maxDecodedCallSize, budget) : Math.max(1, budget / 4);
+    }
+
     @Override
     public String toString() {
         return "ServerOptions[host=" + host + ", port=" + port + ", ioThreads=" + ioThreads + ", transport=" + transport
                 + ", workerThreads=" + workerThreads + ", queueSize=" + queueSize + ", maxFrameSize=" + maxFrameSize + ", idleTimeout="
                 + idleTimeout + ", shutdownGrace=" + shutdownGrace + (tls == null ? "" : ", tls=" + tls) + ", httpEnabled="
                 + httpEnabled + ", httpConsoleEnabled=" + httpConsoleEnabled + ", httpConsolePath=" + httpConsolePath
-                + ", httpMaxRequestSize=" + httpMaxRequestSize + "]";
+                + ", httpMaxRequestSize=" + httpMaxRequestSize + ", decodeBudget=" + decodeBudget()
+                + ", maxDecodedCallSize=" + maxDecodedCallSize() + "]";
     }
 
     /** Builds {@link ServerOptions}; not thread-safe. */
@@ -170,6 +192,8 @@ public final class ServerOptions {
         private boolean httpConsoleEnabled = true;
         private String httpConsolePath = "/";
         private int httpMaxRequestSize = DEFAULT_HTTP_MAX_REQUEST_SIZE;
+        private long decodeBudget;
+        private long maxDecodedCallSize;
 
         private Builder() {
         }
@@ -189,6 +213,8 @@ public final class ServerOptions {
             httpConsoleEnabled = o.httpConsoleEnabled;
             httpConsolePath = o.httpConsolePath;
             httpMaxRequestSize = o.httpMaxRequestSize;
+            decodeBudget = o.decodeBudget;
+            maxDecodedCallSize = o.maxDecodedCallSize;
         }
 
         /** Sets the address to bind (default {@code 0.0.0.0}). */
@@ -294,6 +320,35 @@ public final class ServerOptions {
         public Builder httpMaxRequestSize(int httpMaxRequestSize) {
             this.httpMaxRequestSize = Require.between("httpMaxRequestSize", httpMaxRequestSize, 1024,
                     64 * 1024 * 1024);
+            return this;
+        }
+
+        /**
+         * Sets how much heap, in bytes, the decoded arguments of all calls in flight may take
+         * together (default 0: a quarter of the JVM's maximum heap). Decoding charges arrays,
+         * collections, maps and strings against it before allocating them; a call that would
+         * exceed what is left is refused with {@code RESOURCE_EXHAUSTED} and never runs.
+         * Checked by the Kryo serializer; JSON bodies are bounded by the frame and request sizes.
+         */
+        public Builder decodeBudget(long decodeBudget) {
+            if (decodeBudget < 0) {
+                throw new InvalidOptionException("decodeBudget", decodeBudget, ">= 0 (0: a quarter of the max heap)");
+            }
+            this.decodeBudget = decodeBudget;
+            return this;
+        }
+
+        /**
+         * Sets how much heap, in bytes, one call's decoded arguments may take (default 0: a
+         * quarter of the {@link #decodeBudget decode budget}; capped at the budget). A call over
+         * it is refused with {@code RESOURCE_EXHAUSTED} before its arguments are allocated.
+         */
+        public Builder maxDecodedCallSize(long maxDecodedCallSize) {
+            if (maxDecodedCallSize < 0) {
+                throw new InvalidOptionException("maxDecodedCallSize", maxDecodedCallSize,
+                        ">= 0 (0: a quarter of the decode budget)");
+            }
+            this.maxDecodedCallSize = maxDecodedCallSize;
             return this;
         }
 

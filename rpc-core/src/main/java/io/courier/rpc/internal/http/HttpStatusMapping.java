@@ -30,6 +30,7 @@ import java.util.Objects;
  * OUTCOME_UNKNOWN                          502 (a call this provider made downstream failed)
  * UNSUPPORTED                              501  (e.g. a streaming method called as a single call)
  * SERVER_BUSY, SHUTTING_DOWN, NO_PROVIDER  503
+ * RESOURCE_EXHAUSTED                       503  (not 413: the shared budget frees up, a retry may pass)
  * TIMEOUT, DEADLINE_EXCEEDED               504
  * any code added later and not listed here 500
  * </pre>
@@ -71,6 +72,7 @@ final class HttpStatusMapping {
             Map.entry("SHUTTING_DOWN", 503),
             Map.entry("NO_PROVIDER", 503),
             Map.entry("UNSUPPORTED", 501),
+            Map.entry("RESOURCE_EXHAUSTED", 503),
             Map.entry("TIMEOUT", 504),
             Map.entry("DEADLINE_EXCEEDED", 504));
 

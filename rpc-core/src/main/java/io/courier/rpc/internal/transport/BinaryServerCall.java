@@ -5,6 +5,7 @@ import io.courier.rpc.RpcException;
 import io.courier.rpc.internal.dispatch.InvokerTable;
 import io.courier.rpc.internal.dispatch.MethodInvoker;
 import io.courier.rpc.internal.protocol.RequestMessage;
+import io.courier.rpc.serialization.DecodeBudget;
 import io.courier.rpc.serialization.Serializer;
 import io.netty.buffer.ByteBufInputStream;
 import io.netty.channel.Channel;
@@ -24,14 +25,18 @@ class BinaryServerCall extends ServerCall {
     final Serializer serializer;
     private final ResponseSender sender;
     private final Map<MethodInvoker, ResponseSizeHint> sizeHints;
+    private final DecodeBudget decodeBudget;
+    /** What the decoded arguments took of the budget; returned when the call ends. */
+    private DecodeBudget.Allotment allotment;
 
     BinaryServerCall(Channel channel, RequestMessage request, Serializer serializer, ResponseSender sender,
-            Map<MethodInvoker, ResponseSizeHint> sizeHints, long receivedNanos) {
+            Map<MethodInvoker, ResponseSizeHint> sizeHints, long receivedNanos, DecodeBudget decodeBudget) {
         super(channel, receivedNanos);
         this.request = request;
         this.serializer = serializer;
         this.sender = sender;
         this.sizeHints = sizeHints;
+        this.decodeBudget = decodeBudget;
     }
 
     @Override
@@ -76,11 +81,19 @@ class BinaryServerCall extends ServerCall {
 
     @Override
     Object[] readArguments() {
-        try {
+        allotment = decodeBudget.open();
+        try (DecodeBudget.Scope ignored = allotment.makeCurrent()) {
             return serializer.readArguments(invoker.metadata().wireParameterTypes(),
                     new ByteBufInputStream(request.content()));
         } finally {
             request.release();
+        }
+    }
+
+    @Override
+    void releaseDecoded() {
+        if (allotment != null) {
+            allotment.close();
         }
     }
 

@@ -72,7 +72,8 @@ final class ProtocolPipeline {
 
     /**
      * Takes the binary handlers of a provider's connection out again, when its first bytes show
-     * HTTP: everything {@link #addTo} added but the flush consolidation and the error handler.
+     * HTTP: everything {@link #addTo} added but the flush consolidation and the error handler,
+     * and the provider's {@link ResponseQueueHandler} (HTTP has its own flow control).
      */
     void removeFrom(ChannelPipeline pipeline) {
         pipeline.remove("frame");
@@ -80,5 +81,8 @@ final class ProtocolPipeline {
         pipeline.remove("idle");
         pipeline.remove("heartbeat");
         pipeline.remove(DISPATCH);
+        if (pipeline.get(ResponseQueueHandler.NAME) != null) {
+            pipeline.remove(ResponseQueueHandler.NAME);
+        }
     }
 }

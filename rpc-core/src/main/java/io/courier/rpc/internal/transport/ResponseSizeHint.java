@@ -12,12 +12,22 @@ final class ResponseSizeHint {
     private static final int MAX = 1 << 20;
 
     private volatile int estimate = MIN;
+    /** Whether a response has been recorded: until then the estimate is a guess. */
+    private volatile boolean known;
 
     int get() {
         return estimate;
     }
 
+    /** Whether the estimate comes from a recorded response rather than the initial guess. */
+    boolean known() {
+        return known;
+    }
+
     void record(int size) {
+        if (!known) {
+            known = true;
+        }
         int current = estimate;
         int next = size > current ? Math.min(MAX, size + (size >> 3)) : current - ((current - size) >> 4);
         if (next != current) {

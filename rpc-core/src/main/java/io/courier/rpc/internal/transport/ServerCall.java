@@ -89,6 +89,10 @@ abstract class ServerCall implements Runnable {
     /** Frees the body of a call that is not handed to a business thread. */
     abstract void releaseBody();
 
+    /** Returns what the decoded arguments took of the provider's decode budget; once, when the call ends. */
+    void releaseDecoded() {
+    }
+
     abstract void answerValue(Object value, Map<String, String> attachments);
 
     abstract void answerException(Throwable t, Map<String, String> attachments);
@@ -237,6 +241,7 @@ abstract class ServerCall implements Runnable {
             return;
         }
         onFinished();
+        releaseDecoded();
         releaseAdmissions();
         if (active != null) {
             active.remove(requestId(), this);

@@ -14,6 +14,7 @@ import io.courier.rpc.internal.protocol.ProtocolWarnings;
 import io.courier.rpc.internal.protocol.RequestMessage;
 import io.courier.rpc.internal.protocol.StreamFrame;
 import io.courier.rpc.RpcErrorCode;
+import io.courier.rpc.serialization.DecodeBudget;
 import io.courier.rpc.serialization.Serializer;
 import io.courier.rpc.serialization.Serializers;
 import io.netty.channel.Channel;
@@ -59,11 +60,13 @@ final class ServerDispatchHandler extends ChannelInboundHandlerAdapter implement
     private final ProtocolWarnings warnings;
     private final AdmissionControl[] admissions;
     private final CallAuthentication authentication;
+    private final DecodeBudget decodeBudget;
     private final java.util.Map<MethodInvoker, ResponseSizeHint> sizeHints = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean shuttingDown;
 
     ServerDispatchHandler(InvokerTable invokers, Serializers serializers, Executor executor, FrameWriter writer,
-            InFlightCalls inFlight, ChannelGroup channels, ProtocolWarnings warnings, List<AdmissionControl> admissions) {
+            InFlightCalls inFlight, ChannelGroup channels, ProtocolWarnings warnings, List<AdmissionControl> admissions,
+            DecodeBudget decodeBudget) {
         this.invokers = invokers;
         this.serializers = serializers;
         this.executor = executor;
@@ -74,6 +77,12 @@ final class ServerDispatchHandler extends ChannelInboundHandlerAdapter implement
         this.warnings = warnings;
         this.admissions = admissions.toArray(new AdmissionControl[0]);
         this.authentication = CallAuthentication.of(invokers.authenticator(), invokers.authorizer());
+        this.decodeBudget = decodeBudget;
+    }
+
+    /** Returns the sender answering this server's binary calls, for the connections' response queues. */
+    ResponseSender sender() {
+        return sender;
     }
 
     /** From now on, new calls are refused with {@link RpcErrorCode#SHUTTING_DOWN}. */
@@ -156,9 +165,9 @@ final class ServerDispatchHandler extends ChannelInboundHandlerAdapter implement
             return;
         }
         dispatch(channel, request.isStream()
-                ? new StreamServerCall(channel, request, serializer, sender, sizeHints, receivedNanos, writer, executor,
-                        StreamInbound.DEFAULT_WINDOW)
-                : new BinaryServerCall(channel, request, serializer, sender, sizeHints, receivedNanos));
+                ? new StreamServerCall(channel, request, serializer, sender, sizeHints, receivedNanos, decodeBudget,
+                        writer, executor, StreamInbound.DEFAULT_WINDOW)
+                : new BinaryServerCall(channel, request, serializer, sender, sizeHints, receivedNanos, decodeBudget));
     }
 
     /** The HTTP handler's entry into the same path; see {@link HttpCallDispatcher}. */

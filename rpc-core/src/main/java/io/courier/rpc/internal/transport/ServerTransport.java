@@ -8,6 +8,7 @@ import io.courier.rpc.internal.http.HttpPipeline;
 import io.courier.rpc.serialization.json.JsonSerializer;
 import io.courier.rpc.internal.protocol.FrameWriter;
 import io.courier.rpc.internal.protocol.ProtocolWarnings;
+import io.courier.rpc.serialization.DecodeBudget;
 import io.courier.rpc.serialization.Serializers;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -60,7 +61,7 @@ public final class ServerTransport {
         this.writer = writer;
         this.protocol = ProtocolPipeline.forServer(options.maxFrameSize(), warnings, writer, options.idleTimeout());
         this.dispatcher = new ServerDispatchHandler(invokers, serializers, executor, writer, inFlight, channels,
-                warnings, admissions);
+                warnings, admissions, new DecodeBudget(options.maxDecodedCallSize(), options.decodeBudget()));
         this.http = options.httpEnabled() ? new HttpPipeline(invokers, jsonSerializer(serializers, invokers),
                 dispatcher, options.httpMaxRequestSize(), options.idleTimeout(),
                 options.httpConsoleEnabled() ? options.httpConsolePath() : null) : null;
@@ -87,6 +88,8 @@ public final class ServerTransport {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
+                // Flow control (ResponseQueueHandler): above 1 MiB unsent a connection pauses reading and
+                // its answers wait unencoded; below 256 KiB both resume.
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
                 .childHandler(new ChannelInitializer<>() {
                     @Override
@@ -102,6 +105,8 @@ public final class ServerTransport {
                             ch.pipeline().addLast(ProtocolDetectHandler.NAME, new ProtocolDetectHandler(protocol, http));
                         }
                         protocol.addTo(ch.pipeline(), ProtocolPipeline.DISPATCH, dispatcher);
+                        ch.pipeline().addBefore(ProtocolPipeline.DISPATCH, ResponseQueueHandler.NAME,
+                                new ResponseQueueHandler(dispatcher.sender()));
                     }
                 });
         ChannelFuture bind = bootstrap.bind(options.host(), options.port()).awaitUninterruptibly();
@@ -129,6 +134,14 @@ public final class ServerTransport {
     /** Returns the number of calls accepted and not yet answered. */
     public int inFlightCount() {
         return inFlight.count();
+    }
+
+    /**
+     * Returns the number of answers that never reached the socket (the connection failed under
+     * them); each was logged with its request id.
+     */
+    public long failedAnswerWrites() {
+        return dispatcher.sender().failures().failedWrites();
     }
 
     /** Returns {@code epoll} or {@code nio}. */

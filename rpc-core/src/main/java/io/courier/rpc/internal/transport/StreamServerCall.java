@@ -9,6 +9,7 @@ import io.courier.rpc.internal.protocol.MessageType;
 import io.courier.rpc.internal.protocol.RequestMessage;
 import io.courier.rpc.internal.protocol.StreamFrame;
 import io.courier.rpc.invoke.MethodMetadata;
+import io.courier.rpc.serialization.DecodeBudget;
 import io.courier.rpc.serialization.Serializer;
 import io.netty.buffer.ByteBuf;
 import java.util.Map;
@@ -37,8 +38,8 @@ final class StreamServerCall extends BinaryServerCall {
 
     StreamServerCall(io.netty.channel.Channel channel, RequestMessage request, Serializer serializer,
             ResponseSender sender, Map<MethodInvoker, ResponseSizeHint> sizeHints, long receivedNanos,
-            FrameWriter writer, Executor executor, int window) {
-        super(channel, request, serializer, sender, sizeHints, receivedNanos);
+            DecodeBudget decodeBudget, FrameWriter writer, Executor executor, int window) {
+        super(channel, request, serializer, sender, sizeHints, receivedNanos, decodeBudget);
         this.writer = writer;
         this.executor = executor;
         this.window = window;

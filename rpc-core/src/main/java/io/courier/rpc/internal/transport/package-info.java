@@ -8,7 +8,9 @@
  * {@code ResponseReader}, completing each call on the executor the call carries. A provider's
  * has the shared {@code ServerDispatchHandler}, which admits requests and hands each to a
  * business thread as a {@code ServerCall}, answered through the {@code ResponseSender}; the
- * connection's {@code ActiveCalls} let cancel frames reach them.
+ * connection's {@code ActiveCalls} let cancel frames reach them, and its
+ * {@code ResponseQueueHandler} keeps answers the consumer is not reading (and stops reading its
+ * requests) until the connection drains.
  *
  * <p>TLS comes first in the pipeline, named {@code ssl}. On a provider a {@code TlsSniffHandler}
  * holds that place until the consumer's first bytes arrive: it becomes the {@code SslHandler}

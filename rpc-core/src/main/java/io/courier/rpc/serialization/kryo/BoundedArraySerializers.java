@@ -18,8 +18,11 @@ final class BoundedArraySerializers {
     private BoundedArraySerializers() {
     }
 
-    /** Peeks the {@code length + 1} varint every array format starts with, leaving the position unchanged. */
-    private static void checkLength(Input input, Class<?> type) {
+    /**
+     * Peeks the {@code length + 1} varint every array format starts with, leaving the position
+     * unchanged, and charges the array ({@code bytesEach} per element) to the call's decode budget.
+     */
+    private static void checkLength(Input input, Class<?> type, int bytesEach) {
         int start = input.position();
         int lengthPlusOne = input.readVarInt(true);
         try {
@@ -27,6 +30,7 @@ final class BoundedArraySerializers {
             // to Integer.MAX_VALUE and allocate that (found by KryoBodyFuzzTest).
             if (lengthPlusOne < 0 || lengthPlusOne > 1) {
                 BoundedInput.checkCount(input, lengthPlusOne - 1L, 1, type.getSimpleName());
+                BoundedInput.chargeArray(input, lengthPlusOne - 1L, bytesEach, type.getSimpleName());
             }
         } finally {
             input.setPosition(start);
@@ -43,7 +47,7 @@ final class BoundedArraySerializers {
         @Override
         @SuppressWarnings("rawtypes")
         public Object[] read(Kryo kryo, Input input, Class type) {
-            checkLength(input, type);
+            checkLength(input, type, 24); // a slot and, at least, an object per element
             return super.read(kryo, input, type);
         }
     }
@@ -54,7 +58,7 @@ final class BoundedArraySerializers {
         @Override
         @SuppressWarnings("rawtypes")
         public String[] read(Kryo kryo, Input input, Class type) {
-            checkLength(input, String[].class);
+            checkLength(input, String[].class, 8); // strings charge their own
             return super.read(kryo, input, type);
         }
     }
@@ -65,7 +69,7 @@ final class BoundedArraySerializers {
         @Override
         @SuppressWarnings("rawtypes")
         public boolean[] read(Kryo kryo, Input input, Class type) {
-            checkLength(input, boolean[].class);
+            checkLength(input, boolean[].class, 1);
             return super.read(kryo, input, type);
         }
     }

@@ -62,6 +62,8 @@ final class BoundedCollectionSerializer extends CollectionSerializer<Collection<
     @SuppressWarnings("unchecked")
     protected Collection<Object> create(Kryo kryo, Input input, Class<? extends Collection<Object>> type, int size) {
         BoundedInput.checkCount(input, size, 1, type.getName());
+        // A slot for each element and, at least, an object per element (strings charge their own).
+        BoundedInput.chargeObjects(input, size, 0, type.getName());
         if (sortedBuffer != null) {
             return sortedBuffer.apply((Comparator<Object>) kryo.readClassAndObject(input));
         }

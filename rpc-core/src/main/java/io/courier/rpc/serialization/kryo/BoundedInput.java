@@ -1,6 +1,7 @@
 package io.courier.rpc.serialization.kryo;
 
 import com.esotericsoftware.kryo.io.Input;
+import io.courier.rpc.serialization.DecodeBudget;
 import io.courier.rpc.serialization.SerializationException;
 
 import java.io.IOException;
@@ -29,8 +30,38 @@ final class BoundedInput extends Input {
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long HIGH_BITS = 0x8080_8080_8080_8080L;
 
+    /** Estimated heap of an object header plus a reference to it, and of an array's header. */
+    private static final int OBJECT = 24;
+    private static final int ARRAY = 16;
+    /** A {@code String} and its array's headers. */
+    private static final int STRING = 40;
+
+    /** The decode budget of the call whose body this is, or {@code null} (nothing is charged). */
+    private DecodeBudget.Allotment allotment;
+
     BoundedInput() {
         super(INITIAL_BUFFER_SIZE);
+    }
+
+    /**
+     * Charges the current call's {@link DecodeBudget} for {@code bytes} about to be allocated
+     * for {@code what}; does nothing for an input that is not a {@code BoundedInput} or has no
+     * budget.
+     */
+    static void charge(Input input, long bytes, String what) {
+        if (input instanceof BoundedInput bounded && bounded.allotment != null) {
+            bounded.allotment.charge(bytes, what);
+        }
+    }
+
+    /** Charges an array of {@code count} elements of {@code bytesEach} (after {@link #checkCount}). */
+    static void chargeArray(Input input, long count, int bytesEach, String what) {
+        charge(input, ARRAY + count * bytesEach, what);
+    }
+
+    /** Charges {@code count} objects held by reference, such as a collection's elements. */
+    static void chargeObjects(Input input, long count, int bytesEach, String what) {
+        charge(input, ARRAY + count * (OBJECT + bytesEach), what);
     }
 
     /** Fails unless the input has at least {@code count * minBytesEach} bytes left. */
@@ -44,8 +75,12 @@ final class BoundedInput extends Input {
 
     /** Replaces the content with the whole of {@code in}; the stream is read to its end but not closed. */
     void load(InputStream in) throws IOException {
+        allotment = DecodeBudget.current();
         byte[] bytes = buffer;
         int hint = in.available();
+        if (allotment != null) {
+            allotment.charge(hint, "the body");
+        }
         if (hint >= bytes.length && hint < MAX_ARRAY_SIZE) {
             // One spare byte lets the final read report the end without a copy.
             bytes = new byte[hint + 1];
@@ -69,6 +104,7 @@ final class BoundedInput extends Input {
 
     /** Forgets the body, keeping the buffers for the next one unless they grew large. */
     void release() {
+        allotment = null;
         byte[] bytes = buffer.length > MAX_RETAINED_SIZE ? new byte[INITIAL_BUFFER_SIZE] : buffer;
         setBuffer(bytes, 0, 0);
         if (chars.length > MAX_RETAINED_SIZE) {
@@ -144,12 +180,19 @@ final class BoundedInput extends Input {
     }
 
     private String takeLatin1(int start, int length) {
+        if (allotment != null) {
+            allotment.charge(STRING + length, "String");
+        }
         position = start + length;
         return new String(buffer, start, length, StandardCharsets.ISO_8859_1);
     }
 
     /** Kryo's UTF-8: one to three bytes per char. */
     private String readUtf8(int length) {
+        if (allotment != null) {
+            // The scratch chars and the string's UTF-16 bytes.
+            allotment.charge(STRING + 4L * length, "String");
+        }
         if (chars.length < length) {
             chars = new char[length];
         }
@@ -190,6 +233,7 @@ final class BoundedInput extends Input {
             // Negative too: Kryo's charCount-- would wrap Integer.MIN_VALUE to Integer.MAX_VALUE.
             if (charCount < 0 || charCount > 1) {
                 checkCount(this, charCount - 1L, 1, "String");
+                charge(this, STRING + 4L * (charCount - 1L), "StringBuilder");
             }
             position = start;
         }
@@ -198,60 +242,70 @@ final class BoundedInput extends Input {
     @Override
     public byte[] readBytes(int length) {
         checkCount(this, length, 1, "byte[]");
+        chargeArray(this, length, 1, "byte[]");
         return super.readBytes(length);
     }
 
     @Override
     public int[] readInts(int length) {
         checkCount(this, length, Integer.BYTES, "int[]");
+        chargeArray(this, length, 4, "int[]");
         return super.readInts(length);
     }
 
     @Override
     public int[] readInts(int length, boolean optimizePositive) {
         checkCount(this, length, varEncoding ? 1 : Integer.BYTES, "int[]");
+        chargeArray(this, length, 4, "int[]");
         return super.readInts(length, optimizePositive);
     }
 
     @Override
     public long[] readLongs(int length) {
         checkCount(this, length, Long.BYTES, "long[]");
+        chargeArray(this, length, 8, "long[]");
         return super.readLongs(length);
     }
 
     @Override
     public long[] readLongs(int length, boolean optimizePositive) {
         checkCount(this, length, varEncoding ? 1 : Long.BYTES, "long[]");
+        chargeArray(this, length, 8, "long[]");
         return super.readLongs(length, optimizePositive);
     }
 
     @Override
     public float[] readFloats(int length) {
         checkCount(this, length, Float.BYTES, "float[]");
+        chargeArray(this, length, 4, "float[]");
         return super.readFloats(length);
     }
 
     @Override
     public double[] readDoubles(int length) {
         checkCount(this, length, Double.BYTES, "double[]");
+        chargeArray(this, length, 8, "double[]");
         return super.readDoubles(length);
     }
 
     @Override
     public short[] readShorts(int length) {
         checkCount(this, length, Short.BYTES, "short[]");
+        chargeArray(this, length, 2, "short[]");
         return super.readShorts(length);
     }
 
     @Override
     public char[] readChars(int length) {
         checkCount(this, length, Character.BYTES, "char[]");
+        chargeArray(this, length, 2, "char[]");
         return super.readChars(length);
     }
 
     @Override
     public boolean[] readBooleans(int length) {
         checkCount(this, length, 1, "boolean[]");
+        chargeArray(this, length, 1, "boolean[]");
         return super.readBooleans(length);
     }
 }

@@ -61,6 +61,8 @@ final class BoundedMapSerializer extends MapSerializer<Map<Object, Object>> {
     @SuppressWarnings("unchecked")
     protected Map<Object, Object> create(Kryo kryo, Input input, Class<? extends Map<Object, Object>> type, int size) {
         BoundedInput.checkCount(input, size, 1, type.getName());
+        // An entry node, a table slot, and at least an object for the key and for the value.
+        BoundedInput.chargeObjects(input, size, 56, type.getName());
         if (sortedBuffer != null) {
             return sortedBuffer.apply((Comparator<Object>) kryo.readClassAndObject(input));
         }

@@ -3,6 +3,9 @@ package io.courier.rpc.serialization.kryo;
 import io.courier.rpc.InvalidOptionException;
 import com.esotericsoftware.kryo.KryoException;
 import com.esotericsoftware.kryo.util.Pool;
+import io.courier.rpc.RpcErrorCode;
+import io.courier.rpc.RpcException;
+import io.courier.rpc.serialization.DecodeBudget;
 import io.courier.rpc.serialization.SerializationException;
 import io.courier.rpc.serialization.Serializer;
 import org.slf4j.Logger;
@@ -311,8 +314,20 @@ public final class KryoSerializer implements Serializer {
         }
     }
 
-    /** Maps any failure to a SerializationException; the innermost one wins, since it names the refused class. */
-    private SerializationException failure(String what, Throwable e) {
+    /**
+     * Maps any failure to a SerializationException; the innermost one wins, since it names the
+     * refused class. A refusal by the {@link DecodeBudget} keeps its own code, wherever Kryo
+     * wrapped it.
+     */
+    private RpcException failure(String what, Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof RpcException rpc && rpc.code() == RpcErrorCode.RESOURCE_EXHAUSTED) {
+                return rpc;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SerializationException serializationException) {
                 return serializationException;

@@ -16,6 +16,7 @@ import io.courier.rpc.internal.protocol.ResponseMessage;
 import io.courier.rpc.internal.protocol.RpcFrame;
 import io.courier.rpc.internal.protocol.RpcFrameDecoder;
 import io.courier.rpc.internal.protocol.RpcMessageDecoder;
+import io.courier.rpc.serialization.DecodeBudget;
 import io.courier.rpc.serialization.Serializer;
 import io.courier.rpc.serialization.Serializers;
 import io.courier.rpc.serialization.kryo.KryoSerializer;
@@ -106,7 +107,7 @@ class ServerDispatchHandlerTest {
 
     private ServerDispatchHandler dispatcher(Executor executor, List<AdmissionControl> admissions) {
         return new ServerDispatchHandler(invokers, Serializers.of(serializer), executor, writer, inFlight, channels,
-                warnings, admissions);
+                warnings, admissions, new DecodeBudget(64 << 20, 256 << 20));
     }
 
     private EmbeddedChannel channel(ServerDispatchHandler dispatcher) {
