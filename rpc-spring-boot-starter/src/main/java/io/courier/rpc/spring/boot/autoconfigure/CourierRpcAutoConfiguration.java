@@ -33,6 +33,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.ImportRuntimeHints;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
@@ -64,6 +65,7 @@ import java.util.concurrent.ExecutorService;
 @AutoConfiguration
 @ConditionalOnClass(RpcServer.class)
 @EnableConfigurationProperties(CourierRpcProperties.class)
+@ImportRuntimeHints(CourierRpcRuntimeHints.class)
 public final class CourierRpcAutoConfiguration {
 
     /** Name of the optional {@link ExecutorService} bean that runs service methods. */
