@@ -1,6 +1,5 @@
 package io.courier.sample.consumer;
 
-import io.courier.rpc.spring.RpcReference;
 import io.courier.sample.api.NewUser;
 import io.courier.sample.api.User;
 import io.courier.sample.api.UserNotFoundException;
@@ -18,8 +17,12 @@ class UserServiceCalls implements CommandLineRunner {
 
     private static final Logger log = LoggerFactory.getLogger(UserServiceCalls.class);
 
-    @RpcReference
-    private UserService users;
+    private final UserService users;
+
+    /** Receives the client proxy bean that {@code @ImportRpcReferences} declares, like any other bean. */
+    UserServiceCalls(UserService users) {
+        this.users = users;
+    }
 
     @Override
     public void run(String... args) throws Exception {

@@ -35,6 +35,8 @@ class CourierRpcRuntimeHintsTests {
         RuntimeHints hints = process(FieldConsumer.class);
         assertThat(RuntimeHintsPredicates.proxies().forInterfaces(EchoService.class)).accepts(hints);
         assertThat(RuntimeHintsPredicates.reflection().onMethodInvocation(EchoService.class, "echo")).accepts(hints);
+        // Injected by reflection.
+        assertThat(RuntimeHintsPredicates.reflection().onFieldAccess(FieldConsumer.class, "echo")).accepts(hints);
     }
 
     @Test
