@@ -77,6 +77,16 @@ final class CourierRpcRuntimeHints implements RuntimeHintsRegistrar {
         }
     }
 
+    /**
+     * Whether a type is the JDK's or a reactive library's, which Kryo has serializers for or
+     * which only wraps the values (e.g. {@code CompletableFuture<User>}, {@code Flux<User>}).
+     */
+    private static boolean isContainer(Class<?> type) {
+        String name = type.getName();
+        return name.startsWith("java.") || name.startsWith("javax.") || name.startsWith("reactor.")
+                || name.startsWith("org.reactivestreams.") || name.startsWith("kotlin.");
+    }
+
     /** Registers a type Kryo writes field by field, its generics, fields and superclasses; not JDK types. */
     private static void registerValueType(ReflectionHints reflection, Type type, Set<Class<?>> seen) {
         ResolvableType resolvable = ResolvableType.forType(type);
@@ -91,11 +101,11 @@ final class CourierRpcRuntimeHints implements RuntimeHintsRegistrar {
             registerValueType(reflection, raw.getComponentType(), seen);
             return;
         }
-        if (raw.isPrimitive() || raw.getName().startsWith("java.") || !seen.add(raw)) {
+        if (raw.isPrimitive() || isContainer(raw) || !seen.add(raw)) {
             return;
         }
         reflection.registerType(raw, VALUE_MEMBERS);
-        for (Class<?> c = raw; c != null && c != Object.class && !c.getName().startsWith("java."); c = c.getSuperclass()) {
+        for (Class<?> c = raw; c != null && !isContainer(c); c = c.getSuperclass()) {
             if (c != raw) {
                 reflection.registerType(c, VALUE_MEMBERS);
             }
