@@ -23,8 +23,9 @@ import java.lang.annotation.Target;
  * setter), and on parameters of constructors and {@code @Bean} methods. The annotated type must
  * be the service interface. Proxies are created once per distinct configuration and shared, so
  * two injection points with the same settings get the same object. To inject a proxy with
- * {@code @Autowired} elsewhere, declare it as a bean:
- * {@code @Bean UserService userService(@RpcReference UserService users) { return users; }}.
+ * {@code @Autowired} elsewhere, declare it as a bean with {@link ImportRpcReferences}; an
+ * {@code @RpcReference} without attributes then receives that bean too (or the
+ * {@code @MockitoBean} that replaces it in a test).
  *
  * <p>Every string attribute accepts {@code ${...}} placeholders. Each setting is resolved, most
  * specific first:

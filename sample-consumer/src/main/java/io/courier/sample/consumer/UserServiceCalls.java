@@ -1,7 +1,6 @@
 package io.courier.sample.consumer;
 
 import io.courier.rpc.RpcStreams;
-import io.courier.rpc.spring.RpcReference;
 import io.courier.sample.api.NewUser;
 import io.courier.sample.api.User;
 import io.courier.sample.api.UserNotFoundException;
@@ -19,8 +18,12 @@ class UserServiceCalls implements CommandLineRunner {
 
     private static final Logger log = LoggerFactory.getLogger(UserServiceCalls.class);
 
-    @RpcReference
-    private UserService users;
+    private final UserService users;
+
+    /** Receives the client proxy bean that {@code @ImportRpcReferences} declares, like any other bean. */
+    UserServiceCalls(UserService users) {
+        this.users = users;
+    }
 
     @Override
     public void run(String... args) throws Exception {

@@ -32,12 +32,13 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.ImportRuntimeHints;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
 import org.springframework.core.io.ResourceLoader;
+import org.springframework.util.StringUtils;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -64,6 +65,7 @@ import java.util.concurrent.ExecutorService;
 @AutoConfiguration
 @ConditionalOnClass(RpcServer.class)
 @EnableConfigurationProperties(CourierRpcProperties.class)
+@ImportRuntimeHints(CourierRpcRuntimeHints.class)
 public final class CourierRpcAutoConfiguration {
 
     /** Name of the optional {@link ExecutorService} bean that runs service methods. */
@@ -124,10 +126,19 @@ public final class CourierRpcAutoConfiguration {
         return builder.build();
     }
 
+    /**
+     * The registry {@code courier.rpc.registry.address} names, or none (a {@code null} bean, which
+     * {@code ObjectProvider.getIfAvailable()} reports as absent) when it is unset or blank. Always
+     * defined, and decided when the bean is created rather than by a condition: an ahead-of-time
+     * processed application freezes its conditions at build time, and would otherwise ignore an
+     * address given only at runtime, e.g. by an environment variable.
+     */
     @Bean
     @ConditionalOnMissingBean
-    @Conditional(OnRegistryAddressCondition.class)
     Registry courierRegistry(CourierRpcProperties properties, ResourceLoader resourceLoader) {
+        if (!StringUtils.hasText(properties.getRegistry().getAddress())) {
+            return null;
+        }
         return PropertyMapping.registry(properties.getRegistry(), resourceLoader.getClassLoader());
     }
 

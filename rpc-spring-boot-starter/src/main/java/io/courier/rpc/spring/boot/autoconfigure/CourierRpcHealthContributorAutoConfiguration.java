@@ -3,6 +3,7 @@ package io.courier.rpc.spring.boot.autoconfigure;
 import io.courier.rpc.RpcClient;
 import io.courier.rpc.RpcServer;
 import io.courier.rpc.registry.Registry;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -29,11 +30,16 @@ public final class CourierRpcHealthContributorAutoConfiguration {
         return new CourierRpcHealthIndicator(server);
     }
 
+    /**
+     * The registry's health, or none (a {@code null} bean, which Actuator skips) when there is no
+     * registry: whether there is one is decided at runtime (see
+     * {@link CourierRpcAutoConfiguration}), so this bean is always defined.
+     */
     @Bean
-    @ConditionalOnBean(Registry.class)
     @ConditionalOnMissingBean(name = "courierRegistryHealthIndicator")
-    CourierRpcRegistryHealthIndicator courierRegistryHealthIndicator(Registry registry) {
-        return new CourierRpcRegistryHealthIndicator(registry);
+    CourierRpcRegistryHealthIndicator courierRegistryHealthIndicator(ObjectProvider<Registry> registry) {
+        Registry available = registry.getIfAvailable();
+        return available != null ? new CourierRpcRegistryHealthIndicator(available) : null;
     }
 
     @Bean

@@ -34,7 +34,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class RpcReferenceAnnotationBeanPostProcessor
         implements InstantiationAwareBeanPostProcessor, BeanFactoryPostProcessor, BeanFactoryAware, Ordered {
 
-    static final String FACTORY_BEAN_NAME = "courierRpcReferenceFactory";
+    static final String FACTORY_BEAN_NAME = RpcReferenceFactory.BEAN_NAME;
 
     private final Map<Class<?>, List<Member>> members = new ConcurrentHashMap<>();
     private ConfigurableListableBeanFactory beanFactory;
@@ -48,7 +48,7 @@ final class RpcReferenceAnnotationBeanPostProcessor
     public void postProcessBeanFactory(ConfigurableListableBeanFactory beanFactory) {
         if (beanFactory instanceof DefaultListableBeanFactory factory) {
             factory.setAutowireCandidateResolver(new RpcReferenceAutowireCandidateResolver(
-                    factory.getAutowireCandidateResolver(), () -> factory.getBean(FACTORY_BEAN_NAME, RpcReferenceFactory.class)));
+                    factory.getAutowireCandidateResolver(), factory));
         }
     }
 
@@ -64,14 +64,28 @@ final class RpcReferenceAnnotationBeanPostProcessor
         if (injected.isEmpty()) {
             return pvs;
         }
-        RpcReferenceFactory factory = beanFactory.getBean(FACTORY_BEAN_NAME, RpcReferenceFactory.class);
         for (Member member : injected) {
-            member.inject(bean, factory);
+            member.inject(bean, beanFactory);
         }
         if (beanFactory.containsBean(beanName)) {
             beanFactory.registerDependentBean(FACTORY_BEAN_NAME, beanName);
         }
         return pvs;
+    }
+
+    /**
+     * Returns what an injection point receives: the bean {@link io.courier.rpc.spring.ImportRpcReferences}
+     * declares for the type when the annotation has no attributes (the same proxy, or whatever
+     * replaced that bean, such as a {@code @MockitoBean}), else the factory's proxy.
+     */
+    static Object resolve(ConfigurableListableBeanFactory beanFactory, Class<?> type, RpcReference annotation,
+            String injectionPoint) {
+        String imported = RpcReferenceFactory.beanName(type);
+        if (RpcReferenceFactory.isDefault(annotation) && beanFactory.containsBean(imported)
+                && beanFactory.isTypeMatch(imported, type)) {
+            return beanFactory.getBean(imported);
+        }
+        return beanFactory.getBean(FACTORY_BEAN_NAME, RpcReferenceFactory.class).reference(type, annotation, injectionPoint);
     }
 
     private List<Member> findMembers(Class<?> type) {
@@ -102,14 +116,14 @@ final class RpcReferenceAnnotationBeanPostProcessor
 
     /** A field or method to inject. */
     private interface Member {
-        void inject(Object bean, RpcReferenceFactory factory);
+        void inject(Object bean, ConfigurableListableBeanFactory beanFactory);
     }
 
     private record FieldMember(Field field, RpcReference annotation) implements Member {
         @Override
-        public void inject(Object bean, RpcReferenceFactory factory) {
+        public void inject(Object bean, ConfigurableListableBeanFactory beanFactory) {
             String where = "field '" + field.getName() + "' of " + field.getDeclaringClass().getName();
-            Object proxy = factory.reference(field.getType(), annotation, where);
+            Object proxy = resolve(beanFactory, field.getType(), annotation, where);
             ReflectionUtils.makeAccessible(field);
             ReflectionUtils.setField(field, bean, proxy);
         }
@@ -117,12 +131,12 @@ final class RpcReferenceAnnotationBeanPostProcessor
 
     private record MethodMember(Method method, RpcReference annotation) implements Member {
         @Override
-        public void inject(Object bean, RpcReferenceFactory factory) {
+        public void inject(Object bean, ConfigurableListableBeanFactory beanFactory) {
             Class<?>[] types = method.getParameterTypes();
             Object[] args = new Object[types.length];
             for (int i = 0; i < types.length; i++) {
                 RpcReference own = AnnotatedElementUtils.findMergedAnnotation(method.getParameters()[i], RpcReference.class);
-                args[i] = factory.reference(types[i], own != null ? own : annotation, "parameter " + i + " of method '"
+                args[i] = resolve(beanFactory, types[i], own != null ? own : annotation, "parameter " + i + " of method '"
                         + method.getName() + "' of " + method.getDeclaringClass().getName());
             }
             ReflectionUtils.makeAccessible(method);

@@ -2,12 +2,12 @@ package io.courier.rpc.spring.boot.autoconfigure;
 
 import io.courier.rpc.spring.RpcReference;
 import org.springframework.beans.factory.config.BeanDefinitionHolder;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.beans.factory.config.DependencyDescriptor;
 import org.springframework.beans.factory.support.AutowireCandidateResolver;
 import org.springframework.core.MethodParameter;
 
 import java.lang.annotation.Annotation;
-import java.util.function.Supplier;
 
 /**
  * Resolves constructor and {@code @Bean} method parameters annotated with {@link RpcReference}
@@ -18,11 +18,11 @@ import java.util.function.Supplier;
 final class RpcReferenceAutowireCandidateResolver implements AutowireCandidateResolver {
 
     private final AutowireCandidateResolver delegate;
-    private final Supplier<RpcReferenceFactory> factory;
+    private final ConfigurableListableBeanFactory beanFactory;
 
-    RpcReferenceAutowireCandidateResolver(AutowireCandidateResolver delegate, Supplier<RpcReferenceFactory> factory) {
+    RpcReferenceAutowireCandidateResolver(AutowireCandidateResolver delegate, ConfigurableListableBeanFactory beanFactory) {
         this.delegate = delegate;
-        this.factory = factory;
+        this.beanFactory = beanFactory;
     }
 
     @Override
@@ -31,7 +31,8 @@ final class RpcReferenceAutowireCandidateResolver implements AutowireCandidateRe
         if (annotation == null) {
             return delegate.getSuggestedValue(descriptor);
         }
-        return factory.get().reference(descriptor.getDependencyType(), annotation, describe(descriptor));
+        return RpcReferenceAnnotationBeanPostProcessor.resolve(beanFactory, descriptor.getDependencyType(), annotation,
+                describe(descriptor));
     }
 
     private static RpcReference find(Annotation[] annotations) {
@@ -86,6 +87,6 @@ final class RpcReferenceAutowireCandidateResolver implements AutowireCandidateRe
 
     @Override
     public AutowireCandidateResolver cloneIfNecessary() {
-        return new RpcReferenceAutowireCandidateResolver(delegate.cloneIfNecessary(), factory);
+        return new RpcReferenceAutowireCandidateResolver(delegate.cloneIfNecessary(), beanFactory);
     }
 }

@@ -8,6 +8,7 @@ import io.courier.rpc.invoke.ServiceKey;
 import io.courier.rpc.RpcErrorCode;
 import io.courier.rpc.spring.RpcReference;
 import org.springframework.boot.convert.DurationStyle;
+import org.springframework.core.annotation.MergedAnnotation;
 import org.springframework.core.env.PropertyResolver;
 
 import java.net.InetSocketAddress;
@@ -29,6 +30,12 @@ import static io.courier.rpc.spring.boot.autoconfigure.PropertyMapping.set;
  * <p>Thread-safe. Remembers which injection points use which reference, for the Actuator endpoint.
  */
 public final class RpcReferenceFactory {
+
+    /** Name of the factory's bean. */
+    public static final String BEAN_NAME = "courierRpcReferenceFactory";
+
+    /** An {@link RpcReference} without attributes: the settings of {@link io.courier.rpc.spring.ImportRpcReferences} beans. */
+    private static final RpcReference DEFAULTS = MergedAnnotation.of(RpcReference.class).synthesize();
 
     private final RpcClient client;
     private final CourierRpcProperties properties;
@@ -104,6 +111,30 @@ public final class RpcReferenceFactory {
             injectionPoints.computeIfAbsent(config, c -> new LinkedHashSet<>()).add(injectionPoint);
         }
         return proxy;
+    }
+
+    /**
+     * Returns the proxy of an interface with the settings of an {@link RpcReference} without
+     * attributes; what each bean of {@link io.courier.rpc.spring.ImportRpcReferences} is.
+     *
+     * @param injectionPoint a description such as {@code @ImportRpcReferences on com.acme.App}, for messages
+     * @throws CourierRpcStartupException when the reference has no address, or checks and no provider answers
+     */
+    public <T> T reference(Class<T> type, String injectionPoint) {
+        return type.cast(reference(type, DEFAULTS, injectionPoint));
+    }
+
+    /**
+     * Returns the name of the bean {@link io.courier.rpc.spring.ImportRpcReferences} declares for an
+     * interface: its fully qualified name.
+     */
+    public static String beanName(Class<?> type) {
+        return type.getName();
+    }
+
+    /** Whether an annotation has no attribute set, so that it asks for the same proxy as an imported bean. */
+    static boolean isDefault(RpcReference annotation) {
+        return DEFAULTS.equals(annotation);
     }
 
     /** Returns the config an injection point resolves to; see {@link RpcReference} for precedence. */

@@ -101,7 +101,8 @@ final class RpcServiceBeans {
         return timeout;
     }
 
-    private static Class<?> serviceInterface(String beanName, Class<?> type, RpcService annotation) {
+    /** Returns the interface a bean exports: the declared one, else the only service interface it implements. */
+    static Class<?> serviceInterface(String beanName, Class<?> type, RpcService annotation) {
         if (annotation.interfaceClass() != void.class) {
             Class<?> declared = annotation.interfaceClass();
             if (!declared.isInterface() || !declared.isAssignableFrom(type)) {

@@ -78,6 +78,18 @@ class CourierRpcActuatorAutoConfigurationTests {
     }
 
     @Test
+    void noRegistryHealthWithoutRegistry() {
+        runner.withUserConfiguration(EchoProvider.class).run(context -> {
+            assertThat(context.getBeansOfType(HealthIndicator.class)).containsKey("courierHealthIndicator")
+                    .doesNotContainKey("courierRegistryHealthIndicator");
+            assertThat(context.getBeanProvider(CourierRpcRegistryHealthIndicator.class).getIfAvailable()).isNull();
+        });
+        runner.withUserConfiguration(EchoProvider.class).withPropertyValues("courier.rpc.registry.address=direct://127.0.0.1:7070")
+                .run(context -> assertThat(context.getBeansOfType(HealthIndicator.class))
+                        .containsKey("courierRegistryHealthIndicator"));
+    }
+
+    @Test
     void referencesHealthIsDownWhileAServiceHasNoProvider() {
         InMemoryRegistry registry = new InMemoryRegistry();
         runner.withUserConfiguration(TestApplications.EchoCaller.class).withBean(Registry.class, () -> registry)
