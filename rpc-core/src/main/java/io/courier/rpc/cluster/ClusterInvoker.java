@@ -51,7 +51,11 @@ public final class ClusterInvoker {
     /** Sends a call; the future completes with the provider's response or an {@link RpcException}. */
     public CompletableFuture<RpcResponse> invoke(RpcRequest request) {
         retryBudget.deposit();
-        Call call = new Call(request, System.nanoTime() + request.timeoutMillis() * 1_000_000);
+        MethodMetadata method = request.method();
+        // Only a call that may be retried after an unanswered attempt gains from cutting one short.
+        long attemptTimeout = policy.mode() == ClusterMode.FAILOVER && method.isIdempotent()
+                ? method.attemptTimeoutMillis() : 0;
+        Call call = new Call(request, System.nanoTime() + request.timeoutMillis() * 1_000_000, attemptTimeout);
         attempt(call);
         return call;
     }
@@ -67,8 +71,16 @@ public final class ClusterInvoker {
             finish(call.request, explained(call, e), call);
             return;
         }
-        RpcRequest sent = call.attempts == 0 ? call.request
-                : call.request.withTimeoutMillis(Math.max(1, (call.deadline - System.nanoTime()) / 1_000_000));
+        RpcRequest sent = call.request;
+        if (call.attempts > 0 || call.attemptTimeoutMillis > 0) {
+            long left = Math.max(1, (call.deadline - System.nanoTime()) / 1_000_000);
+            // The last attempt the retries allow gets all the time left: nothing could follow it.
+            long budget = call.attemptTimeoutMillis > 0 && call.attempts < policy.retries()
+                    ? Math.min(call.attemptTimeoutMillis, left) : left;
+            if (budget != sent.timeoutMillis()) {
+                sent = sent.withTimeoutMillis(budget);
+            }
+        }
         call.endpoint = endpoint;
         call.startNanos = System.nanoTime();
         endpoint.callStarted();
@@ -146,6 +158,8 @@ public final class ClusterInvoker {
 
         final RpcRequest request;
         final long deadline;
+        /** Longest an attempt may wait for its answer while retries remain, 0 for the whole call's time. */
+        final long attemptTimeoutMillis;
         List<Endpoint> tried = List.of();
         int attempts;
         Endpoint endpoint;
@@ -155,9 +169,10 @@ public final class ClusterInvoker {
         /** Whether a failed attempt may have run on its provider. */
         boolean mayHaveRun;
 
-        Call(RpcRequest request, long deadline) {
+        Call(RpcRequest request, long deadline, long attemptTimeoutMillis) {
             this.request = request;
             this.deadline = deadline;
+            this.attemptTimeoutMillis = attemptTimeoutMillis;
         }
 
         @Override

@@ -48,7 +48,7 @@ public final class ProxyFactory {
         for (Method method : type.getMethods()) {
             if (!Modifier.isStatic(method.getModifiers()) && !method.isDefault()) {
                 MethodMetadata metadata = MethodMetadata.forConsumer(method, reference.serviceKey(),
-                        reference.timeoutMillis(method, defaultTimeout));
+                        reference.timeoutMillis(method, defaultTimeout), reference.attemptTimeoutMillis(method));
                 // Callers that get a future complete on the callback executor; blocked callers are woken directly.
                 boolean takesFuture = metadata.returnKind() == ReturnKind.FUTURE
                         || reference.async() && !metadata.isOneWay();
