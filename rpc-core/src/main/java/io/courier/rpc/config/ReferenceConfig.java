@@ -7,6 +7,7 @@ import io.courier.rpc.cluster.ClusterMode;
 import io.courier.rpc.cluster.ClusterPolicy;
 import io.courier.rpc.cluster.LoadBalancerFactory;
 import io.courier.rpc.cluster.LoadBalancers;
+import io.courier.rpc.cluster.OutlierDetection;
 import io.courier.rpc.invoke.ServiceKey;
 import io.courier.rpc.registry.HostAndPort;
 import io.courier.rpc.tls.ClientTls;
@@ -48,6 +49,7 @@ public final class ReferenceConfig<T> {
     private final LoadBalancerFactory loadBalancer;
     private final Map<String, LoadBalancerFactory> methodLoadBalancers;
     private final ClusterMode cluster;
+    private final OutlierDetection outlierDetection;
     private final String tag;
     private final boolean fallbackToUntagged;
     private final boolean check;
@@ -68,6 +70,7 @@ public final class ReferenceConfig<T> {
         this.loadBalancer = b.loadBalancer;
         this.methodLoadBalancers = Map.copyOf(b.methodLoadBalancers);
         this.cluster = b.cluster;
+        this.outlierDetection = b.outlierDetection;
         this.tag = b.tag;
         this.fallbackToUntagged = b.fallbackToUntagged;
         this.check = b.check;
@@ -151,7 +154,13 @@ public final class ReferenceConfig<T> {
 
     /** Returns the routing and failure policy of this reference's calls. */
     public ClusterPolicy clusterPolicy() {
-        return new ClusterPolicy(cluster, retries, tag, fallbackToUntagged, loadBalancer, methodLoadBalancers);
+        return new ClusterPolicy(cluster, retries, tag, fallbackToUntagged, loadBalancer, methodLoadBalancers,
+                outlierDetection);
+    }
+
+    /** Returns when providers that keep timing out or failing at the transport are ejected from balancing. */
+    public OutlierDetection outlierDetection() {
+        return outlierDetection;
     }
 
     /**
@@ -249,6 +258,7 @@ public final class ReferenceConfig<T> {
                 && loadBalancer.equals(r.loadBalancer)
                 && methodLoadBalancers.equals(r.methodLoadBalancers)
                 && cluster == r.cluster
+                && outlierDetection.equals(r.outlierDetection)
                 && tag.equals(r.tag)
                 && fallbackToUntagged == r.fallbackToUntagged
                 && check == r.check
@@ -261,7 +271,7 @@ public final class ReferenceConfig<T> {
     public int hashCode() {
         return Objects.hash(serviceInterface, version, group, addresses, timeout, methodTimeouts, attemptTimeout,
                 methodAttemptTimeouts, retries,
-                loadBalancer, methodLoadBalancers, cluster, tag, fallbackToUntagged, check, async, tls, credentials);
+                loadBalancer, methodLoadBalancers, cluster, outlierDetection, tag, fallbackToUntagged, check, async, tls, credentials);
     }
 
     @Override
@@ -287,6 +297,7 @@ public final class ReferenceConfig<T> {
         private LoadBalancerFactory loadBalancer = LoadBalancers.ROUND_ROBIN;
         private final Map<String, LoadBalancerFactory> methodLoadBalancers = new LinkedHashMap<>();
         private ClusterMode cluster = ClusterMode.FAILOVER;
+        private OutlierDetection outlierDetection = OutlierDetection.ofDefaults();
         private String tag = "";
         private boolean fallbackToUntagged = true;
         private boolean check;
@@ -387,6 +398,15 @@ public final class ReferenceConfig<T> {
         /** Sets what to do when a call fails (default {@link ClusterMode#FAILOVER}). */
         public Builder<T> cluster(ClusterMode cluster) {
             this.cluster = Objects.requireNonNull(cluster, "cluster");
+            return this;
+        }
+
+        /**
+         * Sets when providers that keep timing out or failing at the transport are ejected from
+         * balancing (default {@link OutlierDetection#ofDefaults()}; {@link OutlierDetection#disabled()} never ejects).
+         */
+        public Builder<T> outlierDetection(OutlierDetection outlierDetection) {
+            this.outlierDetection = Objects.requireNonNull(outlierDetection, "outlierDetection");
             return this;
         }
 
