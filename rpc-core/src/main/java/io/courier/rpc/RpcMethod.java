@@ -47,7 +47,9 @@ public @interface RpcMethod {
      * provider, so a provider that hangs costs one attempt instead of the whole call. Each
      * attempt gets at most the time the call has left; the last attempt the retries allow gets
      * all of it. Ignored for methods that are not idempotent (a call that was sent is never
-     * retried) and outside the failover cluster mode.
+     * retried) and outside the failover cluster mode. Set it well above the method's usual
+     * latency (its p99, say): an attempt cut short fails its call when no retry may follow (the
+     * retries or the retry budget are used up), however much time the call had left.
      */
     long attemptTimeoutMillis() default 0;
 

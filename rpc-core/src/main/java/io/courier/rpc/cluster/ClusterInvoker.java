@@ -101,7 +101,8 @@ public final class ClusterInvoker {
             // The last attempt the retries allow gets all the time left: nothing could follow it.
             long budget = call.attemptTimeoutMillis > 0 && call.attempts < policy.retries()
                     ? Math.min(call.attemptTimeoutMillis, left) : left;
-            if (budget != sent.timeoutMillis()) {
+            // A first attempt that is not cut short keeps the caller's request as it is.
+            if ((call.attempts > 0 || budget < left) && budget != sent.timeoutMillis()) {
                 sent = sent.withTimeoutMillis(budget);
             }
         }

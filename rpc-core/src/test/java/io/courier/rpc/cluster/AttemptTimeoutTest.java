@@ -1,6 +1,7 @@
 package io.courier.rpc.cluster;
 
 import io.courier.rpc.RpcClient;
+import io.courier.rpc.RpcContext;
 import io.courier.rpc.RpcErrorCode;
 import io.courier.rpc.RpcException;
 import io.courier.rpc.RpcServer;
@@ -13,26 +14,36 @@ import org.junit.jupiter.api.Timeout;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
 
 /** Per-attempt timeouts: a provider that hangs costs an idempotent call one attempt, not its whole deadline. */
 @Timeout(30)
 class AttemptTimeoutTest {
 
     private final List<AutoCloseable> closeables = new ArrayList<>();
-    private final CountDownLatch release = new CountDownLatch(1);
+    /** The calls hanging on providers, released when the test ends. */
+    private final List<CountDownLatch> hanging = new CopyOnWriteArrayList<>();
 
-    /** Answers with its name, or, when hanging, only once the test ends. */
+    /**
+     * Answers with its name, or, when hanging, only once the test ends: a cancelled call is
+     * counted but keeps hanging, so that no late answer can race the consumer's attempt timer.
+     */
     final class Lookup implements LookupService {
 
         final String name;
         final boolean hangs;
         final AtomicInteger calls = new AtomicInteger();
+        final AtomicInteger cancelled = new AtomicInteger();
+        /** The longest time to answer any call was given, from its deadline. */
+        final AtomicLong largestBudgetMillis = new AtomicLong();
 
         Lookup(String name, boolean hangs) {
             this.name = name;
@@ -51,9 +62,14 @@ class AttemptTimeoutTest {
 
         private String answer() {
             calls.incrementAndGet();
+            RpcContext context = RpcContext.current();
+            largestBudgetMillis.accumulateAndGet(context.remainingMillis(), Math::max);
             if (hangs) {
+                context.addCancellationListener(cancelled::incrementAndGet);
+                CountDownLatch stop = new CountDownLatch(1);
+                hanging.add(stop);
                 try {
-                    release.await(20, TimeUnit.SECONDS);
+                    stop.await(20, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -64,7 +80,7 @@ class AttemptTimeoutTest {
 
     @AfterEach
     void close() throws Exception {
-        release.countDown();
+        hanging.forEach(CountDownLatch::countDown);
         for (int i = closeables.size() - 1; i >= 0; i--) {
             closeables.get(i).close();
         }
@@ -99,6 +115,11 @@ class AttemptTimeoutTest {
             assertThat(millis).as("one attempt of 200 ms, not the 5 s call timeout").isLessThan(2_000);
         }
         assertThat(hung.calls.get()).isPositive();
+        // The provider was given the attempt's time, not the call's, and the attempt ended there too
+        // (by the consumer's CANCEL frame or its own deadline, whichever came first).
+        assertThat(hung.largestBudgetMillis.get()).isBetween(1L, 200L);
+        await().atMost(Duration.ofSeconds(2)).untilAsserted(() ->
+                assertThat(hung.cancelled.get()).isEqualTo(hung.calls.get()));
     }
 
     @Test
