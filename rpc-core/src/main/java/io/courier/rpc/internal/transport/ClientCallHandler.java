@@ -136,7 +136,9 @@ final class ClientCallHandler extends ChannelInboundHandlerAdapter {
             return future;
         }
         PendingCall call = pending.add(id, request);
-        ch.writeAndFlush(frame).addListener(call);
+        // The listener is on the promise before the write starts, so it hears the write complete before the
+        // event loop can see the connection close: a written call is never reported as not sent.
+        ch.writeAndFlush(frame, ch.newPromise().addListener(call));
         // Armed after the write is queued: a cancel frame written from now on follows the request.
         pending.arm(call);
         return call.future;
