@@ -4,6 +4,7 @@ import io.courier.rpc.cluster.CallSender;
 import io.courier.rpc.auth.CallCredentials;
 import io.courier.rpc.cluster.ClusterInvoker;
 import io.courier.rpc.cluster.Directory;
+import io.courier.rpc.cluster.EndpointStatus;
 import io.courier.rpc.cluster.RetryBudget;
 import io.courier.rpc.config.ClientOptions;
 import io.courier.rpc.config.ReferenceConfig;
@@ -62,6 +63,7 @@ public final class RpcClient implements AutoCloseable {
     private final CallCredentials credentials;
     private final List<Directory> directories = new CopyOnWriteArrayList<>();
     private final List<Directory> subscriptions = new CopyOnWriteArrayList<>();
+    private final List<ClusterInvoker> invokers = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
     private RpcClient(Builder b) {
@@ -159,8 +161,10 @@ public final class RpcClient implements AutoCloseable {
         CallSender sender = tls != null ? (address, request) -> transport.send(address, tls, request)
                 : new PlaintextCallSender(transport, directory);
         ClusterInvoker invoker = new ClusterInvoker(sender, directory, config.clusterPolicy(), retryBudget);
-        return ProxyFactory.create(config, withCredentials(config, invoker), interceptors, options.requestTimeout(), callbackExecutor,
-                source == null ? directory.addresses().toString() : "registry");
+        T proxy = ProxyFactory.create(config, withCredentials(config, invoker), interceptors, options.requestTimeout(),
+                callbackExecutor, source == null ? directory.addresses().toString() : "registry");
+        invokers.add(invoker);
+        return proxy;
     }
 
     /**
@@ -236,6 +240,22 @@ public final class RpcClient implements AutoCloseable {
             table.put(d.serviceKey().toString(), d.endpoints().stream().map(Object::toString).toList());
         }
         return table;
+    }
+
+    /**
+     * Returns a snapshot of every reference's providers by service key: calls in flight, cool-down
+     * after connection failures, and outlier ejection (see
+     * {@link io.courier.rpc.cluster.OutlierDetection}). References to one service key with
+     * different settings have their own providers' state; their lists are joined.
+     */
+    public Map<String, List<EndpointStatus>> endpointStatuses() {
+        Map<String, List<EndpointStatus>> statuses = new java.util.LinkedHashMap<>();
+        for (ClusterInvoker invoker : invokers) {
+            statuses.computeIfAbsent(invoker.directory().serviceKey().toString(), k -> new ArrayList<>())
+                    .addAll(invoker.endpointStatuses());
+        }
+        statuses.replaceAll((k, v) -> List.copyOf(v));
+        return statuses;
     }
 
     /** Returns the number of open connections by provider address. */

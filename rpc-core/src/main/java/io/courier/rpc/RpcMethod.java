@@ -15,8 +15,8 @@ import java.lang.annotation.Target;
  *     @RpcMethod(oneWay = true)
  *     void record(AuditEvent event);     // fire and forget: no response is awaited
  *
- *     @RpcMethod(idempotent = true, timeoutMillis = 500)
- *     Report find(long id);
+ *     @RpcMethod(idempotent = true, timeoutMillis = 500, attemptTimeoutMillis = 150)
+ *     Report find(long id);              // a provider silent for 150 ms costs one attempt, not the call
  * }
  * }</pre>
  */
@@ -39,6 +39,19 @@ public @interface RpcMethod {
 
     /** Call timeout in milliseconds for this method; 0 inherits the reference's timeout. */
     long timeoutMillis() default 0;
+
+    /**
+     * Per-attempt timeout in milliseconds of an {@link #idempotent()} method; 0 inherits the
+     * reference's (none by default). An attempt that has no answer within it is cancelled and,
+     * while the call's own timeout leaves time and its retries allow, tried again on another
+     * provider, so a provider that hangs costs one attempt instead of the whole call. Each
+     * attempt gets at most the time the call has left; the last attempt the retries allow gets
+     * all of it. Ignored for methods that are not idempotent (a call that was sent is never
+     * retried) and outside the failover cluster mode. Set it well above the method's usual
+     * latency (its p99, say): an attempt cut short fails its call when no retry may follow (the
+     * retries or the retry budget are used up), however much time the call had left.
+     */
+    long attemptTimeoutMillis() default 0;
 
     /**
      * Positions of the arguments whose values the {@code consistent-hash} load balancer hashes,

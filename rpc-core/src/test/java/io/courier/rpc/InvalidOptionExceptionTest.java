@@ -72,5 +72,10 @@ class InvalidOptionExceptionTest {
         assertThatThrownBy(() -> ReferenceConfig.builder(Runnable.class).methodTimeout("walk", Duration.ofSeconds(1))
                 .build()).isInstanceOf(InvalidOptionException.class)
                 .hasMessage("method: 'walk' (expected: a method of java.lang.Runnable)");
+        assertThatThrownBy(() -> ReferenceConfig.builder(Runnable.class).attemptTimeout(Duration.ofMillis(-1)))
+                .isInstanceOf(InvalidOptionException.class).hasMessage("attemptTimeout: PT-0.001S (expected: >= 0)");
+        assertThatThrownBy(() -> ReferenceConfig.builder(Runnable.class)
+                .methodAttemptTimeout("walk", Duration.ofSeconds(1)).build()).isInstanceOf(InvalidOptionException.class)
+                .hasMessage("method: 'walk' (expected: a method of java.lang.Runnable)");
     }
 }

@@ -16,10 +16,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
+import java.util.function.LongSupplier;
 
 /**
- * Sends a reference's calls to its providers: routes by tag and health, picks an endpoint with
- * the method's load balancer, and handles failure according to the {@link ClusterMode}.
+ * Sends a reference's calls to its providers: routes by tag and health, leaves out providers
+ * its {@link OutlierDetection} ejected, picks an endpoint with the method's load balancer, and
+ * handles failure according to the {@link ClusterMode}.
  *
  * <p>Thread-safe.
  */
@@ -32,15 +34,37 @@ public final class ClusterInvoker {
     private final ClusterPolicy policy;
     private final RetryBudget retryBudget;
     private final TagRouter router;
+    private final OutlierDetector outliers;
     private final Map<String, LoadBalancer> balancers = new ConcurrentHashMap<>();
 
     /** Creates an invoker for one reference. */
     public ClusterInvoker(CallSender sender, Directory directory, ClusterPolicy policy, RetryBudget retryBudget) {
+        this(sender, directory, policy, retryBudget, System::nanoTime);
+    }
+
+    /** Creates an invoker whose outlier ejections run on {@code nanoClock}, a {@link System#nanoTime()}-like source. */
+    ClusterInvoker(CallSender sender, Directory directory, ClusterPolicy policy, RetryBudget retryBudget,
+            LongSupplier nanoClock) {
         this.sender = sender;
         this.directory = directory;
         this.policy = policy;
         this.retryBudget = retryBudget;
         this.router = new TagRouter(policy.fallbackToUntagged());
+        this.outliers = new OutlierDetector(policy.outlierDetection(), directory::endpoints,
+                directory.serviceKey().toString(), nanoClock);
+    }
+
+    /**
+     * Returns a snapshot of every provider this reference routes to: calls in flight, cool-down
+     * and outlier ejection.
+     */
+    public List<EndpointStatus> endpointStatuses() {
+        List<Endpoint> endpoints = directory.endpoints();
+        List<EndpointStatus> statuses = new ArrayList<>(endpoints.size());
+        for (Endpoint e : endpoints) {
+            statuses.add(outliers.status(e));
+        }
+        return statuses;
     }
 
     /** Returns the routing table. */
@@ -51,7 +75,11 @@ public final class ClusterInvoker {
     /** Sends a call; the future completes with the provider's response or an {@link RpcException}. */
     public CompletableFuture<RpcResponse> invoke(RpcRequest request) {
         retryBudget.deposit();
-        Call call = new Call(request, System.nanoTime() + request.timeoutMillis() * 1_000_000);
+        MethodMetadata method = request.method();
+        // Only a call that may be retried after an unanswered attempt gains from cutting one short.
+        long attemptTimeout = policy.mode() == ClusterMode.FAILOVER && method.isIdempotent()
+                ? method.attemptTimeoutMillis() : 0;
+        Call call = new Call(request, System.nanoTime() + request.timeoutMillis() * 1_000_000, attemptTimeout);
         attempt(call);
         return call;
     }
@@ -59,7 +87,7 @@ public final class ClusterInvoker {
     private void attempt(Call call) {
         Endpoint endpoint;
         try {
-            endpoint = select(call.request, call.tried);
+            endpoint = select(call);
         } catch (RpcException e) {
             if (call.failed != null) {
                 call.failed.add(new RpcException.Attempt("-", RpcException.Phase.ROUTE, 0, e.code(), e.getMessage()));
@@ -67,8 +95,17 @@ public final class ClusterInvoker {
             finish(call.request, explained(call, e), call);
             return;
         }
-        RpcRequest sent = call.attempts == 0 ? call.request
-                : call.request.withTimeoutMillis(Math.max(1, (call.deadline - System.nanoTime()) / 1_000_000));
+        RpcRequest sent = call.request;
+        if (call.attempts > 0 || call.attemptTimeoutMillis > 0) {
+            long left = Math.max(1, (call.deadline - System.nanoTime()) / 1_000_000);
+            // The last attempt the retries allow gets all the time left: nothing could follow it.
+            long budget = call.attemptTimeoutMillis > 0 && call.attempts < policy.retries()
+                    ? Math.min(call.attemptTimeoutMillis, left) : left;
+            // A first attempt that is not cut short keeps the caller's request as it is.
+            if ((call.attempts > 0 || budget < left) && budget != sent.timeoutMillis()) {
+                sent = sent.withTimeoutMillis(budget);
+            }
+        }
         call.endpoint = endpoint;
         call.startNanos = System.nanoTime();
         endpoint.callStarted();
@@ -79,6 +116,7 @@ public final class ClusterInvoker {
         Endpoint endpoint = call.endpoint;
         RpcException failure = error == null ? null : asRpcException(error);
         endpoint.callEnded(System.nanoTime() - call.startNanos, failure == null || !unreachable(failure));
+        outliers.record(endpoint, OutlierDetector.outcomeOf(failure), call.probe);
         if (failure == null) {
             call.complete(response);
             return;
@@ -146,18 +184,23 @@ public final class ClusterInvoker {
 
         final RpcRequest request;
         final long deadline;
+        /** Longest an attempt may wait for its answer while retries remain, 0 for the whole call's time. */
+        final long attemptTimeoutMillis;
         List<Endpoint> tried = List.of();
         int attempts;
         Endpoint endpoint;
+        /** Whether the attempt in progress is the probe of an ejected endpoint. */
+        boolean probe;
         long startNanos;
         /** Every failed attempt so far; null until the first failure. */
         List<RpcException.Attempt> failed;
         /** Whether a failed attempt may have run on its provider. */
         boolean mayHaveRun;
 
-        Call(RpcRequest request, long deadline) {
+        Call(RpcRequest request, long deadline, long attemptTimeoutMillis) {
             this.request = request;
             this.deadline = deadline;
+            this.attemptTimeoutMillis = attemptTimeoutMillis;
         }
 
         @Override
@@ -172,7 +215,10 @@ public final class ClusterInvoker {
         }
     }
 
-    private Endpoint select(RpcRequest request, List<Endpoint> tried) {
+    private Endpoint select(Call call) {
+        RpcRequest request = call.request;
+        List<Endpoint> tried = call.tried;
+        call.probe = false;
         List<Endpoint> all = directory.endpoints();
         if (all.isEmpty()) {
             throw new RpcException(RpcErrorCode.NO_PROVIDER, "No provider of " + directory.serviceKey() + " is known");
@@ -184,15 +230,16 @@ public final class ClusterInvoker {
                     + " carries tag '" + tag + "'");
         }
         List<Endpoint> candidates = routed;
-        if (!tried.isEmpty() || !allHealthy(routed)) {
+        if (!tried.isEmpty() || !allInRotation(routed)) {
+            long now = outliers.now();
             candidates = new ArrayList<>(routed.size());
             for (Endpoint e : routed) {
-                if (e.isHealthy() && !tried.contains(e)) {
+                if (e.isHealthy() && outliers.selectable(e, now) && !tried.contains(e)) {
                     candidates.add(e);
                 }
             }
             if (candidates.isEmpty()) {
-                // Everything is cooling down or was tried: any untried one beats giving up.
+                // Everything is cooling down, ejected or was tried: any untried one beats giving up.
                 for (Endpoint e : routed) {
                     if (!tried.contains(e)) {
                         candidates.add(e);
@@ -203,12 +250,32 @@ public final class ClusterInvoker {
                 candidates = routed;
             }
         }
-        return balancer(request.method()).select(candidates, request);
+        LoadBalancer balancer = balancer(request.method());
+        Endpoint chosen = balancer.select(candidates, request);
+        if (OutlierDetector.isEjected(chosen)) {
+            if (outliers.tryClaimProbe(chosen, outliers.now())) {
+                // One call at a time tests an ejected provider whose time is up.
+                call.probe = true;
+            } else {
+                // Another call is probing it, or it is only here because nothing better was left.
+                List<Endpoint> admitted = new ArrayList<>(candidates.size());
+                for (Endpoint e : candidates) {
+                    if (!OutlierDetector.isEjected(e)) {
+                        admitted.add(e);
+                    }
+                }
+                if (!admitted.isEmpty()) {
+                    chosen = balancer.select(admitted, request);
+                }
+            }
+        }
+        return chosen;
     }
 
-    private static boolean allHealthy(List<Endpoint> endpoints) {
+    /** Whether no endpoint is cooling down or ejected, so that the balancer may see the routed list as it is. */
+    private static boolean allInRotation(List<Endpoint> endpoints) {
         for (Endpoint e : endpoints) {
-            if (!e.isHealthy()) {
+            if (!e.isHealthy() || OutlierDetector.isEjected(e)) {
                 return false;
             }
         }

@@ -12,7 +12,9 @@ public enum ClusterMode {
      * not sent, server busy, rate limited, shutting down), or when the method is idempotent and
      * the connection was lost; never after the deadline, and only while the retry budget lasts.
      * A non-idempotent call that timed out after being sent is reported as it is: its outcome is
-     * unknown. The default.
+     * unknown. An idempotent method with a per-attempt timeout
+     * ({@link io.courier.rpc.RpcMethod#attemptTimeoutMillis()}) gives each attempt at most that
+     * long before cancelling it and trying another provider. The default.
      */
     FAILOVER,
 

@@ -15,16 +15,25 @@ import java.util.Objects;
  * @param fallbackToUntagged whether a tag nobody carries falls back to untagged providers
  * @param loadBalancer the balancer of methods without their own
  * @param methodLoadBalancers balancers of single methods, by method name
+ * @param outlierDetection when providers that keep timing out or failing at the transport are ejected
  */
 public record ClusterPolicy(ClusterMode mode, int retries, String tag, boolean fallbackToUntagged,
-        LoadBalancerFactory loadBalancer, Map<String, LoadBalancerFactory> methodLoadBalancers) {
+        LoadBalancerFactory loadBalancer, Map<String, LoadBalancerFactory> methodLoadBalancers,
+        OutlierDetection outlierDetection) {
 
     /** Checks and copies the values. */
     public ClusterPolicy {
         Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(outlierDetection, "outlierDetection");
         Objects.requireNonNull(tag, "tag");
         Objects.requireNonNull(loadBalancer, "loadBalancer");
         methodLoadBalancers = Map.copyOf(methodLoadBalancers);
+    }
+
+    /** Creates a policy with the default {@link OutlierDetection}. */
+    public ClusterPolicy(ClusterMode mode, int retries, String tag, boolean fallbackToUntagged,
+            LoadBalancerFactory loadBalancer, Map<String, LoadBalancerFactory> methodLoadBalancers) {
+        this(mode, retries, tag, fallbackToUntagged, loadBalancer, methodLoadBalancers, OutlierDetection.ofDefaults());
     }
 
     /** Returns the balancer factory of a method. */

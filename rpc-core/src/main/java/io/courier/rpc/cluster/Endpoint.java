@@ -30,6 +30,8 @@ public final class Endpoint {
     private final LongSupplier nanoClock;
     /** End of the current cool-down on {@link #nanoClock}; 0 means none. */
     private volatile long unhealthyUntilNanos;
+    /** Outlier ejection, kept and changed by the reference's {@link OutlierDetector}. */
+    final OutlierDetector.State outlier = new OutlierDetector.State();
 
     Endpoint(ProviderInstance instance) {
         this(instance, System::nanoTime);
@@ -129,6 +131,6 @@ public final class Endpoint {
     @Override
     public String toString() {
         return "Endpoint[" + key + ", weight=" + weight() + ", tags=" + tags() + ", active=" + active()
-                + (isHealthy() ? "" : ", cooling down") + "]";
+                + (isHealthy() ? "" : ", cooling down") + (outlier.ejected ? ", ejected" : "") + "]";
     }
 }

@@ -7,6 +7,7 @@ import io.courier.rpc.cluster.ClusterMode;
 import io.courier.rpc.cluster.ClusterPolicy;
 import io.courier.rpc.cluster.LoadBalancerFactory;
 import io.courier.rpc.cluster.LoadBalancers;
+import io.courier.rpc.cluster.OutlierDetection;
 import io.courier.rpc.invoke.ServiceKey;
 import io.courier.rpc.registry.HostAndPort;
 import io.courier.rpc.tls.ClientTls;
@@ -28,6 +29,9 @@ import java.util.Objects;
  * one proxy per distinct config. Timeout precedence, most specific first: a
  * {@link #methodTimeouts() method timeout} here, {@link io.courier.rpc.RpcMethod#timeoutMillis()}
  * on the interface method, {@link #timeout()} here, then the client's default request timeout.
+ * Per-attempt timeouts of idempotent methods follow the same order ({@link #methodAttemptTimeouts()},
+ * {@link io.courier.rpc.RpcMethod#attemptTimeoutMillis()}, {@link #attemptTimeout()}), with none
+ * as the last resort.
  *
  * @param <T> the service interface
  */
@@ -39,10 +43,13 @@ public final class ReferenceConfig<T> {
     private final List<InetSocketAddress> addresses;
     private final Duration timeout;
     private final Map<String, Duration> methodTimeouts;
+    private final Duration attemptTimeout;
+    private final Map<String, Duration> methodAttemptTimeouts;
     private final int retries;
     private final LoadBalancerFactory loadBalancer;
     private final Map<String, LoadBalancerFactory> methodLoadBalancers;
     private final ClusterMode cluster;
+    private final OutlierDetection outlierDetection;
     private final String tag;
     private final boolean fallbackToUntagged;
     private final boolean check;
@@ -57,10 +64,13 @@ public final class ReferenceConfig<T> {
         this.addresses = List.copyOf(b.addresses);
         this.timeout = b.timeout;
         this.methodTimeouts = Map.copyOf(b.methodTimeouts);
+        this.attemptTimeout = b.attemptTimeout;
+        this.methodAttemptTimeouts = Map.copyOf(b.methodAttemptTimeouts);
         this.retries = b.retries;
         this.loadBalancer = b.loadBalancer;
         this.methodLoadBalancers = Map.copyOf(b.methodLoadBalancers);
         this.cluster = b.cluster;
+        this.outlierDetection = b.outlierDetection;
         this.tag = b.tag;
         this.fallbackToUntagged = b.fallbackToUntagged;
         this.check = b.check;
@@ -109,6 +119,19 @@ public final class ReferenceConfig<T> {
         return methodTimeouts;
     }
 
+    /**
+     * Returns the per-attempt timeout of idempotent methods without their own, {@code null} for
+     * none; {@link Duration#ZERO} also means none. See {@link RpcMethod#attemptTimeoutMillis()}.
+     */
+    public Duration attemptTimeout() {
+        return attemptTimeout;
+    }
+
+    /** Returns per-method per-attempt timeouts by method name; {@link Duration#ZERO} turns one off. */
+    public Map<String, Duration> methodAttemptTimeouts() {
+        return methodAttemptTimeouts;
+    }
+
     /** Returns how many more providers a call may try when the first attempt provably did not run. */
     public int retries() {
         return retries;
@@ -131,7 +154,13 @@ public final class ReferenceConfig<T> {
 
     /** Returns the routing and failure policy of this reference's calls. */
     public ClusterPolicy clusterPolicy() {
-        return new ClusterPolicy(cluster, retries, tag, fallbackToUntagged, loadBalancer, methodLoadBalancers);
+        return new ClusterPolicy(cluster, retries, tag, fallbackToUntagged, loadBalancer, methodLoadBalancers,
+                outlierDetection);
+    }
+
+    /** Returns when providers that keep timing out or failing at the transport are ejected from balancing. */
+    public OutlierDetection outlierDetection() {
+        return outlierDetection;
     }
 
     /**
@@ -168,6 +197,26 @@ public final class ReferenceConfig<T> {
         }
         RpcMethod annotation = method.getAnnotation(RpcMethod.class);
         return annotation != null && annotation.timeoutMillis() > 0 ? annotation.timeoutMillis() : 0;
+    }
+
+    /**
+     * Resolves the per-attempt timeout of a method of the interface, most specific first: this
+     * reference's {@link #methodAttemptTimeouts() method attempt timeout},
+     * {@link RpcMethod#attemptTimeoutMillis()} on the method, then this reference's
+     * {@link #attemptTimeout()}.
+     *
+     * @return the per-attempt timeout in milliseconds, 0 for none
+     */
+    public long attemptTimeoutMillis(Method method) {
+        Duration resolved = methodAttemptTimeouts.get(method.getName());
+        RpcMethod annotation = method.getAnnotation(RpcMethod.class);
+        if (resolved == null && annotation != null && annotation.attemptTimeoutMillis() > 0) {
+            resolved = Duration.ofMillis(annotation.attemptTimeoutMillis());
+        }
+        if (resolved == null) {
+            resolved = attemptTimeout;
+        }
+        return resolved == null || resolved.isZero() ? 0 : Math.max(1, resolved.toMillis());
     }
 
     /** Returns what to do when a call fails. */
@@ -220,10 +269,13 @@ public final class ReferenceConfig<T> {
                 && addresses.equals(r.addresses)
                 && Objects.equals(timeout, r.timeout)
                 && methodTimeouts.equals(r.methodTimeouts)
+                && Objects.equals(attemptTimeout, r.attemptTimeout)
+                && methodAttemptTimeouts.equals(r.methodAttemptTimeouts)
                 && retries == r.retries
                 && loadBalancer.equals(r.loadBalancer)
                 && methodLoadBalancers.equals(r.methodLoadBalancers)
                 && cluster == r.cluster
+                && outlierDetection.equals(r.outlierDetection)
                 && tag.equals(r.tag)
                 && fallbackToUntagged == r.fallbackToUntagged
                 && check == r.check
@@ -234,13 +286,15 @@ public final class ReferenceConfig<T> {
 
     @Override
     public int hashCode() {
-        return Objects.hash(serviceInterface, version, group, addresses, timeout, methodTimeouts, retries,
-                loadBalancer, methodLoadBalancers, cluster, tag, fallbackToUntagged, check, async, tls, credentials);
+        return Objects.hash(serviceInterface, version, group, addresses, timeout, methodTimeouts, attemptTimeout,
+                methodAttemptTimeouts, retries,
+                loadBalancer, methodLoadBalancers, cluster, outlierDetection, tag, fallbackToUntagged, check, async, tls, credentials);
     }
 
     @Override
     public String toString() {
-        return "ReferenceConfig[" + serviceKey() + " -> " + addresses + ", timeout=" + timeout + ", retries="
+        return "ReferenceConfig[" + serviceKey() + " -> " + addresses + ", timeout=" + timeout
+                + (attemptTimeout == null ? "" : ", attemptTimeout=" + attemptTimeout) + ", retries="
                 + retries + ", loadBalancer=" + loadBalancer + ", cluster=" + cluster
                 + (tag.isEmpty() ? "" : ", tag=" + tag) + (tls == null ? "" : ", tls=" + tls) + "]";
     }
@@ -254,10 +308,13 @@ public final class ReferenceConfig<T> {
         private final List<InetSocketAddress> addresses = new ArrayList<>();
         private Duration timeout;
         private final Map<String, Duration> methodTimeouts = new LinkedHashMap<>();
+        private Duration attemptTimeout;
+        private final Map<String, Duration> methodAttemptTimeouts = new LinkedHashMap<>();
         private int retries = 2;
         private LoadBalancerFactory loadBalancer = LoadBalancers.ROUND_ROBIN;
         private final Map<String, LoadBalancerFactory> methodLoadBalancers = new LinkedHashMap<>();
         private ClusterMode cluster = ClusterMode.FAILOVER;
+        private OutlierDetection outlierDetection = OutlierDetection.ofDefaults();
         private String tag = "";
         private boolean fallbackToUntagged = true;
         private boolean check;
@@ -317,6 +374,25 @@ public final class ReferenceConfig<T> {
             return this;
         }
 
+        /**
+         * Sets the per-attempt timeout of idempotent methods without their own (default
+         * {@code null}: none; {@link Duration#ZERO} also means none). An attempt unanswered within
+         * it is cancelled and retried on another provider while the call's timeout leaves time;
+         * see {@link RpcMethod#attemptTimeoutMillis()}.
+         */
+        public Builder<T> attemptTimeout(Duration attemptTimeout) {
+            this.attemptTimeout = attemptTimeout == null ? null : Require.notNegative("attemptTimeout", attemptTimeout);
+            return this;
+        }
+
+        /** Sets the per-attempt timeout of one method, by name (all overloads); {@link Duration#ZERO} turns it off. */
+        public Builder<T> methodAttemptTimeout(String methodName, Duration attemptTimeout) {
+            Objects.requireNonNull(methodName, "methodName");
+            methodAttemptTimeouts.put(methodName,
+                    Require.notNegative("methodAttemptTimeouts." + methodName, attemptTimeout));
+            return this;
+        }
+
         /** Sets how many other providers a retry-safe failure may try (default 2). */
         public Builder<T> retries(int retries) {
             this.retries = Require.between("retries", retries, 0, 10);
@@ -339,6 +415,15 @@ public final class ReferenceConfig<T> {
         /** Sets what to do when a call fails (default {@link ClusterMode#FAILOVER}). */
         public Builder<T> cluster(ClusterMode cluster) {
             this.cluster = Objects.requireNonNull(cluster, "cluster");
+            return this;
+        }
+
+        /**
+         * Sets when providers that keep timing out or failing at the transport are ejected from
+         * balancing (default {@link OutlierDetection#ofDefaults()}; {@link OutlierDetection#disabled()} never ejects).
+         */
+        public Builder<T> outlierDetection(OutlierDetection outlierDetection) {
+            this.outlierDetection = Objects.requireNonNull(outlierDetection, "outlierDetection");
             return this;
         }
 
@@ -389,6 +474,7 @@ public final class ReferenceConfig<T> {
             ServiceKey.of(serviceInterface, version, group);
             java.util.Set<String> names = new java.util.HashSet<>(methodTimeouts.keySet());
             names.addAll(methodLoadBalancers.keySet());
+            names.addAll(methodAttemptTimeouts.keySet());
             for (String name : names) {
                 boolean found = false;
                 for (var m : serviceInterface.getMethods()) {

@@ -24,6 +24,7 @@ public final class MethodMetadata {
     private final boolean oneWay;
     private final boolean idempotent;
     private final long timeoutMillis;
+    private final long attemptTimeoutMillis;
     private final int[] hashArguments;
     private final int requestStreamIndex;
     private final StreamType requestStreamType;
@@ -31,7 +32,7 @@ public final class MethodMetadata {
     private final StreamType responseStreamType;
     private final Type[] wireParameterTypes;
 
-    private MethodMetadata(Method method, ServiceKey key, long timeoutMillis) {
+    private MethodMetadata(Method method, ServiceKey key, long timeoutMillis, long attemptTimeoutMillis) {
         RpcMethod annotation = method.getAnnotation(RpcMethod.class);
         this.method = method;
         this.key = key;
@@ -44,6 +45,7 @@ public final class MethodMetadata {
         this.oneWay = annotation != null && annotation.oneWay();
         this.idempotent = annotation != null && annotation.idempotent();
         this.timeoutMillis = timeoutMillis;
+        this.attemptTimeoutMillis = attemptTimeoutMillis;
         this.hashArguments = annotation != null ? annotation.hashArguments().clone() : new int[] {0};
         for (int position : hashArguments) {
             if (position < 0 || (position >= method.getParameterCount() && method.getParameterCount() > 0)) {
@@ -96,10 +98,27 @@ public final class MethodMetadata {
      * @throws IllegalArgumentException when the declaration is invalid (e.g. a one-way method returning a value)
      */
     public static MethodMetadata forConsumer(Method method, ServiceKey serviceKey, long timeoutMillis) {
+        return forConsumer(method, serviceKey, timeoutMillis, 0);
+    }
+
+    /**
+     * Parses a method of a referenced interface, for the consumer side, with a per-attempt timeout.
+     *
+     * @param timeoutMillis the method's resolved timeout, at least 1; for a streaming method the
+     *        deadline of the whole stream, 0 for none
+     * @param attemptTimeoutMillis the method's resolved per-attempt timeout, 0 for none; see
+     *     {@link RpcMethod#attemptTimeoutMillis()}
+     * @throws IllegalArgumentException when the declaration is invalid (e.g. a one-way method returning a value)
+     */
+    public static MethodMetadata forConsumer(Method method, ServiceKey serviceKey, long timeoutMillis,
+            long attemptTimeoutMillis) {
         if (timeoutMillis < 0 || timeoutMillis == 0 && !streams(method)) {
             throw new IllegalArgumentException("timeoutMillis: " + timeoutMillis + " (expected: >= 1)");
         }
-        return new MethodMetadata(method, serviceKey, timeoutMillis);
+        if (attemptTimeoutMillis < 0) {
+            throw new IllegalArgumentException("attemptTimeoutMillis: " + attemptTimeoutMillis + " (expected: >= 0)");
+        }
+        return new MethodMetadata(method, serviceKey, timeoutMillis, attemptTimeoutMillis);
     }
 
     /** Whether a method streams in either direction: it returns a stream or takes one. */
@@ -117,7 +136,7 @@ public final class MethodMetadata {
 
     /** Parses a method of an exported interface, for the provider side; it carries no timeout. */
     public static MethodMetadata forProvider(Method method, ServiceKey serviceKey) {
-        return new MethodMetadata(method, serviceKey, 0);
+        return new MethodMetadata(method, serviceKey, 0, 0);
     }
 
     /** Returns the interface method. */
@@ -227,6 +246,14 @@ public final class MethodMetadata {
     /** Returns the resolved timeout in milliseconds; 0 on the provider side. */
     public long timeoutMillis() {
         return timeoutMillis;
+    }
+
+    /**
+     * Returns the resolved per-attempt timeout in milliseconds, 0 for none (and on the provider
+     * side); see {@link RpcMethod#attemptTimeoutMillis()}.
+     */
+    public long attemptTimeoutMillis() {
+        return attemptTimeoutMillis;
     }
 
     @Override

@@ -30,10 +30,11 @@ import java.lang.annotation.Target;
  * <p>Every string attribute accepts {@code ${...}} placeholders. Each setting is resolved, most
  * specific first:
  * <ol>
- * <li>{@code courier.rpc.services.<interface>.methods.<method>.timeout} (a single method),</li>
- * <li>{@code @RpcMethod(timeoutMillis = ...)} on the interface method,</li>
- * <li>{@code courier.rpc.services.<interface>.*} (timeout, retries, version, group, address,
- *     load balancer, cluster, tag, check),</li>
+ * <li>{@code courier.rpc.services.<interface>.methods.<method>.timeout} (a single method; also
+ *     {@code .attempt-timeout}),</li>
+ * <li>{@code @RpcMethod(timeoutMillis = ...)} on the interface method (also {@code attemptTimeoutMillis}),</li>
+ * <li>{@code courier.rpc.services.<interface>.*} (timeout, attempt timeout, retries, version, group,
+ *     address, load balancer, cluster, tag, check),</li>
  * <li>this annotation,</li>
  * <li>{@code courier.rpc.consumer.*} and {@code courier.rpc.registry.address}.</li>
  * </ol>
@@ -57,6 +58,14 @@ public @interface RpcReference {
      * empty to use {@code courier.rpc.consumer.timeout}.
      */
     String timeout() default "";
+
+    /**
+     * Per-attempt timeout of the interface's idempotent methods without their own, for example
+     * {@code 300ms}: an attempt unanswered within it is cancelled and tried on another provider
+     * while the call timeout leaves time; {@code 0} for none, empty to use
+     * {@code courier.rpc.consumer.attempt-timeout}.
+     */
+    String attemptTimeout() default "";
 
     /**
      * How many other providers a call may try when the first attempt provably did not run there,

@@ -2,6 +2,7 @@ package io.courier.rpc.spring.boot.autoconfigure;
 
 import io.courier.rpc.RpcClient;
 import io.courier.rpc.RpcServer;
+import io.courier.rpc.cluster.EndpointStatus;
 import io.courier.rpc.cluster.LoadBalancerFactory;
 import io.courier.rpc.cluster.LoadBalancers;
 import io.courier.rpc.config.ReferenceConfig;
@@ -77,6 +78,7 @@ public class CourierRpcEndpoint {
         RpcClient client = references.client();
         Map<InetSocketAddress, Integer> connections = client.connectionCounts();
         Map<String, List<String>> routes = client.routingTable();
+        Map<String, List<EndpointStatus>> statuses = client.endpointStatuses();
         List<ConsumerDescriptor> consumers = new ArrayList<>();
         for (Map.Entry<ReferenceConfig<?>, Set<String>> e : references.injectionPoints().entrySet()) {
             ReferenceConfig<?> config = e.getKey();
@@ -98,8 +100,10 @@ public class CourierRpcEndpoint {
             config.methodTimeouts().forEach((method, timeout) -> methodTimeouts.put(method, timeout.toString()));
             consumers.add(new ConsumerDescriptor(key, targets, routed,
                     String.valueOf(config.timeout() != null ? config.timeout() : client.options().requestTimeout()),
-                    methodTimeouts, config.retries(), loadBalancerName(config.loadBalancer()), config.cluster().name().toLowerCase(Locale.ROOT),
-                    config.tag(), config.fallbackToUntagged(), config.async(), List.copyOf(e.getValue())));
+                    methodTimeouts, config.attemptTimeout() == null ? null : config.attemptTimeout().toString(),
+                    config.retries(), loadBalancerName(config.loadBalancer()), config.cluster().name().toLowerCase(Locale.ROOT),
+                    config.tag(), config.fallbackToUntagged(), config.async(), statuses.getOrDefault(key, List.of()),
+                    List.copyOf(e.getValue())));
         }
         return consumers;
     }
@@ -154,16 +158,19 @@ public class CourierRpcEndpoint {
      * @param routes the providers the client routes to, with their weight, tags, calls in flight and health
      * @param timeout the timeout of methods without their own
      * @param methodTimeouts per-method timeouts from configuration
+     * @param attemptTimeout the per-attempt timeout of idempotent methods without their own, {@code null} for none
      * @param retries how many other providers a failed call may try
      * @param loadBalancer the load balancer name
      * @param cluster what a failed call does: failover, failfast or failsafe
      * @param tag the provider tag calls ask for, empty for none
      * @param fallbackToUntagged whether a tag no provider carries falls back to untagged providers
      * @param async whether plain methods return at once, leaving their future in {@code RpcContext.lastFuture()}
+     * @param endpoints each provider's calls in flight, cool-down and outlier ejection
      * @param injectionPoints where the proxy is injected
      */
     public record ConsumerDescriptor(String service, Map<String, Integer> targets, List<String> routes, String timeout,
-            Map<String, String> methodTimeouts, int retries, String loadBalancer, String cluster, String tag,
-            boolean fallbackToUntagged, boolean async, List<String> injectionPoints) {
+            Map<String, String> methodTimeouts, String attemptTimeout, int retries, String loadBalancer, String cluster,
+            String tag, boolean fallbackToUntagged, boolean async, List<EndpointStatus> endpoints,
+            List<String> injectionPoints) {
     }
 }

@@ -454,6 +454,15 @@ public class CourierRpcProperties {
         /** How many other providers a call may try when the first attempt provably did not run. */
         private int retries = 2;
 
+        /**
+         * Longest one attempt of an idempotent method may wait for its answer before it is
+         * cancelled and tried on another provider, within the call timeout; unset or 0 for none.
+         */
+        private Duration attemptTimeout;
+
+        /** Ejection of providers that keep timing out or failing at the transport, per reference. */
+        private final OutlierDetection outlierDetection = new OutlierDetection();
+
         /** Number of multiplexed connections opened to each provider address. */
         private int connections = 1;
 
@@ -559,6 +568,18 @@ public class CourierRpcProperties {
             this.retries = retries;
         }
 
+        public Duration getAttemptTimeout() {
+            return this.attemptTimeout;
+        }
+
+        public void setAttemptTimeout(Duration attemptTimeout) {
+            this.attemptTimeout = attemptTimeout;
+        }
+
+        public OutlierDetection getOutlierDetection() {
+            return this.outlierDetection;
+        }
+
         public int getConnections() {
             return this.connections;
         }
@@ -661,6 +682,101 @@ public class CourierRpcProperties {
 
         public void setReconnectDelayMax(Duration reconnectDelayMax) {
             this.reconnectDelayMax = reconnectDelayMax;
+        }
+    }
+
+    /**
+     * When a consumer stops sending calls to a provider that keeps timing out or failing at the
+     * transport (TIMEOUT, OUTCOME_UNKNOWN, CONNECT_FAILED, NOT_SENT, CONNECTION_LOST), and for how long.
+     */
+    public static class OutlierDetection {
+
+        /** Whether providers that keep timing out or failing at the transport are ejected from load balancing. */
+        private boolean enabled = true;
+
+        /** Timeouts or transport failures in a row that eject a provider; 0 leaves it to the failure rate. */
+        private int consecutiveFailures = 5;
+
+        /** Share of calls, in percent, that must time out or fail at the transport within the window to eject a provider; 0 turns the rate off. */
+        private int failureRatePercent = 50;
+
+        /** How far back the failure rate looks. */
+        private Duration failureRateWindow = Duration.ofSeconds(10);
+
+        /** Calls the window must hold before its failure rate counts. */
+        private int failureRateMinimumCalls = 20;
+
+        /** How long a first ejection lasts; each further ejection in a row adds as much, until a probe call succeeds. */
+        private Duration baseEjectionTime = Duration.ofSeconds(1);
+
+        /** Longest an ejection lasts. */
+        private Duration maxEjectionTime = Duration.ofSeconds(30);
+
+        /** Largest share of a service's providers, in percent, ejected at once (rounded down). */
+        private int maxEjectionPercent = 50;
+
+        public boolean isEnabled() {
+            return this.enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public int getConsecutiveFailures() {
+            return this.consecutiveFailures;
+        }
+
+        public void setConsecutiveFailures(int consecutiveFailures) {
+            this.consecutiveFailures = consecutiveFailures;
+        }
+
+        public int getFailureRatePercent() {
+            return this.failureRatePercent;
+        }
+
+        public void setFailureRatePercent(int failureRatePercent) {
+            this.failureRatePercent = failureRatePercent;
+        }
+
+        public Duration getFailureRateWindow() {
+            return this.failureRateWindow;
+        }
+
+        public void setFailureRateWindow(Duration failureRateWindow) {
+            this.failureRateWindow = failureRateWindow;
+        }
+
+        public int getFailureRateMinimumCalls() {
+            return this.failureRateMinimumCalls;
+        }
+
+        public void setFailureRateMinimumCalls(int failureRateMinimumCalls) {
+            this.failureRateMinimumCalls = failureRateMinimumCalls;
+        }
+
+        public Duration getBaseEjectionTime() {
+            return this.baseEjectionTime;
+        }
+
+        public void setBaseEjectionTime(Duration baseEjectionTime) {
+            this.baseEjectionTime = baseEjectionTime;
+        }
+
+        public Duration getMaxEjectionTime() {
+            return this.maxEjectionTime;
+        }
+
+        public void setMaxEjectionTime(Duration maxEjectionTime) {
+            this.maxEjectionTime = maxEjectionTime;
+        }
+
+        public int getMaxEjectionPercent() {
+            return this.maxEjectionPercent;
+        }
+
+        public void setMaxEjectionPercent(int maxEjectionPercent) {
+            this.maxEjectionPercent = maxEjectionPercent;
         }
     }
 
@@ -889,6 +1005,9 @@ public class CourierRpcProperties {
         /** Retries of calls to this service, overriding @RpcReference(retries). */
         private Integer retries;
 
+        /** Per-attempt timeout of this service's idempotent methods, overriding courier.rpc.consumer.attempt-timeout; 0 for none. */
+        private Duration attemptTimeout;
+
         /** Load balancer of calls to this service (round-robin, least-active, ...), overriding @RpcReference(loadBalancer). */
         private LoadBalancers loadBalancer;
 
@@ -957,6 +1076,14 @@ public class CourierRpcProperties {
             this.retries = retries;
         }
 
+        public Duration getAttemptTimeout() {
+            return this.attemptTimeout;
+        }
+
+        public void setAttemptTimeout(Duration attemptTimeout) {
+            this.attemptTimeout = attemptTimeout;
+        }
+
         public LoadBalancers getLoadBalancer() {
             return this.loadBalancer;
         }
@@ -1022,6 +1149,17 @@ public class CourierRpcProperties {
 
         /** Load balancer of calls to this method (e.g. consistent-hash), overriding the service's. */
         private LoadBalancers loadBalancer;
+
+        /** Per-attempt timeout of this method if idempotent, overriding @RpcMethod(attemptTimeoutMillis) and the service's; 0 for none. */
+        private Duration attemptTimeout;
+
+        public Duration getAttemptTimeout() {
+            return this.attemptTimeout;
+        }
+
+        public void setAttemptTimeout(Duration attemptTimeout) {
+            this.attemptTimeout = attemptTimeout;
+        }
 
         public Duration getTimeout() {
             return this.timeout;

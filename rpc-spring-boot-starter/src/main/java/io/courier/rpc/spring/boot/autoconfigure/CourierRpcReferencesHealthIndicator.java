@@ -1,6 +1,7 @@
 package io.courier.rpc.spring.boot.autoconfigure;
 
 import io.courier.rpc.RpcClient;
+import io.courier.rpc.cluster.EndpointStatus;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 
@@ -11,7 +12,10 @@ import java.util.TreeMap;
 /**
  * Health of this application's references: DOWN while a referenced service has no provider the
  * client knows of (its calls fail with NO_PROVIDER), UP otherwise; details give the number of
- * providers and open connections per service.
+ * providers and open connections per service, and the providers outlier detection has ejected
+ * (with when their ejection ends, how many times in a row they were ejected and their failures
+ * in a row). An ejected provider leaves the health UP: the others take its calls, and ejection
+ * never takes more than the configured share of a service's providers.
  *
  * <p>Thread-safe.
  */
@@ -37,6 +41,14 @@ public class CourierRpcReferencesHealthIndicator extends AbstractHealthIndicator
         } else {
             builder.down().withDetail("withoutProvider", without);
         }
-        builder.withDetail("providers", providers).withDetail("connections", client.connectionCounts().size());
+        Map<String, List<EndpointStatus>> ejected = new TreeMap<>();
+        client.endpointStatuses().forEach((service, statuses) -> {
+            List<EndpointStatus> out = statuses.stream().filter(EndpointStatus::ejected).toList();
+            if (!out.isEmpty()) {
+                ejected.put(service, out);
+            }
+        });
+        builder.withDetail("providers", providers).withDetail("connections", client.connectionCounts().size())
+                .withDetail("ejected", ejected);
     }
 }

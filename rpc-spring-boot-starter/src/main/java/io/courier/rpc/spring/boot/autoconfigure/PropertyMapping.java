@@ -3,6 +3,7 @@ package io.courier.rpc.spring.boot.autoconfigure;
 import io.courier.rpc.InvalidOptionException;
 import io.courier.rpc.cluster.ClusterMode;
 import io.courier.rpc.cluster.LoadBalancers;
+import io.courier.rpc.cluster.OutlierDetection;
 import io.courier.rpc.config.ClientOptions;
 import io.courier.rpc.config.ReferenceConfig;
 import io.courier.rpc.config.ServerOptions;
@@ -87,8 +88,37 @@ final class PropertyMapping {
         // Checked here rather than per reference so that a bad default fails even without references.
         set(p + "retries", consumer.getRetries(),
                 () -> ReferenceConfig.builder(Runnable.class).retries(consumer.getRetries()));
+        if (consumer.getAttemptTimeout() != null) {
+            set(p + "attempt-timeout", consumer.getAttemptTimeout(),
+                    () -> ReferenceConfig.builder(Runnable.class).attemptTimeout(consumer.getAttemptTimeout()));
+        }
+        outlierDetection(consumer.getOutlierDetection());
         // A bad load balancer or cluster mode never gets here: they are enums, refused by the binder.
         return b.build();
+    }
+
+    /** Returns the outlier detection every reference uses, each value checked under its property's name. */
+    static OutlierDetection outlierDetection(CourierRpcProperties.OutlierDetection properties) {
+        OutlierDetection.Builder b = OutlierDetection.builder().enabled(properties.isEnabled());
+        String p = PREFIX + "consumer.outlier-detection.";
+        set(p + "consecutive-failures", properties.getConsecutiveFailures(),
+                () -> b.consecutiveFailures(properties.getConsecutiveFailures()));
+        set(p + "failure-rate-percent", properties.getFailureRatePercent(),
+                () -> b.failureRatePercent(properties.getFailureRatePercent()));
+        set(p + "failure-rate-window", properties.getFailureRateWindow(),
+                () -> b.failureRateWindow(properties.getFailureRateWindow()));
+        set(p + "failure-rate-minimum-calls", properties.getFailureRateMinimumCalls(),
+                () -> b.failureRateMinimumCalls(properties.getFailureRateMinimumCalls()));
+        set(p + "base-ejection-time", properties.getBaseEjectionTime(),
+                () -> b.baseEjectionTime(properties.getBaseEjectionTime()));
+        set(p + "max-ejection-time", properties.getMaxEjectionTime(),
+                () -> b.maxEjectionTime(properties.getMaxEjectionTime()));
+        set(p + "max-ejection-percent", properties.getMaxEjectionPercent(),
+                () -> b.maxEjectionPercent(properties.getMaxEjectionPercent()));
+        OutlierDetection[] built = new OutlierDetection[1];
+        // build() compares the two ejection times; the maximum is the one to fix.
+        set(p + "max-ejection-time", properties.getMaxEjectionTime(), () -> built[0] = b.build());
+        return built[0];
     }
 
     /**

@@ -3,6 +3,7 @@ package io.courier.rpc.spring.boot.autoconfigure;
 import io.courier.rpc.InvalidOptionException;
 import io.courier.rpc.RpcClient;
 import io.courier.rpc.RpcException;
+import io.courier.rpc.cluster.OutlierDetection;
 import io.courier.rpc.config.ReferenceConfig;
 import io.courier.rpc.invoke.ServiceKey;
 import io.courier.rpc.RpcErrorCode;
@@ -44,6 +45,7 @@ public final class RpcReferenceFactory {
     private final boolean hasRegistry;
     private final CourierRpcLimits limits;
     private final SslBundleTls sslBundles;
+    private final OutlierDetection outlierDetection;
     private final Map<ReferenceConfig<?>, Set<String>> injectionPoints = new LinkedHashMap<>();
 
     /**
@@ -62,6 +64,7 @@ public final class RpcReferenceFactory {
         this.hasRegistry = hasRegistry;
         this.limits = limits;
         this.sslBundles = sslBundles;
+        this.outlierDetection = PropertyMapping.outlierDetection(properties.getConsumer().getOutlierDetection());
     }
 
     /** Returns the client every proxy is created by. */
@@ -174,10 +177,25 @@ public final class RpcReferenceFactory {
             String timeout = resolve(annotation.timeout());
             annotated(where, "timeout", timeout, () -> b.timeout(DurationStyle.detectAndParse(timeout)));
         }
+        if (service.getAttemptTimeout() != null) {
+            set(prefix + ".attempt-timeout", service.getAttemptTimeout(), () -> b.attemptTimeout(service.getAttemptTimeout()));
+        } else if (!annotation.attemptTimeout().isEmpty()) {
+            String attemptTimeout = resolve(annotation.attemptTimeout());
+            annotated(where, "attemptTimeout", attemptTimeout,
+                    () -> b.attemptTimeout(DurationStyle.detectAndParse(attemptTimeout)));
+        } else if (consumer.getAttemptTimeout() != null) {
+            set(PropertyMapping.PREFIX + "consumer.attempt-timeout", consumer.getAttemptTimeout(),
+                    () -> b.attemptTimeout(consumer.getAttemptTimeout()));
+        }
         service.getMethods().forEach((method, settings) -> {
             Duration timeout = settings.getTimeout();
             if (timeout != null) {
                 set(prefix + ".methods." + method + ".timeout", timeout, () -> b.methodTimeout(method, timeout));
+            }
+            Duration attemptTimeout = settings.getAttemptTimeout();
+            if (attemptTimeout != null) {
+                set(prefix + ".methods." + method + ".attempt-timeout", attemptTimeout,
+                        () -> b.methodAttemptTimeout(method, attemptTimeout));
             }
             if (settings.getLoadBalancer() != null) {
                 b.methodLoadBalancer(method, settings.getLoadBalancer());
@@ -220,6 +238,7 @@ public final class RpcReferenceFactory {
         }
         b.fallbackToUntagged(service.getFallbackToUntagged() != null ? service.getFallbackToUntagged()
                 : consumer.isFallbackToUntagged());
+        b.outlierDetection(outlierDetection);
         b.async(annotation.async());
         b.check(service.getCheck() != null ? service.getCheck() : consumer.isCheck());
         CourierRpcProperties.Ssl ssl = service.getSsl();

@@ -44,7 +44,15 @@ class ConfigurationMetadataTests {
                 "courier.rpc.consumer.rate-limits", "courier.rpc.access-log.enabled", "courier.rpc.access-log.sample-rate",
                 "courier.rpc.access-log.log-arguments", "courier.rpc.observation.enabled",
                 "courier.rpc.server.http.enabled", "courier.rpc.server.http.console-enabled",
-                "courier.rpc.server.http.console-path", "courier.rpc.server.http.max-request-size");
+                "courier.rpc.server.http.console-path", "courier.rpc.server.http.max-request-size",
+                "courier.rpc.consumer.attempt-timeout", "courier.rpc.consumer.outlier-detection.enabled",
+                "courier.rpc.consumer.outlier-detection.consecutive-failures",
+                "courier.rpc.consumer.outlier-detection.failure-rate-percent",
+                "courier.rpc.consumer.outlier-detection.failure-rate-window",
+                "courier.rpc.consumer.outlier-detection.failure-rate-minimum-calls",
+                "courier.rpc.consumer.outlier-detection.base-ejection-time",
+                "courier.rpc.consumer.outlier-detection.max-ejection-time",
+                "courier.rpc.consumer.outlier-detection.max-ejection-percent");
     }
 
     @Test

@@ -99,6 +99,25 @@ class CourierRpcActuatorAutoConfigurationTests {
                     assertThat(health.health(true).getDetails()).containsKey("withoutProvider");
                     registry.register(ProviderInstance.of(ServiceKey.of(EchoService.class, "", ""), "127.0.0.1", 1));
                     assertThat(health.health(true).getStatus()).isEqualTo(Status.UP);
+                    assertThat(health.health(true).getDetails()).containsEntry("ejected", Map.of());
+                });
+    }
+
+    @Test
+    void endpointShowsEachReferencesProvidersAndAttemptTimeout() {
+        InMemoryRegistry registry = new InMemoryRegistry();
+        registry.register(ProviderInstance.of(ServiceKey.of(EchoService.class, "", ""), "127.0.0.1", 1));
+        runner.withUserConfiguration(TestApplications.EchoCaller.class).withBean(Registry.class, () -> registry)
+                .withPropertyValues("management.endpoints.web.exposure.include=courier",
+                        "courier.rpc.consumer.attempt-timeout=250ms").run(context -> {
+                    CourierRpcEndpoint.ConsumerDescriptor consumer =
+                            context.getBean(CourierRpcEndpoint.class).courier().consumers().get(0);
+                    assertThat(consumer.attemptTimeout()).isEqualTo("PT0.25S");
+                    assertThat(consumer.endpoints()).singleElement().satisfies(status -> {
+                        assertThat(status.address()).isEqualTo("127.0.0.1:1");
+                        assertThat(status.ejected()).isFalse();
+                        assertThat(status.ejectedUntil()).isNull();
+                    });
                 });
     }
 

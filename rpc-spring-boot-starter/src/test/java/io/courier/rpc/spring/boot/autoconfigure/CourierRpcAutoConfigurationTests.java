@@ -4,6 +4,7 @@ import io.courier.rpc.RpcClient;
 import io.courier.rpc.RpcServer;
 import io.courier.rpc.cluster.ClusterMode;
 import io.courier.rpc.cluster.LoadBalancers;
+import io.courier.rpc.cluster.OutlierDetection;
 import io.courier.rpc.config.ClientOptions;
 import io.courier.rpc.config.ReferenceConfig;
 import io.courier.rpc.config.ServerOptions;
@@ -38,6 +39,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -369,6 +371,46 @@ class CourierRpcAutoConfigurationTests {
     void badRetriesFails() {
         assertFailsWith(runner.withPropertyValues("courier.rpc.consumer.retries=11"),
                 "courier.rpc.consumer.retries", "courier.rpc.consumer.retries: 11 (expected: 0..10)");
+    }
+
+    @Test
+    void badAttemptTimeoutAndOutlierDetectionFail() {
+        assertFailsWith(runner.withPropertyValues("courier.rpc.consumer.attempt-timeout=-1s"),
+                "courier.rpc.consumer.attempt-timeout", "courier.rpc.consumer.attempt-timeout: PT-1S (expected: >= 0)");
+        assertFailsWith(runner.withPropertyValues("courier.rpc.consumer.outlier-detection.max-ejection-percent=101"),
+                "courier.rpc.consumer.outlier-detection.max-ejection-percent",
+                "courier.rpc.consumer.outlier-detection.max-ejection-percent: 101 (expected: 0..100)");
+        assertFailsWith(runner.withPropertyValues("courier.rpc.consumer.outlier-detection.max-ejection-time=500ms"),
+                "courier.rpc.consumer.outlier-detection.max-ejection-time",
+                "courier.rpc.consumer.outlier-detection.max-ejection-time: PT0.5S (expected: >= baseEjectionTime (PT1S))");
+    }
+
+    @Test
+    void attemptTimeoutsAndOutlierDetectionReachTheReference() {
+        runner.withUserConfiguration(TestApplications.EchoCaller.class).withPropertyValues(
+                "courier.rpc.registry.address=direct://127.0.0.1:1",
+                "courier.rpc.consumer.attempt-timeout=300ms",
+                "courier.rpc.services.EchoService.methods.echo.attempt-timeout=100ms",
+                "courier.rpc.consumer.outlier-detection.consecutive-failures=3",
+                "courier.rpc.consumer.outlier-detection.base-ejection-time=2s").run(context -> {
+                    assertThat(context).hasNotFailed();
+                    ReferenceConfig<?> config = context.getBean(RpcReferenceFactory.class).injectionPoints().keySet()
+                            .iterator().next();
+                    assertThat(config.attemptTimeout()).isEqualTo(Duration.ofMillis(300));
+                    assertThat(config.methodAttemptTimeouts()).containsExactly(Map.entry("echo", Duration.ofMillis(100)));
+                    assertThat(config.outlierDetection()).isEqualTo(OutlierDetection.builder().consecutiveFailures(3)
+                            .baseEjectionTime(Duration.ofSeconds(2)).build());
+                });
+        // A service turns the consumer's attempt timeout off with 0.
+        runner.withUserConfiguration(TestApplications.EchoCaller.class).withPropertyValues(
+                "courier.rpc.registry.address=direct://127.0.0.1:1",
+                "courier.rpc.consumer.attempt-timeout=300ms", "courier.rpc.services.EchoService.attempt-timeout=0",
+                "courier.rpc.consumer.outlier-detection.enabled=false").run(context -> {
+                    ReferenceConfig<?> config = context.getBean(RpcReferenceFactory.class).injectionPoints().keySet()
+                            .iterator().next();
+                    assertThat(config.attemptTimeout()).isZero();
+                    assertThat(config.outlierDetection().enabled()).isFalse();
+                });
     }
 
     @Test

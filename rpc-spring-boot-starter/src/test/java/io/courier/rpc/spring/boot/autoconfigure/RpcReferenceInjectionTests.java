@@ -119,6 +119,7 @@ class RpcReferenceInjectionTests {
             ReferenceConfig<?> config = onlyReference(context.getBean(RpcReferenceFactory.class));
             assertThat(config.timeout()).isEqualTo(Duration.ofSeconds(5));
             assertThat(config.retries()).isEqualTo(1);
+            assertThat(config.attemptTimeout()).isEqualTo(Duration.ofMillis(400));
             assertThat(config.check()).isFalse();
         });
     }
@@ -145,10 +146,12 @@ class RpcReferenceInjectionTests {
         runner.withUserConfiguration(SlowClient.class).withPropertyValues(
                 "courier.rpc.services[" + EchoService.class.getName() + "].timeout=2s",
                 "courier.rpc.services[" + EchoService.class.getName() + "].retries=3",
+                "courier.rpc.services[" + EchoService.class.getName() + "].attempt-timeout=250ms",
                 "courier.rpc.services[" + EchoService.class.getName() + "].methods.echo.timeout=700ms").run(context -> {
                     ReferenceConfig<?> config = onlyReference(context.getBean(RpcReferenceFactory.class));
                     assertThat(config.timeout()).isEqualTo(Duration.ofSeconds(2));
                     assertThat(config.retries()).isEqualTo(3);
+                    assertThat(config.attemptTimeout()).isEqualTo(Duration.ofMillis(250));
                     assertThat(config.methodTimeouts()).containsExactly(Map.entry("echo", Duration.ofMillis(700)));
                     assertThat(context.getBean(SlowClient.class).echo.echo("x")).isEqualTo("echo:x");
                 });
@@ -443,7 +446,7 @@ class RpcReferenceInjectionTests {
 
     @Component
     static class SlowClient {
-        @RpcReference(timeout = "5s", retries = 1)
+        @RpcReference(timeout = "5s", retries = 1, attemptTimeout = "400ms")
         EchoService echo;
     }
 

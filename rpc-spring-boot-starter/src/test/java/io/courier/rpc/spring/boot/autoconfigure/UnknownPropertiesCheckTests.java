@@ -35,6 +35,13 @@ class UnknownPropertiesCheckTests {
     }
 
     @Test
+    void aTypoInTheOutlierDetectionGroupIsCaught() {
+        runner.withPropertyValues("courier.rpc.consumer.outlier-detection.base-ejection-tme=2s").run(context ->
+                assertThat(context.getStartupFailure()).rootCause()
+                        .hasMessageContaining("did you mean courier.rpc.consumer.outlier-detection.base-ejection-time?"));
+    }
+
+    @Test
     void aKeyNothingResemblesIsNamedWithoutAGuess() {
         runner.withPropertyValues("courier.rpc.consumer.frobnicate-everything=true").run(context ->
                 assertThat(context.getStartupFailure()).rootCause()
@@ -46,7 +53,17 @@ class UnknownPropertiesCheckTests {
     void validKeysListsAndMapEntriesPass() {
         runner.withPropertyValues("courier.rpc.consumer.timeout=5s", "courier.rpc.server.tags[0]=canary",
                 "courier.rpc.serialization.allowed-packages=com.acme.**", "courier.rpc.services.EchoService.timeout=2s",
-                "courier.rpc.server.auth.tokens.orders.token=t-1", "courier.rpc.server.auth.tokens.orders.roles=ADMIN")
+                "courier.rpc.server.auth.tokens.orders.token=t-1", "courier.rpc.server.auth.tokens.orders.roles=ADMIN",
+                "courier.rpc.consumer.attempt-timeout=300ms", "courier.rpc.services.EchoService.attempt-timeout=200ms",
+                "courier.rpc.services.EchoService.methods.echo.attempt-timeout=100ms",
+                "courier.rpc.consumer.outlier-detection.enabled=true",
+                "courier.rpc.consumer.outlier-detection.consecutive-failures=3",
+                "courier.rpc.consumer.outlier-detection.failure-rate-percent=40",
+                "courier.rpc.consumer.outlier-detection.failure-rate-window=5s",
+                "courier.rpc.consumer.outlier-detection.failure-rate-minimum-calls=50",
+                "courier.rpc.consumer.outlier-detection.base-ejection-time=2s",
+                "courier.rpc.consumer.outlier-detection.max-ejection-time=20s",
+                "courier.rpc.consumer.outlier-detection.max-ejection-percent=30")
                 .run(context -> {
                     assertThat(context).hasNotFailed();
                     assertThat(context).hasSingleBean(RpcClient.class);
