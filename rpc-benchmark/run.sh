@@ -32,7 +32,8 @@
 #   TLS_PREWARM_SECONDS TLS_WARMUP_SECONDS TLS_MEASURE_SECONDS     default: the SCALING_* durations
 #   STREAMING=1                 0 skips the streaming phase
 #   STREAMING_CONTENDERS="courier grpc"      Courier first: the ratios divide by gRPC
-#   STREAMING_MODES="async"     async: Reactor count() / gRPC async stub; sync: RpcStreams.iterate / blocking stub
+#   STREAMING_MODES="async sync"   async: Reactor count() / gRPC async stub; sync: RpcStreams.iterate / blocking stub;
+#                               the target compares each contender's faster mode
 #   STREAMING_CALLERS="8 32"    callers, each with one stream open at a time
 #   STREAMING_MESSAGES=1000     users per stream
 #   STREAMING_PREWARM_SECONDS STREAMING_WARMUP_SECONDS STREAMING_MEASURE_SECONDS   default: the SCALING_* durations
@@ -81,7 +82,7 @@ TLS_WARMUP_SECONDS=${TLS_WARMUP_SECONDS:-$SCALING_WARMUP_SECONDS}
 TLS_MEASURE_SECONDS=${TLS_MEASURE_SECONDS:-$SCALING_MEASURE_SECONDS}
 STREAMING=${STREAMING:-1}
 STREAMING_CONTENDERS=${STREAMING_CONTENDERS:-courier grpc}
-STREAMING_MODES=${STREAMING_MODES:-async}
+STREAMING_MODES=${STREAMING_MODES:-async sync}
 STREAMING_CALLERS=${STREAMING_CALLERS:-8 32}
 STREAMING_MESSAGES=${STREAMING_MESSAGES:-1000}
 STREAMING_PREWARM_SECONDS=${STREAMING_PREWARM_SECONDS:-$SCALING_PREWARM_SECONDS}

@@ -10,14 +10,16 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The "Streaming" section of the report, from run.sh's streaming phase: Courier next to gRPC,
  * each caller opening a server stream of users, consuming it whole and opening the next. For
  * each load mode a table of messages/s, streams/s, p50 and p99 time to the last message, client
- * and server cores and CPU per message; then Courier ÷ gRPC and issue 15's target, Courier
- * messages/s ≥ {@value #MIN_MESSAGES_RATIO} × gRPC's with a lower p99, met or missed at each
- * number of callers.
+ * and server cores and CPU per message, with ratios to gRPC in the same mode; then issue 15's
+ * target, Courier messages/s ≥ {@value #MIN_MESSAGES_RATIO} × gRPC's with a lower p99, met or
+ * missed at each number of callers, comparing each contender's fastest mode (how a user who
+ * measured would consume it).
  *
  * <p>Stateless and thread-safe.
  */
@@ -59,20 +61,31 @@ final class StreamingSection {
         md.append('\n');
         Set<String> modes = new LinkedHashSet<>();
         streams.forEach(r -> modes.add(r.mode()));
-        List<String> verdicts = new ArrayList<>();
         for (String mode : modes) {
             List<ResultGroup> groups = ResultGroup.of(streams.stream().filter(r -> r.mode().equals(mode)).toList())
                     .stream().sorted(Comparator.comparingInt(ResultGroup::concurrency)).toList();
             table(md, mode, groups);
-            for (ResultGroup g : groups) {
-                verdicts.add(verdict(g));
-            }
+        }
+        // Each contender as its users would consume it fastest: its best mode at each number of callers.
+        Set<Integer> callers = new TreeSet<>();
+        streams.forEach(r -> callers.add(r.concurrency()));
+        List<String> verdicts = new ArrayList<>();
+        for (int n : callers) {
+            verdicts.add(verdict(n, best(streams, SUBJECT, n), best(streams, BASELINE, n)));
         }
         boolean allMet = verdicts.stream().allMatch(v -> v.endsWith(Cells.mark(true)));
         boolean anyChecked = verdicts.stream().anyMatch(v -> !v.endsWith(Cells.NONE));
         md.append(String.format(Locale.ROOT, "**Target (issue 15): `%s` messages/s ≥ %.0f × `%s` and p99 time to last "
-                        + "message below `%s`'s: %s** (%s).%n%n", SUBJECT, MIN_MESSAGES_RATIO, BASELINE, BASELINE,
+                        + "message below `%s`'s, each consumed its fastest way (the mode with more messages/s): %s** "
+                        + "(%s).%n%n", SUBJECT, MIN_MESSAGES_RATIO, BASELINE, BASELINE,
                 !anyChecked ? "not checked" : allMet ? "met" : "missed", String.join("; ", verdicts)));
+    }
+
+    /** Returns the contender's result with the most messages/s at this number of callers, or {@code null}. */
+    private static RunResult best(List<RunResult> streams, String contender, int callers) {
+        return streams.stream().filter(r -> r.contender().equals(contender) && r.concurrency() == callers)
+                .max(Comparator.comparingDouble(r -> r.opsPerSec() * Workload.of(r.method()).messagesPerCall()))
+                .orElse(null);
     }
 
     private static void table(StringBuilder md, String mode, List<ResultGroup> groups) {
@@ -107,17 +120,20 @@ final class StreamingSection {
                 cpu < 0 ? Cells.NONE : String.format(Locale.ROOT, "%.2f", cpu / messages), r.errors());
     }
 
-    /** Returns e.g. {@code async, 32 callers: 2.10 ×, p99 0.80 × ✅}, ending in ✅, ❌ or {@link Cells#NONE}. */
-    private static String verdict(ResultGroup g) {
-        String where = String.format(Locale.ROOT, "%s, %d callers: ", g.mode(), g.concurrency());
-        String method = g.methods().get(0);
-        RunResult subject = g.find(SUBJECT, method);
-        RunResult base = g.find(BASELINE, method);
+    /**
+     * Returns e.g. {@code 32 callers, courier sync ÷ grpc async: messages/s 2.10 ×, p99 0.80 × ✅},
+     * ending in ✅, ❌ or {@link Cells#NONE}.
+     */
+    private static String verdict(int callers, RunResult subject, RunResult base) {
+        String where = String.format(Locale.ROOT, "%d callers, ", callers);
         if (subject == null || base == null || base.opsPerSec() <= 0 || base.p99Us() <= 0) {
             return where + "no " + (subject == null ? SUBJECT : BASELINE) + " result " + Cells.NONE;
         }
-        boolean met = subject.opsPerSec() >= MIN_MESSAGES_RATIO * base.opsPerSec() && subject.p99Us() < base.p99Us();
-        return where + "messages/s " + Cells.ratio(subject.opsPerSec(), base.opsPerSec()) + " ×, p99 "
-                + Cells.ratio(subject.p99Us(), base.p99Us()) + " × " + Cells.mark(met);
+        double subjectMessages = subject.opsPerSec() * Workload.of(subject.method()).messagesPerCall();
+        double baseMessages = base.opsPerSec() * Workload.of(base.method()).messagesPerCall();
+        boolean met = subjectMessages >= MIN_MESSAGES_RATIO * baseMessages && subject.p99Us() < base.p99Us();
+        return where + SUBJECT + " " + subject.mode() + " ÷ " + BASELINE + " " + base.mode() + ": messages/s "
+                + Cells.ratio(subjectMessages, baseMessages) + " ×, p99 " + Cells.ratio(subject.p99Us(), base.p99Us())
+                + " × " + Cells.mark(met);
     }
 }
