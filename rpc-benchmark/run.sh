@@ -6,8 +6,9 @@
 # then warm-up and measurement per concurrency and method), stops the server. Then the scaling
 # phase: Courier next to raw Netty for getUser as the callers grow, and for getProfile (getUser
 # plus a bio) as the response grows. Then the TLS phase: getUser over plaintext Courier next to Courier
-# over TLS with the JDK and the OpenSSL provider. Then the JMH codec benchmarks with -prof gc, then
-# the report.
+# over TLS with the JDK and the OpenSSL provider. Then the streaming phase: Courier next to gRPC, each
+# caller opening a server stream of STREAMING_MESSAGES users and consuming it whole, again and again.
+# Then the JMH codec benchmarks with -prof gc, then the report.
 # The default full run takes about an hour. Every setting is an environment variable:
 #
 #   PREWARM_SECONDS=60  WARMUP_SECONDS=10  MEASURE_SECONDS=30
@@ -29,6 +30,13 @@
 #   TLS_CONTENDERS="courier courier-tls-jdk courier-tls-openssl"   plaintext first: the ratios divide by it
 #   TLS_MODES="async"  TLS_CALLERS=32                              getUser only; callers may be a list
 #   TLS_PREWARM_SECONDS TLS_WARMUP_SECONDS TLS_MEASURE_SECONDS     default: the SCALING_* durations
+#   STREAMING=1                 0 skips the streaming phase
+#   STREAMING_CONTENDERS="courier grpc"      Courier first: the ratios divide by gRPC
+#   STREAMING_MODES="async sync"   async: Reactor count() / gRPC async stub; sync: RpcStreams.iterate / blocking stub;
+#                               the target compares each contender's faster mode
+#   STREAMING_CALLERS="8 32"    callers, each with one stream open at a time
+#   STREAMING_MESSAGES=1000     users per stream
+#   STREAMING_PREWARM_SECONDS STREAMING_WARMUP_SECONDS STREAMING_MEASURE_SECONDS   default: the SCALING_* durations
 #   JMH=1                       0 skips the JMH benchmarks
 #   JMH_ARGS="-f 1 -wi 3 -w 2s -i 5 -r 2s"
 #   JVM_FLAGS="-Xms1g -Xmx1g -XX:+UseG1GC -XX:+AlwaysPreTouch -Dnetty.epoll.enable=true"
@@ -40,7 +48,9 @@
 #   SCALING_WARMUP_SECONDS=2 SCALING_MEASURE_SECONDS=3 rpc-benchmark/run.sh
 # TLS only, into a scratch report:
 #   MAIN=0 SCALING=0 JMH=0 OUT_MD=/tmp/tls.md OUT_SVG=/tmp/tls.svg rpc-benchmark/run.sh
-# Work files (results.jsonl, scaling.jsonl, tls.jsonl, the TLS certificate, logs, server stats, jmh.json) go to
+# Streaming only, into a scratch report:
+#   MAIN=0 SCALING=0 TLS=0 JMH=0 OUT_MD=/tmp/stream.md OUT_SVG=/tmp/stream.svg rpc-benchmark/run.sh
+# Work files (results.jsonl, scaling.jsonl, tls.jsonl, streaming.jsonl, the TLS certificate, logs, server stats, jmh.json) go to
 # rpc-benchmark/target/bench/<timestamp>/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -70,6 +80,14 @@ TLS_CALLERS=${TLS_CALLERS:-32}
 TLS_PREWARM_SECONDS=${TLS_PREWARM_SECONDS:-$SCALING_PREWARM_SECONDS}
 TLS_WARMUP_SECONDS=${TLS_WARMUP_SECONDS:-$SCALING_WARMUP_SECONDS}
 TLS_MEASURE_SECONDS=${TLS_MEASURE_SECONDS:-$SCALING_MEASURE_SECONDS}
+STREAMING=${STREAMING:-1}
+STREAMING_CONTENDERS=${STREAMING_CONTENDERS:-courier grpc}
+STREAMING_MODES=${STREAMING_MODES:-async sync}
+STREAMING_CALLERS=${STREAMING_CALLERS:-8 32}
+STREAMING_MESSAGES=${STREAMING_MESSAGES:-1000}
+STREAMING_PREWARM_SECONDS=${STREAMING_PREWARM_SECONDS:-$SCALING_PREWARM_SECONDS}
+STREAMING_WARMUP_SECONDS=${STREAMING_WARMUP_SECONDS:-$SCALING_WARMUP_SECONDS}
+STREAMING_MEASURE_SECONDS=${STREAMING_MEASURE_SECONDS:-$SCALING_MEASURE_SECONDS}
 JMH=${JMH:-1}
 JMH_ARGS=${JMH_ARGS:--f 1 -wi 3 -w 2s -i 5 -r 2s}
 JVM_FLAGS=${JVM_FLAGS:--Xms1g -Xmx1g -XX:+UseG1GC -XX:+AlwaysPreTouch -Dnetty.epoll.enable=true}
@@ -81,6 +99,7 @@ CONCURRENCY=${CONCURRENCY//[, ]/,}
 METHODS=${METHODS//[, ]/,}
 SCALING_CALLERS=${SCALING_CALLERS//[, ]/,}
 TLS_CALLERS=${TLS_CALLERS//[, ]/,}
+STREAMING_CALLERS=${STREAMING_CALLERS//[, ]/,}
 bio_methods=
 for b in ${SCALING_BIO_BYTES//,/ }; do bio_methods+="${bio_methods:+,}getProfile:$b"; done
 SCALING_BIO_BYTES=${SCALING_BIO_BYTES//[, ]/,}
@@ -92,7 +111,10 @@ SCALING_CALLERS=$SCALING_CALLERS SCALING_BIO_BYTES=$SCALING_BIO_BYTES SCALING_BI
 SCALING_PREWARM_SECONDS=$SCALING_PREWARM_SECONDS SCALING_WARMUP_SECONDS=$SCALING_WARMUP_SECONDS \
 SCALING_MEASURE_SECONDS=$SCALING_MEASURE_SECONDS TLS=$TLS TLS_CONTENDERS=\"$TLS_CONTENDERS\" \
 TLS_MODES=\"$TLS_MODES\" TLS_CALLERS=$TLS_CALLERS TLS_PREWARM_SECONDS=$TLS_PREWARM_SECONDS \
-TLS_WARMUP_SECONDS=$TLS_WARMUP_SECONDS TLS_MEASURE_SECONDS=$TLS_MEASURE_SECONDS JMH=$JMH JMH_ARGS=\"$JMH_ARGS\" JVM_FLAGS=\"$JVM_FLAGS\" \
+TLS_WARMUP_SECONDS=$TLS_WARMUP_SECONDS TLS_MEASURE_SECONDS=$TLS_MEASURE_SECONDS STREAMING=$STREAMING \
+STREAMING_CONTENDERS=\"$STREAMING_CONTENDERS\" STREAMING_MODES=\"$STREAMING_MODES\" STREAMING_CALLERS=$STREAMING_CALLERS \
+STREAMING_MESSAGES=$STREAMING_MESSAGES STREAMING_PREWARM_SECONDS=$STREAMING_PREWARM_SECONDS \
+STREAMING_WARMUP_SECONDS=$STREAMING_WARMUP_SECONDS STREAMING_MEASURE_SECONDS=$STREAMING_MEASURE_SECONDS JMH=$JMH JMH_ARGS=\"$JMH_ARGS\" JVM_FLAGS=\"$JVM_FLAGS\" \
 rpc-benchmark/run.sh"
 
 WORK=rpc-benchmark/target/bench/$(date -u +%Y%m%dT%H%M%SZ)
@@ -220,6 +242,23 @@ if [[ "$TLS" == 1 ]]; then
   done
 fi
 
+streaming_json=
+if [[ "$STREAMING" == 1 ]]; then
+  streaming_json=$WORK/streaming.jsonl
+  for mode in $STREAMING_MODES; do
+    for contender in $STREAMING_CONTENDERS; do
+      step "Streaming, $mode, $contender: streams of $STREAMING_MESSAGES users at $STREAMING_CALLERS callers"
+      start_server "$contender" "streaming-$mode"
+      # The prewarm streams too (at the first callers count): the unary mix would leave the stream path cold.
+      run_client "$contender" "streaming-$mode" --mode="$mode" --concurrency="$STREAMING_CALLERS" \
+        --methods="streamUsers:$STREAMING_MESSAGES" --prewarm-method="streamUsers:$STREAMING_MESSAGES" \
+        --prewarm="$STREAMING_PREWARM_SECONDS" --warmup="$STREAMING_WARMUP_SECONDS" \
+        --measure="$STREAMING_MEASURE_SECONDS" --results="$streaming_json"
+      stop_server
+    done
+  done
+fi
+
 jmh_json=
 if [[ "$JMH" == 1 ]]; then
   step "JMH codec benchmarks (-prof gc)"
@@ -233,7 +272,7 @@ fi
 load_after=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
 step "Writing $OUT_MD and $OUT_SVG"
 java -cp "$CP" io.courier.rpc.benchmark.report.ReportWriter --results="$results_json" --jmh="$jmh_json" \
-  --scaling="$scaling_json" --tls="$tls_json" \
+  --scaling="$scaling_json" --tls="$tls_json" --streaming="$streaming_json" \
   --md="$OUT_MD" --svg="$OUT_SVG" --command="$COMMAND" --jvm-flags="$JVM_FLAGS" --prewarm="$PREWARM_SECONDS" \
-  --tls-prewarm="$TLS_PREWARM_SECONDS" --load="1/5/15-minute load average before: $load_before; after: $load_after"
+  --tls-prewarm="$TLS_PREWARM_SECONDS" --streaming-prewarm="$STREAMING_PREWARM_SECONDS" --load="1/5/15-minute load average before: $load_before; after: $load_after"
 printf '\nDone: %s, %s (work files in %s)\n' "$OUT_MD" "$OUT_SVG" "$WORK"

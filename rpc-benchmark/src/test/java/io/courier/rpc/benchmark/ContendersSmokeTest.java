@@ -140,10 +140,36 @@ class ContendersSmokeTest {
         }
     }
 
+    @ParameterizedTest
+    @MethodSource("contenders")
+    void courierAndGrpcStreamEveryUserBothWaysAndOthersAreRefused(String name) throws Exception {
+        ClientAdapter client = clients.get(name);
+        boolean serves = name.startsWith("courier") || name.equals("grpc");
+        assertThat(client.streams().isPresent()).as("%s serves streamUsers", name).isEqualTo(serves);
+        if (!serves) {
+            assertThatThrownBy(() -> ClosedLoop.start(client, Workload.streamUsers(10), LoadMode.ASYNC, 1))
+                    .hasMessageContaining("streamUsers");
+            return;
+        }
+        var streams = client.streams().orElseThrow();
+        for (int count : new int[] {0, 1, 1000}) {
+            assertThat(streams.consume(3, count).get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS)).isEqualTo(count);
+            assertThat(streams.consumeBlocking(4, count)).isEqualTo(count);
+        }
+        // Short streams: this checks that the generator drives them, not how fast they are.
+        for (LoadMode mode : LoadMode.values()) {
+            drive(client, Workload.streamUsers(20), mode);
+        }
+    }
+
     private static void drive(ClientAdapter client, Workload workload, LoadMode mode) throws InterruptedException {
         ClosedLoop loop = ClosedLoop.start(client, workload, mode, 4);
-        await().atMost(Duration.ofSeconds(CALL_TIMEOUT_SECONDS)).until(() -> loop.callsIssued() >= 100);
-        assertThat(loop.stop(Duration.ofSeconds(CALL_TIMEOUT_SECONDS))).isTrue();
+        try {
+            await().atMost(Duration.ofSeconds(CALL_TIMEOUT_SECONDS)).until(() -> loop.callsIssued() >= 100);
+        } finally {
+            // Stopped even when the wait failed, so that its callers do not load the next test.
+            assertThat(loop.stop(Duration.ofSeconds(CALL_TIMEOUT_SECONDS))).isTrue();
+        }
         Histogram h = loop.interval();
         assertThat(loop.takeErrors()).as("%s %s errors, first: %s", workload, mode, loop.firstError()).isZero();
         assertThat(h.getTotalCount()).isPositive();

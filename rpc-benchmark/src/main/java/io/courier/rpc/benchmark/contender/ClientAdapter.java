@@ -31,6 +31,14 @@ public interface ClientAdapter extends AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * Returns the consumer of the streaming phase's server stream of users, or empty when the
+     * contender does not serve it (only Courier and gRPC do).
+     */
+    default Optional<UserStreamClient> streams() {
+        return Optional.empty();
+    }
+
     /** Closes the connection and the client's threads. */
     @Override
     void close();
@@ -45,7 +53,17 @@ public interface ClientAdapter extends AutoCloseable {
      * that runs {@code closer} on {@link #close()}.
      */
     static ClientAdapter of(UserService sync, AsyncUserService async, Profiles profiles, Runnable closer) {
+        return of(sync, async, profiles, null, closer);
+    }
+
+    /**
+     * Returns an adapter over two views and, unless null, the payload probe and the stream
+     * consumer, that runs {@code closer} on {@link #close()}.
+     */
+    static ClientAdapter of(UserService sync, AsyncUserService async, Profiles profiles, UserStreamClient streams,
+            Runnable closer) {
         Optional<Profiles> optionalProfiles = Optional.ofNullable(profiles);
+        Optional<UserStreamClient> optionalStreams = Optional.ofNullable(streams);
         return new ClientAdapter() {
             @Override
             public UserService sync() {
@@ -60,6 +78,11 @@ public interface ClientAdapter extends AutoCloseable {
             @Override
             public Optional<Profiles> profiles() {
                 return optionalProfiles;
+            }
+
+            @Override
+            public Optional<UserStreamClient> streams() {
+                return optionalStreams;
             }
 
             @Override

@@ -2,13 +2,18 @@ package io.courier.rpc.benchmark.courier;
 
 import io.courier.rpc.RpcClient;
 import io.courier.rpc.RpcServer;
+import io.courier.rpc.RpcStreams;
 import io.courier.rpc.benchmark.AsyncProfileService;
 import io.courier.rpc.benchmark.AsyncUserService;
 import io.courier.rpc.benchmark.FixedUserService;
+import io.courier.rpc.benchmark.JdkUserStreamService;
 import io.courier.rpc.benchmark.ProfileService;
+import io.courier.rpc.benchmark.User;
 import io.courier.rpc.benchmark.UserService;
+import io.courier.rpc.benchmark.UserStreamService;
 import io.courier.rpc.benchmark.contender.ClientAdapter;
 import io.courier.rpc.benchmark.contender.Contender;
+import io.courier.rpc.benchmark.contender.UserStreamClient;
 import io.courier.rpc.config.ClientOptions;
 import io.courier.rpc.config.ReferenceConfig;
 import io.courier.rpc.config.ServerOptions;
@@ -21,6 +26,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -122,7 +128,10 @@ public final class CourierContender implements Contender {
                 .service(AsyncUserService.class, AsyncUserService.over(service))
                 // The scaling phase's payload probe; the main suite never calls it.
                 .service(ProfileService.class, service)
-                .service(AsyncProfileService.class, AsyncProfileService.over(service));
+                .service(AsyncProfileService.class, AsyncProfileService.over(service))
+                // The streaming phase: the same stream as a Flux and as a Flow.Publisher.
+                .service(UserStreamService.class, UserStreamService.over(service))
+                .service(JdkUserStreamService.class, JdkUserStreamService.over(UserStreamService.over(service)));
         ExecutorService sameThread = inline ? new SameThreadExecutor() : null;
         if (sameThread != null) {
             builder.executor(sameThread);
@@ -163,10 +172,42 @@ public final class CourierContender implements Contender {
                             .address(address).timeout(CALL_TIMEOUT).check(true).build()),
                     client.reference(ReferenceConfig.builder(AsyncProfileService.class)
                             .address(address).timeout(CALL_TIMEOUT).check(true).build()));
-            return ClientAdapter.of(sync, async, profiles, client::close);
+            // A stream has no deadline unless its method has its own timeout: give it the calls' one.
+            UserStreamClient streams = new StreamClient(
+                    client.reference(ReferenceConfig.builder(UserStreamService.class).address(address)
+                            .methodTimeout("streamUsers", CALL_TIMEOUT).check(true).build()),
+                    client.reference(ReferenceConfig.builder(JdkUserStreamService.class).address(address)
+                            .methodTimeout("streamUsers", CALL_TIMEOUT).check(true).build()));
+            return ClientAdapter.of(sync, async, profiles, streams, client::close);
         } catch (RuntimeException e) {
             client.close();
             throw e;
+        }
+    }
+
+    /**
+     * The streaming phase's consumer: asynchronously, Reactor's {@code count()} on the proxy's
+     * {@code Flux} (it asks for everything; Courier's credit window paces the provider); blocking,
+     * {@link RpcStreams#iterate} over the proxy's {@code Flow.Publisher}, on the calling thread.
+     * Thread-safe (the proxies are).
+     */
+    private record StreamClient(UserStreamService reactive, JdkUserStreamService jdk) implements UserStreamClient {
+
+        @Override
+        public CompletableFuture<Integer> consume(long firstId, int count) {
+            return reactive.streamUsers(firstId, count).count().toFuture().thenApply(Math::toIntExact);
+        }
+
+        @Override
+        public int consumeBlocking(long firstId, int count) {
+            int received = 0;
+            try (RpcStreams.StreamIterator<User> users = RpcStreams.iterate(jdk.streamUsers(firstId, count))) {
+                while (users.hasNext()) {
+                    users.next();
+                    received++;
+                }
+            }
+            return received;
         }
     }
 

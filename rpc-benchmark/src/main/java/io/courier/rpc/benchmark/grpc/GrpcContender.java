@@ -7,11 +7,13 @@ import io.courier.rpc.benchmark.User;
 import io.courier.rpc.benchmark.UserService;
 import io.courier.rpc.benchmark.contender.ClientAdapter;
 import io.courier.rpc.benchmark.contender.Contender;
+import io.courier.rpc.benchmark.contender.UserStreamClient;
 import io.courier.rpc.benchmark.grpc.proto.BoolReply;
 import io.courier.rpc.benchmark.grpc.proto.ExistUserRequest;
 import io.courier.rpc.benchmark.grpc.proto.GetUserRequest;
 import io.courier.rpc.benchmark.grpc.proto.ListUserRequest;
 import io.courier.rpc.benchmark.grpc.proto.PageProto;
+import io.courier.rpc.benchmark.grpc.proto.StreamUsersRequest;
 import io.courier.rpc.benchmark.grpc.proto.UserGrpcServiceGrpc;
 import io.courier.rpc.benchmark.grpc.proto.UserProto;
 import io.grpc.ConnectivityState;
@@ -24,6 +26,7 @@ import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.util.Iterator;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -31,8 +34,9 @@ import java.util.function.Function;
 
 /**
  * grpc-java over its shaded Netty (epoll when available), protobuf messages with the same fields
- * as the workload objects, one channel (one HTTP/2 connection), unary calls, default executors.
- * Every call carries a deadline, as Courier's and Dubbo's calls carry a timeout. Asynchronous
+ * as the workload objects, one channel (one HTTP/2 connection), unary calls (and server streams in
+ * the streaming phase), default executors. Every call and stream carries a deadline, as Courier's
+ * and Dubbo's calls carry a timeout. Asynchronous
  * calls use the async stub with an observer that completes a future; blocking ones the blocking
  * stub.
  *
@@ -49,7 +53,7 @@ public final class GrpcContender implements Contender {
 
     @Override
     public String description() {
-        return "grpc-java 1.85.1 (netty-shaded), protobuf 4.33, one channel, unary calls, default executors";
+        return "grpc-java 1.85.1 (netty-shaded), protobuf 4.33, one channel, unary calls (server streams in the streaming phase), default executors";
     }
 
     @Override
@@ -94,7 +98,9 @@ public final class GrpcContender implements Contender {
         }
         UserService sync = new BlockingClient(UserGrpcServiceGrpc.newBlockingStub(channel));
         AsyncUserService async = new AsyncClient(UserGrpcServiceGrpc.newStub(channel));
-        return ClientAdapter.of(sync, async, () -> {
+        UserStreamClient streams = new StreamClient(UserGrpcServiceGrpc.newStub(channel),
+                UserGrpcServiceGrpc.newBlockingStub(channel));
+        return ClientAdapter.of(sync, async, null, streams, () -> {
             channel.shutdown();
             try {
                 if (!channel.awaitTermination(5, TimeUnit.SECONDS)) {
@@ -194,6 +200,66 @@ public final class GrpcContender implements Contender {
             UnaryFuture<BoolReply, Boolean> future = new UnaryFuture<>(BoolReply::getValue);
             call().createUser(ProtoMapper.toProto(user), future);
             return future;
+        }
+    }
+
+    /**
+     * The streaming phase's consumer: asynchronously, the async stub with an observer that maps
+     * and counts each message (gRPC's default automatic inbound flow control); blocking, the
+     * blocking stub's iterator. Each stream has the calls' deadline; each message is mapped to a
+     * {@link User}, as the unary calls map theirs.
+     */
+    private static final class StreamClient implements UserStreamClient {
+
+        private final UserGrpcServiceGrpc.UserGrpcServiceStub stub;
+        private final UserGrpcServiceGrpc.UserGrpcServiceBlockingStub blockingStub;
+
+        StreamClient(UserGrpcServiceGrpc.UserGrpcServiceStub stub,
+                UserGrpcServiceGrpc.UserGrpcServiceBlockingStub blockingStub) {
+            this.stub = stub;
+            this.blockingStub = blockingStub;
+        }
+
+        @Override
+        public CompletableFuture<Integer> consume(long firstId, int count) {
+            CountingObserver observer = new CountingObserver();
+            stub.withDeadlineAfter(DEADLINE_MILLIS, TimeUnit.MILLISECONDS)
+                    .streamUsers(StreamUsersRequest.newBuilder().setFirstId(firstId).setCount(count).build(), observer);
+            return observer;
+        }
+
+        @Override
+        public int consumeBlocking(long firstId, int count) {
+            Iterator<UserProto> users = blockingStub.withDeadlineAfter(DEADLINE_MILLIS, TimeUnit.MILLISECONDS)
+                    .streamUsers(StreamUsersRequest.newBuilder().setFirstId(firstId).setCount(count).build());
+            int received = 0;
+            while (users.hasNext()) {
+                ProtoMapper.fromProto(users.next());
+                received++;
+            }
+            return received;
+        }
+    }
+
+    /** A future of a server stream's message count; gRPC calls the observer serially. */
+    private static final class CountingObserver extends CompletableFuture<Integer> implements StreamObserver<UserProto> {
+
+        private int received;
+
+        @Override
+        public void onNext(UserProto value) {
+            ProtoMapper.fromProto(value);
+            received++;
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            completeExceptionally(t);
+        }
+
+        @Override
+        public void onCompleted() {
+            complete(received);
         }
     }
 

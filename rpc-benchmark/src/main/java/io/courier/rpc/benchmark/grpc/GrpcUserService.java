@@ -1,13 +1,16 @@
 package io.courier.rpc.benchmark.grpc;
 
 import io.courier.rpc.benchmark.UserService;
+import io.courier.rpc.benchmark.UserStreamService;
 import io.courier.rpc.benchmark.grpc.proto.BoolReply;
 import io.courier.rpc.benchmark.grpc.proto.ExistUserRequest;
 import io.courier.rpc.benchmark.grpc.proto.GetUserRequest;
 import io.courier.rpc.benchmark.grpc.proto.ListUserRequest;
 import io.courier.rpc.benchmark.grpc.proto.PageProto;
+import io.courier.rpc.benchmark.grpc.proto.StreamUsersRequest;
 import io.courier.rpc.benchmark.grpc.proto.UserGrpcServiceGrpc;
 import io.courier.rpc.benchmark.grpc.proto.UserProto;
+import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 
 /**
@@ -45,6 +48,28 @@ final class GrpcUserService extends UserGrpcServiceGrpc.UserGrpcServiceImplBase 
     @Override
     public void createUser(UserProto request, StreamObserver<BoolReply> responses) {
         reply(responses, delegate.createUser(ProtoMapper.fromProto(request)) ? TRUE : FALSE);
+    }
+
+    /**
+     * The streaming phase, as grpc-java's examples write a server stream: {@code onNext} for each
+     * user, then {@code onCompleted}. It ignores {@code isReady()}: gRPC buffers what the
+     * connection's flow control does not let out yet, at most one stream's 1,000 users (about
+     * 400 KB) per caller here.
+     */
+    @Override
+    public void streamUsers(StreamUsersRequest request, StreamObserver<UserProto> responses) {
+        int count = request.getCount();
+        if (count < 0 || count > UserStreamService.MAX_COUNT) {
+            responses.onError(Status.INVALID_ARGUMENT
+                    .withDescription("count: " + count + " (expected: 0.." + UserStreamService.MAX_COUNT + ")")
+                    .asRuntimeException());
+            return;
+        }
+        long first = request.getFirstId();
+        for (int i = 0; i < count; i++) {
+            responses.onNext(ProtoMapper.toProto(delegate.getUser(first + i)));
+        }
+        responses.onCompleted();
     }
 
     private static <T> void reply(StreamObserver<T> responses, T value) {

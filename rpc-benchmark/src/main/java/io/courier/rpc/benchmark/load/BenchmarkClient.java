@@ -28,7 +28,8 @@ import java.util.Locale;
  * </pre>
  *
  * <p>Durations are in seconds. Methods are the four of the workload or, for contenders that serve
- * it, {@code getProfile:<bio bytes>} (see {@link Workload#of}). The prewarm runs {@code mix}, all
+ * them, {@code getProfile:<bio bytes>} and {@code streamUsers:<messages>} (see {@link Workload#of};
+ * a stream is one call, its latency the time to its last message). The prewarm runs {@code mix}, all
  * four methods in turn, at the first listed concurrency unless told otherwise. Exits non-zero
  * when any measured call failed.
  */
@@ -89,6 +90,11 @@ public final class BenchmarkClient {
                             r.contender(), r.method(), r.mode(), r.concurrency(), r.opsPerSec(), r.p50Us(),
                             r.p99Us(), r.p999Us(), r.clientAllocBytesPerCall(), r.serverAllocBytesPerCall(),
                             r.clientCores(), r.serverCores(), r.errors());
+                    if (method.needsStreams()) {
+                        log("%-10s %-18s %-5s x%-3d %10.0f messages/s  time to last message p50 %7.2f  p99 %7.2f ms",
+                                r.contender(), r.method(), r.mode(), r.concurrency(), r.opsPerSec() * method.messagesPerCall(),
+                                r.p50Us() / 1e3, r.p99Us() / 1e3);
+                    }
                     failures += r.errors();
                 }
             }

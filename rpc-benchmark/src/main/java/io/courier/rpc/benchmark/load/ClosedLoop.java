@@ -53,6 +53,9 @@ public final class ClosedLoop {
         if (workload.needsProfiles() && client.profiles().isEmpty()) {
             throw new IllegalArgumentException("workload: " + workload + " (expected: a contender serving getProfile)");
         }
+        if (workload.needsStreams() && client.streams().isEmpty()) {
+            throw new IllegalArgumentException("workload: " + workload + " (expected: a contender serving streamUsers)");
+        }
         ClosedLoop loop = new ClosedLoop(client, workload, mode, concurrency);
         for (int i = 0; i < concurrency; i++) {
             if (mode == LoadMode.ASYNC) {

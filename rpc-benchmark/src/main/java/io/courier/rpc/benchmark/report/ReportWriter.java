@@ -22,13 +22,15 @@ import java.util.Set;
 /**
  * Turns the results of a run.sh session into {@code docs/benchmarks.md} (setup, the issue's
  * targets ({@link TargetsSection}), one table per run, mode and concurrency, the scaling phase
- * ({@link ScalingSection}), the TLS phase ({@link TlsSection}), the JMH table) and {@code docs/benchmarks.svg} (throughput and p99 per
+ * ({@link ScalingSection}), the TLS phase ({@link TlsSection}), the streaming phase
+ * ({@link StreamingSection}), the JMH table) and {@code docs/benchmarks.svg} (throughput and p99 per
  * contender and method of the first mode, averaged over runs).
  *
  * <pre>
  * java -cp ... io.courier.rpc.benchmark.report.ReportWriter [--results=results.jsonl] [--jmh=jmh.json]
- *     [--scaling=scaling.jsonl] [--tls=tls.jsonl] --md=docs/benchmarks.md --svg=docs/benchmarks.svg --command="..."
- *     --jvm-flags="..." --prewarm=60 [--tls-prewarm=30] [--load="..."]
+ *     [--scaling=scaling.jsonl] [--tls=tls.jsonl] [--streaming=streaming.jsonl] --md=docs/benchmarks.md
+ *     --svg=docs/benchmarks.svg --command="..." --jvm-flags="..." --prewarm=60 [--tls-prewarm=30]
+ *     [--streaming-prewarm=30] [--load="..."]
  * </pre>
  *
  * <p>Each results file may be missing or empty (its phase was skipped): its sections are left out.
@@ -47,28 +49,32 @@ public final class ReportWriter {
     private final List<RunResult> results;
     private final List<RunResult> scaling;
     private final List<RunResult> tls;
+    private final List<RunResult> streaming;
     private final List<JmhResult> jmh;
     private final MachineInfo machine;
     private final String command;
     private final String jvmFlags;
     private final String prewarmSeconds;
     private final String tlsPrewarmSeconds;
+    private final String streamingPrewarmSeconds;
     private final String load;
     private final ZonedDateTime date;
 
-    private ReportWriter(List<RunResult> results, List<RunResult> scaling, List<RunResult> tls, List<JmhResult> jmh,
-            MachineInfo machine,
-            String command, String jvmFlags, String prewarmSeconds, String tlsPrewarmSeconds, String load,
+    private ReportWriter(List<RunResult> results, List<RunResult> scaling, List<RunResult> tls,
+            List<RunResult> streaming, List<JmhResult> jmh, MachineInfo machine, String command, String jvmFlags,
+            String prewarmSeconds, String tlsPrewarmSeconds, String streamingPrewarmSeconds, String load,
             ZonedDateTime date) {
         this.results = results;
         this.scaling = scaling;
         this.tls = tls;
+        this.streaming = streaming;
         this.jmh = jmh;
         this.machine = machine;
         this.command = command;
         this.jvmFlags = jvmFlags;
         this.prewarmSeconds = prewarmSeconds;
         this.tlsPrewarmSeconds = tlsPrewarmSeconds;
+        this.streamingPrewarmSeconds = streamingPrewarmSeconds;
         this.load = load;
         this.date = date;
     }
@@ -85,14 +91,15 @@ public final class ReportWriter {
         List<RunResult> results = readOptional(args.get("results"));
         List<RunResult> scaling = readOptional(args.get("scaling"));
         List<RunResult> tls = readOptional(args.get("tls"));
+        List<RunResult> streaming = readOptional(args.get("streaming"));
         List<JmhResult> jmh = List.of();
         String jmhFile = args.get("jmh");
         if (jmhFile != null && !jmhFile.isBlank() && Files.exists(Path.of(jmhFile))) {
             jmh = JmhResult.read(Path.of(jmhFile));
         }
-        ReportWriter report = new ReportWriter(results, scaling, tls, jmh, MachineInfo.current(),
+        ReportWriter report = new ReportWriter(results, scaling, tls, streaming, jmh, MachineInfo.current(),
                 args.getOrDefault("command", "?"), args.getOrDefault("jvm-flags", "?"), args.getOrDefault("prewarm", "?"),
-                args.getOrDefault("tls-prewarm", "?"),
+                args.getOrDefault("tls-prewarm", "?"), args.getOrDefault("streaming-prewarm", "?"),
                 args.getOrDefault("load", "not recorded"), ZonedDateTime.now(ZoneOffset.UTC));
         write(Path.of(require(args, "md")), report.markdown());
         write(Path.of(require(args, "svg")), report.svg());
@@ -184,6 +191,7 @@ public final class ReportWriter {
         }
         ScalingSection.append(md, scaling);
         TlsSection.append(md, tls, tlsPrewarmSeconds);
+        StreamingSection.append(md, streaming, streamingPrewarmSeconds);
         if (!jmh.isEmpty()) {
             md.append("## Codec microbenchmarks (JMH, `-prof gc`)\n\n");
             md.append("Encode and decode of one frame or body per operation, on one thread; B/op is ")

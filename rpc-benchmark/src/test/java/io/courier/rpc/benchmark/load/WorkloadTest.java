@@ -21,6 +21,19 @@ class WorkloadTest {
     }
 
     @Test
+    void streamsNameTheirMessagesPerCall() {
+        Workload w = Workload.of("STREAMUSERS:1000");
+        assertThat(w.methodName()).isEqualTo("streamUsers:1000");
+        assertThat(w.messagesPerCall()).isEqualTo(1000);
+        assertThat(w.needsStreams()).isTrue();
+        assertThat(w.needsProfiles()).isFalse();
+        assertThat(Workload.GET_USER.messagesPerCall()).isEqualTo(1);
+        assertThat(Workload.GET_USER.needsStreams()).isFalse();
+        assertThatThrownBy(() -> Workload.of("streamUsers:many")).hasMessageContaining("streamUsers:<messages>");
+        assertThatThrownBy(() -> Workload.of("streamUsers:0")).hasMessageContaining("messages: 0");
+    }
+
+    @Test
     void refusesUnknownMethodsAndBadSizes() {
         assertThatThrownBy(() -> Workload.of("getUsers")).hasMessageContaining("getUsers");
         assertThatThrownBy(() -> Workload.of("getProfile:big")).hasMessageContaining("getProfile:<bio bytes>");
