@@ -107,7 +107,11 @@ class StreamingTest {
     @Test
     void consumerCancelStopsTheProvidersPublisher() throws Exception {
         List<Long> first = quotes.ticks().take(5).collectList().block();
-        assertThat(first).containsExactly(0L, 1L, 2L, 3L, 4L);
+        // Ticks before the consumer's first credit are dropped by the provider: any five in a row.
+        assertThat(first).hasSize(5);
+        for (int i = 1; i < 5; i++) {
+            assertThat(first.get(i)).isEqualTo(first.get(0) + i);
+        }
         assertThat(impl.ticksCancelled.await(5, TimeUnit.SECONDS)).as("provider's publisher cancelled").isTrue();
     }
 
