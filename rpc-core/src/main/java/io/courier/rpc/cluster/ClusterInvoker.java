@@ -96,13 +96,13 @@ public final class ClusterInvoker {
             return;
         }
         RpcRequest sent = call.request;
-        if (call.attempts > 0 || call.attemptTimeoutMillis > 0) {
+        if (call.attempts > 0 || call.redirects > 0 || call.attemptTimeoutMillis > 0) {
             long left = Math.max(1, (call.deadline - System.nanoTime()) / 1_000_000);
             // The last attempt the retries allow gets all the time left: nothing could follow it.
             long budget = call.attemptTimeoutMillis > 0 && call.attempts < policy.retries()
                     ? Math.min(call.attemptTimeoutMillis, left) : left;
             // A first attempt that is not cut short keeps the caller's request as it is.
-            if ((call.attempts > 0 || budget < left) && budget != sent.timeoutMillis()) {
+            if ((call.attempts > 0 || call.redirects > 0 || budget < left) && budget != sent.timeoutMillis()) {
                 sent = sent.withTimeoutMillis(budget);
             }
         }
@@ -129,6 +129,20 @@ public final class ClusterInvoker {
                 (System.nanoTime() - call.startNanos) / 1_000_000, failure.code(), failure.getMessage()));
         call.mayHaveRun |= failure.outcomeUnknown() || failure.code() == RpcErrorCode.CONNECTION_LOST;
         RpcRequest request = call.request;
+        if (failure.code() == RpcErrorCode.SHUTTING_DOWN && policy.mode() != ClusterMode.FAILFAST
+                && !request.isCancelled() && call.deadline - System.nanoTime() > 1_000_000
+                && call.redirects < directory.endpoints().size()) {
+            // A provider going away (a rolling restart) is not a failure of the call: send it to
+            // another provider at once, without spending a retry or the retry budget.
+            log.debug("Sending {} elsewhere: {} is going away", request.method(), endpoint.key());
+            List<Endpoint> triedSoFar = new ArrayList<>(call.tried.size() + 1);
+            triedSoFar.addAll(call.tried);
+            triedSoFar.add(endpoint);
+            call.tried = triedSoFar;
+            call.redirects++;
+            attempt(call);
+            return;
+        }
         if (policy.mode() == ClusterMode.FAILOVER && call.attempts < policy.retries() && !request.isCancelled()
                 && call.deadline - System.nanoTime() > 1_000_000 && mayRetry(request.method(), failure)
                 && retryBudget.tryWithdraw()) {
@@ -188,6 +202,8 @@ public final class ClusterInvoker {
         final long attemptTimeoutMillis;
         List<Endpoint> tried = List.of();
         int attempts;
+        /** Attempts refused by a provider going away, sent elsewhere without counting as retries. */
+        int redirects;
         Endpoint endpoint;
         /** Whether the attempt in progress is the probe of an ejected endpoint. */
         boolean probe;

@@ -172,6 +172,13 @@ public final class FrameWriter {
         }
     }
 
+    /** Encodes a going-away frame: the provider takes no new calls on this connection. */
+    public ByteBuf goAway(ByteBufAllocator alloc) {
+        ByteBuf buf = alloc.ioBuffer(RpcFrame.FIXED_HEADER_LENGTH);
+        writeFixed(buf, MessageType.GOAWAY, 0, (byte) 0, 0, 0);
+        return buf;
+    }
+
     /** Encodes a half-close frame: the consumer sent the last message of its request stream. */
     public ByteBuf halfClose(ByteBufAllocator alloc, long requestId) {
         ByteBuf buf = alloc.ioBuffer(RpcFrame.FIXED_HEADER_LENGTH);

@@ -3,7 +3,8 @@ package io.courier.rpc.internal.protocol;
 /**
  * Kind of a frame, written in byte 3 of the frame header.
  *
- * <p>Thread-safe (immutable). Values 6 to 8 are stream frames (revision 1.2); 9 to 15 are reserved.
+ * <p>Thread-safe (immutable). Values 6 to 8 are stream frames (revision 1.2), 9 is the provider's going-away notice (revision
+ * 1.3); 10 to 15 are reserved.
  */
 public enum MessageType {
 
@@ -40,7 +41,14 @@ public enum MessageType {
      * The receiver of a stream lets its sender send this many more messages (request-n, carried
      * as a varint in the header). Added in revision 1.2.
      */
-    STREAM_CREDIT(8);
+    STREAM_CREDIT(8),
+
+    /**
+     * The provider is going away (shutting down): the consumer sends no new calls on this
+     * connection, and calls already sent are still answered. Added in revision 1.3; an older
+     * consumer skips it, and learns from {@code SHUTTING_DOWN} refusals instead.
+     */
+    GOAWAY(9);
 
     private final byte value;
 
@@ -64,6 +72,7 @@ public enum MessageType {
             case 6 -> STREAM_MESSAGE;
             case 7 -> STREAM_HALF_CLOSE;
             case 8 -> STREAM_CREDIT;
+            case 9 -> GOAWAY;
             default -> null;
         };
     }

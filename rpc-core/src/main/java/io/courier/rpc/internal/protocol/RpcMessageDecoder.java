@@ -78,6 +78,9 @@ public final class RpcMessageDecoder extends MessageToMessageDecoder<ByteBuf> {
                 case CANCEL -> {
                     return new CancelMessage(requestId);
                 }
+                case GOAWAY -> {
+                    return GoAwayMessage.INSTANCE;
+                }
                 case STREAM_MESSAGE -> {
                     return new StreamFrame(type, requestId, serialization, 0, frame.retainedSlice(headerEnd, bodyLength));
                 }

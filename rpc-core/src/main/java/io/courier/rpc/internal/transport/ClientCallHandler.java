@@ -6,6 +6,7 @@ import io.courier.rpc.invoke.MethodMetadata;
 import io.courier.rpc.invoke.RpcRequest;
 import io.courier.rpc.invoke.RpcResponse;
 import io.courier.rpc.internal.protocol.FrameWriter;
+import io.courier.rpc.internal.protocol.GoAwayMessage;
 import io.courier.rpc.internal.protocol.MalformedMessage;
 import io.courier.rpc.internal.protocol.MessageType;
 import io.courier.rpc.internal.protocol.ProtocolWarnings;
@@ -17,7 +18,8 @@ import io.courier.rpc.serialization.Serializer;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.Timer;
@@ -44,7 +46,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * thread-safe and may be called from any thread. Heartbeats and idle detection happen before it
  * in the pipeline.
  */
-final class ClientCallHandler extends ChannelInboundHandlerAdapter {
+final class ClientCallHandler extends ChannelDuplexHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ClientCallHandler.class);
     /**
@@ -64,6 +66,7 @@ final class ClientCallHandler extends ChannelInboundHandlerAdapter {
     private final boolean allowInsecureCredentials;
     private volatile Channel channel;
     private volatile PendingCalls pending;
+    private volatile boolean goingAway;
     private final Map<Long, ClientStream> streams = new ConcurrentHashMap<>();
 
     ClientCallHandler(FrameWriter writer, Serializer serializer, Timer timer, int maxPendingCalls,
@@ -113,6 +116,11 @@ final class ClientCallHandler extends ChannelInboundHandlerAdapter {
                     + " over a connection without TLS: enable TLS for this client, or, only where plaintext is "
                     + "acceptable, allow it with ClientOptions.Builder.allowInsecureCredentials(true) "
                     + "(courier.rpc.consumer.allow-insecure-credentials=true)"));
+        }
+        if (goingAway) {
+            // Retry-safe: the cluster sends it to another provider without spending a retry.
+            return CompletableFuture.failedFuture(RpcException.refusal(RpcErrorCode.SHUTTING_DOWN,
+                    "Provider " + ch.remoteAddress() + " is going away; not sending " + method + " there"));
         }
         if (!ch.isWritable()) {
             return CompletableFuture.failedFuture(new RpcException(RpcErrorCode.NOT_SENT,
@@ -337,8 +345,39 @@ final class ClientCallHandler extends ChannelInboundHandlerAdapter {
         super.channelWritabilityChanged(ctx);
     }
 
+    /**
+     * Refuses, on the event loop, a request written after the provider's going-away notice was
+     * read: a caller that checked just before the notice arrived cannot slip its call in after
+     * the provider's acknowledgement ping, when the provider no longer expects calls. The call
+     * fails as SHUTTING_DOWN, which is retry safe, and is sent elsewhere.
+     */
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+        if (goingAway && msg instanceof ByteBuf frame && frame.readableBytes() > RpcFrame.FIXED_HEADER_LENGTH
+                && frame.getByte(frame.readerIndex() + 3) == MessageType.REQUEST.value()) {
+            frame.release();
+            promise.setFailure(RpcException.refusal(RpcErrorCode.SHUTTING_DOWN, "Provider " + ctx.channel().remoteAddress()
+                    + " is going away; the request was not sent"));
+            return;
+        }
+        super.write(ctx, msg, promise);
+    }
+
+    /** Whether the provider said it is going away: no new calls go on this connection. */
+    boolean isGoingAway() {
+        return goingAway;
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof GoAwayMessage) {
+            if (!goingAway) {
+                goingAway = true;
+                log.info("Provider {} is going away: no new calls on {}; {} calls in flight finish there",
+                        ctx.channel().remoteAddress(), ctx.channel(), pending.size());
+            }
+            return;
+        }
         if (msg instanceof StreamFrame frame) {
             onStreamFrame(frame);
         } else if (msg instanceof ResponseMessage response) {

@@ -61,7 +61,8 @@ final class ClientConnection {
     /** Whether a channel is open and writable now. */
     boolean isReady() {
         Channel ch = channel;
-        return ch != null && ch.isActive() && ch.isWritable();
+        ClientCallHandler h = handler;
+        return ch != null && ch.isActive() && ch.isWritable() && (h == null || !h.isGoingAway());
     }
 
     boolean isActive() {

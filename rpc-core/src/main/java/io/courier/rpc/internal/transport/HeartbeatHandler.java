@@ -23,6 +23,17 @@ final class HeartbeatHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(HeartbeatHandler.class);
 
+    /** The id of the ping a provider sends right after its going-away notice. */
+    static final long GOAWAY_PING_ID = 0x60A7_A7A7L;
+
+    /** Fired when the pong of {@link #GOAWAY_PING_ID} arrives. */
+    static final Object GOAWAY_ACKNOWLEDGED = new Object() {
+        @Override
+        public String toString() {
+            return "GOAWAY_ACKNOWLEDGED";
+        }
+    };
+
     private final FrameWriter writer;
     private final boolean warnOnSilence;
 
@@ -40,6 +51,9 @@ final class HeartbeatHandler extends ChannelInboundHandlerAdapter {
         if (msg instanceof HeartbeatMessage heartbeat) {
             if (heartbeat.ping()) {
                 ctx.writeAndFlush(writer.heartbeat(ctx.alloc(), false, heartbeat.id()), ctx.voidPromise());
+            } else if (heartbeat.id() == GOAWAY_PING_ID) {
+                // Everything the peer sent before it read the going-away notice has been read.
+                ctx.fireUserEventTriggered(GOAWAY_ACKNOWLEDGED);
             }
             return;
         }

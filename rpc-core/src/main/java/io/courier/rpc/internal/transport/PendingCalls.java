@@ -87,6 +87,10 @@ final class PendingCalls {
 
     /** The failure of a request that never left: retry-safe, as the provider cannot have run it. */
     static RpcException notSent(Channel channel, Throwable cause) {
+        if (cause instanceof RpcException refusal && refusal.code() == RpcErrorCode.SHUTTING_DOWN) {
+            // Refused on the way out because the provider is going away: sent elsewhere, no retry spent.
+            return refusal;
+        }
         return new RpcException(RpcErrorCode.NOT_SENT, "Request could not be written to " + channel.remoteAddress()
                 + ": " + cause, cause);
     }

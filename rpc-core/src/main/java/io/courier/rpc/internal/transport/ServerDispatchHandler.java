@@ -18,6 +18,10 @@ import io.courier.rpc.serialization.DecodeBudget;
 import io.courier.rpc.serialization.Serializer;
 import io.courier.rpc.serialization.Serializers;
 import io.netty.channel.Channel;
+import java.util.concurrent.CompletableFuture;
+import java.util.ArrayList;
+import io.netty.util.AttributeKey;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -49,6 +53,8 @@ import java.util.concurrent.RejectedExecutionException;
 final class ServerDispatchHandler extends ChannelInboundHandlerAdapter implements HttpCallDispatcher {
 
     private static final Logger log = LoggerFactory.getLogger(ServerDispatchHandler.class);
+    private static final AttributeKey<CompletableFuture<Void>> GOAWAY_ACK =
+            AttributeKey.valueOf(ServerDispatchHandler.class, "goAwayAck");
 
     private final InvokerTable invokers;
     private final Serializers serializers;
@@ -83,6 +89,44 @@ final class ServerDispatchHandler extends ChannelInboundHandlerAdapter implement
     /** Returns the sender answering this server's binary calls, for the connections' response queues. */
     ResponseSender sender() {
         return sender;
+    }
+
+    /**
+     * Tells every connection speaking the binary protocol that this provider is going away, so
+     * that its consumers send their next calls elsewhere; calls already sent are still served.
+     * Connections speaking HTTP, or that have not said yet what they speak, are not told.
+     *
+     * @return how many connections were told
+     */
+    CompletableFuture<Void> goAway() {
+        List<CompletableFuture<Void>> acknowledged = new ArrayList<>();
+        for (Channel channel : channels) {
+            ChannelPipeline pipeline = channel.pipeline();
+            if (channel.isActive() && pipeline.get(ProtocolDetectHandler.NAME) == null && pipeline.get(getClass()) == this) {
+                CompletableFuture<Void> ack = new CompletableFuture<>();
+                channel.attr(GOAWAY_ACK).set(ack);
+                channel.closeFuture().addListener(f -> ack.complete(null));
+                // The ping's pong comes back after every call the consumer sent before it read
+                // the notice: once it is here, no call of this connection is still on its way.
+                channel.write(writer.goAway(channel.alloc()), channel.voidPromise());
+                channel.writeAndFlush(writer.heartbeat(channel.alloc(), true, HeartbeatHandler.GOAWAY_PING_ID),
+                        channel.voidPromise());
+                acknowledged.add(ack);
+            }
+        }
+        return CompletableFuture.allOf(acknowledged.toArray(new CompletableFuture<?>[0]));
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt == HeartbeatHandler.GOAWAY_ACKNOWLEDGED) {
+            CompletableFuture<Void> ack = ctx.channel().attr(GOAWAY_ACK).get();
+            if (ack != null) {
+                ack.complete(null);
+            }
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
     }
 
     /** From now on, new calls are refused with {@link RpcErrorCode#SHUTTING_DOWN}. */

@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.List;
 import java.util.concurrent.Executor;
 
@@ -36,6 +37,9 @@ import java.util.concurrent.Executor;
 public final class ServerTransport {
 
     private static final Logger log = LoggerFactory.getLogger(ServerTransport.class);
+
+    /** Longest wait for consumers to acknowledge the going-away notice (within the grace). */
+    private static final long GOAWAY_WAIT_MILLIS = 2000;
 
     private final ServerOptions options;
     private final EventLoops bossLoops;
@@ -156,6 +160,15 @@ public final class ServerTransport {
      * @return whether every in-flight call finished within the grace period
      */
     public boolean close(Duration grace) {
+        // First the going-away notice, so consumers send new calls elsewhere before any is
+        // refused, and wait until each connection has delivered what it sent before reading it.
+        try {
+            dispatcher.goAway().get(Math.max(1, Math.min(grace.toMillis(), GOAWAY_WAIT_MILLIS)), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            log.debug("Not every consumer acknowledged the going-away notice: {}", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         Channel channel = serverChannel;
         if (channel != null) {
             channel.close().awaitUninterruptibly();
