@@ -6,8 +6,9 @@
 # then warm-up and measurement per concurrency and method), stops the server. Then the scaling
 # phase: Courier next to raw Netty for getUser as the callers grow, and for getProfile (getUser
 # plus a bio) as the response grows. Then the TLS phase: getUser over plaintext Courier next to Courier
-# over TLS with the JDK and the OpenSSL provider. Then the JMH codec benchmarks with -prof gc, then
-# the report.
+# over TLS with the JDK and the OpenSSL provider. Then the HTTP phase: getUser over Courier's HTTP/JSON
+# next to a Spring MVC @RestController, one HTTP client for both. Then the JMH codec benchmarks with
+# -prof gc, then the report.
 # The default full run takes about an hour. Every setting is an environment variable:
 #
 #   PREWARM_SECONDS=60  WARMUP_SECONDS=10  MEASURE_SECONDS=30
@@ -29,6 +30,10 @@
 #   TLS_CONTENDERS="courier courier-tls-jdk courier-tls-openssl"   plaintext first: the ratios divide by it
 #   TLS_MODES="async"  TLS_CALLERS=32                              getUser only; callers may be a list
 #   TLS_PREWARM_SECONDS TLS_WARMUP_SECONDS TLS_MEASURE_SECONDS     default: the SCALING_* durations
+#   HTTP=1                      0 skips the HTTP phase: getUser over Courier's HTTP/JSON next to Spring MVC
+#   HTTP_CONTENDERS="courier-http spring-mvc"   Spring MVC last: the ratios divide by it
+#   HTTP_CALLERS=32                              getUser only, async; callers may be a list
+#   HTTP_PREWARM_SECONDS HTTP_WARMUP_SECONDS HTTP_MEASURE_SECONDS  default: the SCALING_* durations
 #   JMH=1                       0 skips the JMH benchmarks
 #   JMH_ARGS="-f 1 -wi 3 -w 2s -i 5 -r 2s"
 #   JVM_FLAGS="-Xms1g -Xmx1g -XX:+UseG1GC -XX:+AlwaysPreTouch -Dnetty.epoll.enable=true"
@@ -40,7 +45,8 @@
 #   SCALING_WARMUP_SECONDS=2 SCALING_MEASURE_SECONDS=3 rpc-benchmark/run.sh
 # TLS only, into a scratch report:
 #   MAIN=0 SCALING=0 JMH=0 OUT_MD=/tmp/tls.md OUT_SVG=/tmp/tls.svg rpc-benchmark/run.sh
-# Work files (results.jsonl, scaling.jsonl, tls.jsonl, the TLS certificate, logs, server stats, jmh.json) go to
+# HTTP only, likewise: MAIN=0 SCALING=0 TLS=0 JMH=0 OUT_MD=/tmp/http.md OUT_SVG=/tmp/http.svg rpc-benchmark/run.sh
+# Work files (results.jsonl, scaling.jsonl, tls.jsonl, http.jsonl, the TLS certificate, logs, server stats, jmh.json) go to
 # rpc-benchmark/target/bench/<timestamp>/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -70,6 +76,12 @@ TLS_CALLERS=${TLS_CALLERS:-32}
 TLS_PREWARM_SECONDS=${TLS_PREWARM_SECONDS:-$SCALING_PREWARM_SECONDS}
 TLS_WARMUP_SECONDS=${TLS_WARMUP_SECONDS:-$SCALING_WARMUP_SECONDS}
 TLS_MEASURE_SECONDS=${TLS_MEASURE_SECONDS:-$SCALING_MEASURE_SECONDS}
+HTTP=${HTTP:-1}
+HTTP_CONTENDERS=${HTTP_CONTENDERS:-courier-http spring-mvc}
+HTTP_CALLERS=${HTTP_CALLERS:-32}
+HTTP_PREWARM_SECONDS=${HTTP_PREWARM_SECONDS:-$SCALING_PREWARM_SECONDS}
+HTTP_WARMUP_SECONDS=${HTTP_WARMUP_SECONDS:-$SCALING_WARMUP_SECONDS}
+HTTP_MEASURE_SECONDS=${HTTP_MEASURE_SECONDS:-$SCALING_MEASURE_SECONDS}
 JMH=${JMH:-1}
 JMH_ARGS=${JMH_ARGS:--f 1 -wi 3 -w 2s -i 5 -r 2s}
 JVM_FLAGS=${JVM_FLAGS:--Xms1g -Xmx1g -XX:+UseG1GC -XX:+AlwaysPreTouch -Dnetty.epoll.enable=true}
@@ -81,6 +93,7 @@ CONCURRENCY=${CONCURRENCY//[, ]/,}
 METHODS=${METHODS//[, ]/,}
 SCALING_CALLERS=${SCALING_CALLERS//[, ]/,}
 TLS_CALLERS=${TLS_CALLERS//[, ]/,}
+HTTP_CALLERS=${HTTP_CALLERS//[, ]/,}
 bio_methods=
 for b in ${SCALING_BIO_BYTES//,/ }; do bio_methods+="${bio_methods:+,}getProfile:$b"; done
 SCALING_BIO_BYTES=${SCALING_BIO_BYTES//[, ]/,}
@@ -92,7 +105,9 @@ SCALING_CALLERS=$SCALING_CALLERS SCALING_BIO_BYTES=$SCALING_BIO_BYTES SCALING_BI
 SCALING_PREWARM_SECONDS=$SCALING_PREWARM_SECONDS SCALING_WARMUP_SECONDS=$SCALING_WARMUP_SECONDS \
 SCALING_MEASURE_SECONDS=$SCALING_MEASURE_SECONDS TLS=$TLS TLS_CONTENDERS=\"$TLS_CONTENDERS\" \
 TLS_MODES=\"$TLS_MODES\" TLS_CALLERS=$TLS_CALLERS TLS_PREWARM_SECONDS=$TLS_PREWARM_SECONDS \
-TLS_WARMUP_SECONDS=$TLS_WARMUP_SECONDS TLS_MEASURE_SECONDS=$TLS_MEASURE_SECONDS JMH=$JMH JMH_ARGS=\"$JMH_ARGS\" JVM_FLAGS=\"$JVM_FLAGS\" \
+TLS_WARMUP_SECONDS=$TLS_WARMUP_SECONDS TLS_MEASURE_SECONDS=$TLS_MEASURE_SECONDS \
+HTTP=$HTTP HTTP_CONTENDERS=\"$HTTP_CONTENDERS\" HTTP_CALLERS=$HTTP_CALLERS HTTP_PREWARM_SECONDS=$HTTP_PREWARM_SECONDS \
+HTTP_WARMUP_SECONDS=$HTTP_WARMUP_SECONDS HTTP_MEASURE_SECONDS=$HTTP_MEASURE_SECONDS JMH=$JMH JMH_ARGS=\"$JMH_ARGS\" JVM_FLAGS=\"$JVM_FLAGS\" \
 rpc-benchmark/run.sh"
 
 WORK=rpc-benchmark/target/bench/$(date -u +%Y%m%dT%H%M%SZ)
@@ -220,6 +235,19 @@ if [[ "$TLS" == 1 ]]; then
   done
 fi
 
+http_json=
+if [[ "$HTTP" == 1 ]]; then
+  http_json=$WORK/http.jsonl
+  for contender in $HTTP_CONTENDERS; do
+    step "HTTP/JSON, async, $contender: getUser at $HTTP_CALLERS callers"
+    start_server "$contender" http
+    run_client "$contender" http --mode=async --concurrency="$HTTP_CALLERS" --methods=getUser \
+      --prewarm-method=getUser --prewarm="$HTTP_PREWARM_SECONDS" --warmup="$HTTP_WARMUP_SECONDS" \
+      --measure="$HTTP_MEASURE_SECONDS" --results="$http_json"
+    stop_server
+  done
+fi
+
 jmh_json=
 if [[ "$JMH" == 1 ]]; then
   step "JMH codec benchmarks (-prof gc)"
@@ -235,5 +263,5 @@ step "Writing $OUT_MD and $OUT_SVG"
 java -cp "$CP" io.courier.rpc.benchmark.report.ReportWriter --results="$results_json" --jmh="$jmh_json" \
   --scaling="$scaling_json" --tls="$tls_json" \
   --md="$OUT_MD" --svg="$OUT_SVG" --command="$COMMAND" --jvm-flags="$JVM_FLAGS" --prewarm="$PREWARM_SECONDS" \
-  --tls-prewarm="$TLS_PREWARM_SECONDS" --load="1/5/15-minute load average before: $load_before; after: $load_after"
+  --tls-prewarm="$TLS_PREWARM_SECONDS" --http="$http_json" --http-prewarm="$HTTP_PREWARM_SECONDS" --load="1/5/15-minute load average before: $load_before; after: $load_after"
 printf '\nDone: %s, %s (work files in %s)\n' "$OUT_MD" "$OUT_SVG" "$WORK"
