@@ -152,7 +152,8 @@ start_server() {
   server_pid=$!
   port=
   for _ in $(seq 1 600); do
-    port=$(sed -n 's/^READY [^ ]* \([0-9]*\)$/\1/p' "$log")
+    # The log may not exist yet: the server's shell has not opened it. Not an error under set -e.
+    port=$(sed -n 's/^READY [^ ]* \([0-9]*\)$/\1/p' "$log" 2>/dev/null || true)
     [[ -n "$port" ]] && return 0
     kill -0 "$server_pid" 2>/dev/null || { cat "$log" >&2; fail "$contender server exited during start-up"; }
     sleep 0.1
