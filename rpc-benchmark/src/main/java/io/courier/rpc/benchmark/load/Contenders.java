@@ -54,6 +54,11 @@ public final class Contenders {
         return HTTP;
     }
 
+    /** Returns every contender, in report order: the defaults, the variants, then the HTTP phase's. */
+    public static List<Contender> known() {
+        return Stream.of(ALL, EXTRA, HTTP).flatMap(List::stream).toList();
+    }
+
     /**
      * Returns the contender with this name, its TLS certificate (if it uses TLS) in {@code tlsDir}
      * unless that is null.
@@ -71,15 +76,13 @@ public final class Contenders {
      * @throws IllegalArgumentException for an unknown name
      */
     public static Contender byName(String name) {
-        for (List<Contender> list : List.of(ALL, EXTRA, HTTP)) {
-            for (Contender c : list) {
-                if (c.name().equals(name)) {
-                    return c;
-                }
+        for (Contender c : known()) {
+            if (c.name().equals(name)) {
+                return c;
             }
         }
         throw new IllegalArgumentException("contender: '" + name + "' (expected one of "
-                + Stream.of(ALL, EXTRA, HTTP).flatMap(List::stream).map(Contender::name).collect(Collectors.joining(", "))
+                + known().stream().map(Contender::name).collect(Collectors.joining(", "))
                 + ")");
     }
 }
