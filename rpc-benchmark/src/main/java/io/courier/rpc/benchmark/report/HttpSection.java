@@ -39,13 +39,15 @@ final class HttpSection {
         md.append("A separate phase of `run.sh` (`HTTP=0` skips it), with its own server and client JVMs per ")
                 .append("contender, one contender after the other in the same run (the client prewarms for ")
                 .append(prewarmSeconds).append(" s with getUser): getUser as an HTTP/1.1 `POST` of `[id]` with ")
-                .append("`Content-Type: application/json`, answered with the same 474-byte user JSON by both ")
-                .append("servers (the smoke test compares the bytes). Both are called by the same client: Netty's ")
+                .append("`Content-Type: application/json`, answered with the same user JSON (about 470 bytes) by ")
+                .append("both servers (the smoke test compares the bytes). Both are called by the same client: Netty's ")
                 .append("`HttpClientCodec` on one event loop over a pool of keep-alive connections (one per caller, ")
                 .append("no pipelining); it was several times faster than `java.net.http.HttpClient` and used less ")
                 .append("CPU per call. The client checks the status and takes the body's bytes but does not decode ")
                 .append("the user. Tomcat's default `maxKeepAliveRequests` (100) closes a connection after 100 ")
-                .append("requests; the client then opens a new one. Ratios divide by `").append(SPRING)
+                .append("requests; the client then opens a new one. Spring MVC reaches its speed later than Courier: ")
+                .append("with a prewarm of 10 s it measured several times slower than with 30 s, so compare runs with ")
+                .append("the default durations. Ratios divide by `").append(SPRING)
                 .append("` of the same mode and callers.\n\n");
         md.append("| Contender | What runs |\n|---|---|\n");
         for (String name : ResultGroup.contenders(results)) {
