@@ -8,7 +8,8 @@
 # plus a bio) as the response grows. Then the TLS phase: getUser over plaintext Courier next to Courier
 # over TLS with the JDK and the OpenSSL provider. Then the streaming phase: Courier next to gRPC, each
 # caller opening a server stream of STREAMING_MESSAGES users and consuming it whole, again and again.
-# Then the JMH codec benchmarks with -prof gc, then the report.
+# Then the HTTP phase: getUser over Courier's HTTP/JSON next to a Spring MVC @RestController, one HTTP
+# client for both. Then the JMH codec benchmarks with -prof gc, then the report.
 # The default full run takes about an hour. Every setting is an environment variable:
 #
 #   PREWARM_SECONDS=60  WARMUP_SECONDS=10  MEASURE_SECONDS=30
@@ -37,6 +38,10 @@
 #   STREAMING_CALLERS="8 32"    callers, each with one stream open at a time
 #   STREAMING_MESSAGES=1000     users per stream
 #   STREAMING_PREWARM_SECONDS STREAMING_WARMUP_SECONDS STREAMING_MEASURE_SECONDS   default: the SCALING_* durations
+#   HTTP=1                      0 skips the HTTP phase: getUser over Courier's HTTP/JSON next to Spring MVC
+#   HTTP_CONTENDERS="courier-http spring-mvc"   Spring MVC last: the ratios divide by it
+#   HTTP_CALLERS=32                              getUser only, async; callers may be a list
+#   HTTP_PREWARM_SECONDS HTTP_WARMUP_SECONDS HTTP_MEASURE_SECONDS  default: the SCALING_* durations
 #   JMH=1                       0 skips the JMH benchmarks
 #   JMH_ARGS="-f 1 -wi 3 -w 2s -i 5 -r 2s"
 #   JVM_FLAGS="-Xms1g -Xmx1g -XX:+UseG1GC -XX:+AlwaysPreTouch -Dnetty.epoll.enable=true"
@@ -49,8 +54,9 @@
 # TLS only, into a scratch report:
 #   MAIN=0 SCALING=0 JMH=0 OUT_MD=/tmp/tls.md OUT_SVG=/tmp/tls.svg rpc-benchmark/run.sh
 # Streaming only, into a scratch report:
-#   MAIN=0 SCALING=0 TLS=0 JMH=0 OUT_MD=/tmp/stream.md OUT_SVG=/tmp/stream.svg rpc-benchmark/run.sh
-# Work files (results.jsonl, scaling.jsonl, tls.jsonl, streaming.jsonl, the TLS certificate, logs, server stats, jmh.json) go to
+#   MAIN=0 SCALING=0 TLS=0 JMH=0 HTTP=0 OUT_MD=/tmp/stream.md OUT_SVG=/tmp/stream.svg rpc-benchmark/run.sh
+# HTTP only, likewise: MAIN=0 SCALING=0 TLS=0 JMH=0 STREAMING=0 OUT_MD=/tmp/http.md OUT_SVG=/tmp/http.svg rpc-benchmark/run.sh
+# Work files (results.jsonl, scaling.jsonl, tls.jsonl, streaming.jsonl, http.jsonl, the TLS certificate, logs, server stats, jmh.json) go to
 # rpc-benchmark/target/bench/<timestamp>/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -88,6 +94,12 @@ STREAMING_MESSAGES=${STREAMING_MESSAGES:-1000}
 STREAMING_PREWARM_SECONDS=${STREAMING_PREWARM_SECONDS:-$SCALING_PREWARM_SECONDS}
 STREAMING_WARMUP_SECONDS=${STREAMING_WARMUP_SECONDS:-$SCALING_WARMUP_SECONDS}
 STREAMING_MEASURE_SECONDS=${STREAMING_MEASURE_SECONDS:-$SCALING_MEASURE_SECONDS}
+HTTP=${HTTP:-1}
+HTTP_CONTENDERS=${HTTP_CONTENDERS:-courier-http spring-mvc}
+HTTP_CALLERS=${HTTP_CALLERS:-32}
+HTTP_PREWARM_SECONDS=${HTTP_PREWARM_SECONDS:-$SCALING_PREWARM_SECONDS}
+HTTP_WARMUP_SECONDS=${HTTP_WARMUP_SECONDS:-$SCALING_WARMUP_SECONDS}
+HTTP_MEASURE_SECONDS=${HTTP_MEASURE_SECONDS:-$SCALING_MEASURE_SECONDS}
 JMH=${JMH:-1}
 JMH_ARGS=${JMH_ARGS:--f 1 -wi 3 -w 2s -i 5 -r 2s}
 JVM_FLAGS=${JVM_FLAGS:--Xms1g -Xmx1g -XX:+UseG1GC -XX:+AlwaysPreTouch -Dnetty.epoll.enable=true}
@@ -100,6 +112,7 @@ METHODS=${METHODS//[, ]/,}
 SCALING_CALLERS=${SCALING_CALLERS//[, ]/,}
 TLS_CALLERS=${TLS_CALLERS//[, ]/,}
 STREAMING_CALLERS=${STREAMING_CALLERS//[, ]/,}
+HTTP_CALLERS=${HTTP_CALLERS//[, ]/,}
 bio_methods=
 for b in ${SCALING_BIO_BYTES//,/ }; do bio_methods+="${bio_methods:+,}getProfile:$b"; done
 SCALING_BIO_BYTES=${SCALING_BIO_BYTES//[, ]/,}
@@ -114,7 +127,9 @@ TLS_MODES=\"$TLS_MODES\" TLS_CALLERS=$TLS_CALLERS TLS_PREWARM_SECONDS=$TLS_PREWA
 TLS_WARMUP_SECONDS=$TLS_WARMUP_SECONDS TLS_MEASURE_SECONDS=$TLS_MEASURE_SECONDS STREAMING=$STREAMING \
 STREAMING_CONTENDERS=\"$STREAMING_CONTENDERS\" STREAMING_MODES=\"$STREAMING_MODES\" STREAMING_CALLERS=$STREAMING_CALLERS \
 STREAMING_MESSAGES=$STREAMING_MESSAGES STREAMING_PREWARM_SECONDS=$STREAMING_PREWARM_SECONDS \
-STREAMING_WARMUP_SECONDS=$STREAMING_WARMUP_SECONDS STREAMING_MEASURE_SECONDS=$STREAMING_MEASURE_SECONDS JMH=$JMH JMH_ARGS=\"$JMH_ARGS\" JVM_FLAGS=\"$JVM_FLAGS\" \
+STREAMING_WARMUP_SECONDS=$STREAMING_WARMUP_SECONDS STREAMING_MEASURE_SECONDS=$STREAMING_MEASURE_SECONDS \
+HTTP=$HTTP HTTP_CONTENDERS=\"$HTTP_CONTENDERS\" HTTP_CALLERS=$HTTP_CALLERS HTTP_PREWARM_SECONDS=$HTTP_PREWARM_SECONDS \
+HTTP_WARMUP_SECONDS=$HTTP_WARMUP_SECONDS HTTP_MEASURE_SECONDS=$HTTP_MEASURE_SECONDS JMH=$JMH JMH_ARGS=\"$JMH_ARGS\" JVM_FLAGS=\"$JVM_FLAGS\" \
 rpc-benchmark/run.sh"
 
 WORK=rpc-benchmark/target/bench/$(date -u +%Y%m%dT%H%M%SZ)
@@ -159,7 +174,8 @@ start_server() {
   server_pid=$!
   port=
   for _ in $(seq 1 600); do
-    port=$(sed -n 's/^READY [^ ]* \([0-9]*\)$/\1/p' "$log")
+    # The log may not exist yet: the server's shell has not opened it. Not an error under set -e.
+    port=$(sed -n 's/^READY [^ ]* \([0-9]*\)$/\1/p' "$log" 2>/dev/null || true)
     [[ -n "$port" ]] && return 0
     kill -0 "$server_pid" 2>/dev/null || { cat "$log" >&2; fail "$contender server exited during start-up"; }
     sleep 0.1
@@ -259,6 +275,19 @@ if [[ "$STREAMING" == 1 ]]; then
   done
 fi
 
+http_json=
+if [[ "$HTTP" == 1 ]]; then
+  http_json=$WORK/http.jsonl
+  for contender in $HTTP_CONTENDERS; do
+    step "HTTP/JSON, async, $contender: getUser at $HTTP_CALLERS callers"
+    start_server "$contender" http
+    run_client "$contender" http --mode=async --concurrency="$HTTP_CALLERS" --methods=getUser \
+      --prewarm-method=getUser --prewarm="$HTTP_PREWARM_SECONDS" --warmup="$HTTP_WARMUP_SECONDS" \
+      --measure="$HTTP_MEASURE_SECONDS" --results="$http_json"
+    stop_server
+  done
+fi
+
 jmh_json=
 if [[ "$JMH" == 1 ]]; then
   step "JMH codec benchmarks (-prof gc)"
@@ -274,5 +303,5 @@ step "Writing $OUT_MD and $OUT_SVG"
 java -cp "$CP" io.courier.rpc.benchmark.report.ReportWriter --results="$results_json" --jmh="$jmh_json" \
   --scaling="$scaling_json" --tls="$tls_json" --streaming="$streaming_json" \
   --md="$OUT_MD" --svg="$OUT_SVG" --command="$COMMAND" --jvm-flags="$JVM_FLAGS" --prewarm="$PREWARM_SECONDS" \
-  --tls-prewarm="$TLS_PREWARM_SECONDS" --streaming-prewarm="$STREAMING_PREWARM_SECONDS" --load="1/5/15-minute load average before: $load_before; after: $load_after"
+  --tls-prewarm="$TLS_PREWARM_SECONDS" --streaming-prewarm="$STREAMING_PREWARM_SECONDS" --http="$http_json" --http-prewarm="$HTTP_PREWARM_SECONDS" --load="1/5/15-minute load average before: $load_before; after: $load_after"
 printf '\nDone: %s, %s (work files in %s)\n' "$OUT_MD" "$OUT_SVG" "$WORK"

@@ -4,6 +4,7 @@ import io.courier.rpc.benchmark.contender.Contender;
 import io.courier.rpc.benchmark.courier.CourierContender;
 import io.courier.rpc.benchmark.dubbo.DubboContender;
 import io.courier.rpc.benchmark.grpc.GrpcContender;
+import io.courier.rpc.benchmark.http.HttpContender;
 import io.courier.rpc.benchmark.netty.RawNettyContender;
 
 import io.courier.rpc.tls.TlsProvider;
@@ -32,6 +33,9 @@ public final class Contenders {
             CourierContender.tls(TlsProvider.JDK),
             CourierContender.tls(TlsProvider.OPENSSL));
 
+    /** The HTTP phase's contenders: getUser only, as HTTP POSTs with JSON (run.sh's HTTP phase). */
+    private static final List<Contender> HTTP = List.of(HttpContender.courier(), HttpContender.springMvc());
+
     private Contenders() {
     }
 
@@ -43,6 +47,16 @@ public final class Contenders {
     /** Returns the default contenders followed by the diagnostic variants. */
     public static List<Contender> allWithVariants() {
         return Stream.concat(ALL.stream(), EXTRA.stream()).toList();
+    }
+
+    /** Returns the HTTP phase's contenders, which serve getUser only: Courier's HTTP/JSON, then Spring MVC. */
+    public static List<Contender> http() {
+        return HTTP;
+    }
+
+    /** Returns every contender, in report order: the defaults, the variants, then the HTTP phase's. */
+    public static List<Contender> known() {
+        return Stream.of(ALL, EXTRA, HTTP).flatMap(List::stream).toList();
     }
 
     /**
@@ -62,15 +76,13 @@ public final class Contenders {
      * @throws IllegalArgumentException for an unknown name
      */
     public static Contender byName(String name) {
-        for (List<Contender> list : List.of(ALL, EXTRA)) {
-            for (Contender c : list) {
-                if (c.name().equals(name)) {
-                    return c;
-                }
+        for (Contender c : known()) {
+            if (c.name().equals(name)) {
+                return c;
             }
         }
         throw new IllegalArgumentException("contender: '" + name + "' (expected one of "
-                + Stream.concat(ALL.stream(), EXTRA.stream()).map(Contender::name).collect(Collectors.joining(", "))
+                + known().stream().map(Contender::name).collect(Collectors.joining(", "))
                 + ")");
     }
 }

@@ -19,23 +19,23 @@ import io.netty.util.concurrent.DefaultThreadFactory;
  * with {@code -Dcourier.rpc.transport.nio=true}, which the Courier contenders map to
  * {@code Transport.NIO}), NIO otherwise.
  *
- * <p>Stateless and thread-safe.
+ * <p>Public for the HTTP phase's Netty client ({@code http.NettyHttpClient}). Stateless and thread-safe.
  */
-final class Transports {
+public final class Transports {
 
     private Transports() {
     }
 
-    static boolean epoll() {
+    public static boolean epoll() {
         return Epoll.isAvailable() && !Boolean.getBoolean("courier.rpc.transport.nio");
     }
 
-    static EventLoopGroup group(int threads, String name) {
+    public static EventLoopGroup group(int threads, String name) {
         IoHandlerFactory factory = epoll() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(name, true), factory);
     }
 
-    static Class<? extends Channel> channelClass() {
+    public static Class<? extends Channel> channelClass() {
         return epoll() ? EpollSocketChannel.class : NioSocketChannel.class;
     }
 

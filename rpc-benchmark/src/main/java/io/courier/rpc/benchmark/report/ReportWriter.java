@@ -23,14 +23,14 @@ import java.util.Set;
  * Turns the results of a run.sh session into {@code docs/benchmarks.md} (setup, the issue's
  * targets ({@link TargetsSection}), one table per run, mode and concurrency, the scaling phase
  * ({@link ScalingSection}), the TLS phase ({@link TlsSection}), the streaming phase
- * ({@link StreamingSection}), the JMH table) and {@code docs/benchmarks.svg} (throughput and p99 per
+ * ({@link StreamingSection}), the HTTP phase ({@link HttpSection}), the JMH table) and {@code docs/benchmarks.svg} (throughput and p99 per
  * contender and method of the first mode, averaged over runs).
  *
  * <pre>
  * java -cp ... io.courier.rpc.benchmark.report.ReportWriter [--results=results.jsonl] [--jmh=jmh.json]
  *     [--scaling=scaling.jsonl] [--tls=tls.jsonl] [--streaming=streaming.jsonl] --md=docs/benchmarks.md
  *     --svg=docs/benchmarks.svg --command="..." --jvm-flags="..." --prewarm=60 [--tls-prewarm=30]
- *     [--streaming-prewarm=30] [--load="..."]
+ *     [--streaming-prewarm=30] [--load="..."] [--http=http.jsonl] [--http-prewarm=30]
  * </pre>
  *
  * <p>Each results file may be missing or empty (its phase was skipped): its sections are left out.
@@ -58,12 +58,14 @@ public final class ReportWriter {
     private final String tlsPrewarmSeconds;
     private final String streamingPrewarmSeconds;
     private final String load;
+    private final List<RunResult> http;
+    private final String httpPrewarmSeconds;
     private final ZonedDateTime date;
 
     private ReportWriter(List<RunResult> results, List<RunResult> scaling, List<RunResult> tls,
             List<RunResult> streaming, List<JmhResult> jmh, MachineInfo machine, String command, String jvmFlags,
             String prewarmSeconds, String tlsPrewarmSeconds, String streamingPrewarmSeconds, String load,
-            ZonedDateTime date) {
+            ZonedDateTime date, List<RunResult> http, String httpPrewarmSeconds) {
         this.results = results;
         this.scaling = scaling;
         this.tls = tls;
@@ -77,6 +79,8 @@ public final class ReportWriter {
         this.streamingPrewarmSeconds = streamingPrewarmSeconds;
         this.load = load;
         this.date = date;
+        this.http = http;
+        this.httpPrewarmSeconds = httpPrewarmSeconds;
     }
 
     public static void main(String[] argv) throws IOException {
@@ -100,7 +104,8 @@ public final class ReportWriter {
         ReportWriter report = new ReportWriter(results, scaling, tls, streaming, jmh, MachineInfo.current(),
                 args.getOrDefault("command", "?"), args.getOrDefault("jvm-flags", "?"), args.getOrDefault("prewarm", "?"),
                 args.getOrDefault("tls-prewarm", "?"), args.getOrDefault("streaming-prewarm", "?"),
-                args.getOrDefault("load", "not recorded"), ZonedDateTime.now(ZoneOffset.UTC));
+                args.getOrDefault("load", "not recorded"), ZonedDateTime.now(ZoneOffset.UTC),
+                readOptional(args.get("http")), args.getOrDefault("http-prewarm", "?"));
         write(Path.of(require(args, "md")), report.markdown());
         write(Path.of(require(args, "svg")), report.svg());
     }
@@ -192,6 +197,7 @@ public final class ReportWriter {
         ScalingSection.append(md, scaling);
         TlsSection.append(md, tls, tlsPrewarmSeconds);
         StreamingSection.append(md, streaming, streamingPrewarmSeconds);
+        HttpSection.append(md, http, httpPrewarmSeconds);
         if (!jmh.isEmpty()) {
             md.append("## Codec microbenchmarks (JMH, `-prof gc`)\n\n");
             md.append("Encode and decode of one frame or body per operation, on one thread; B/op is ")

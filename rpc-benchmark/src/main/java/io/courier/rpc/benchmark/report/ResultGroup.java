@@ -67,7 +67,7 @@ record ResultGroup(int run, String mode, int concurrency, List<RunResult> rows) 
 
     static List<String> contenders(List<RunResult> rs) {
         List<String> out = new ArrayList<>();
-        for (Contender c : Contenders.allWithVariants()) {
+        for (Contender c : Contenders.known()) {
             if (rs.stream().anyMatch(r -> r.contender().equals(c.name()))) {
                 out.add(c.name());
             }
