@@ -135,10 +135,7 @@ public final class ClusterInvoker {
             // A provider going away (a rolling restart) is not a failure of the call: send it to
             // another provider at once, without spending a retry or the retry budget.
             log.debug("Sending {} elsewhere: {} is going away", request.method(), endpoint.key());
-            List<Endpoint> triedSoFar = new ArrayList<>(call.tried.size() + 1);
-            triedSoFar.addAll(call.tried);
-            triedSoFar.add(endpoint);
-            call.tried = triedSoFar;
+            call.tried(endpoint);
             call.redirects++;
             attempt(call);
             return;
@@ -147,11 +144,7 @@ public final class ClusterInvoker {
                 && call.deadline - System.nanoTime() > 1_000_000 && mayRetry(request.method(), failure)
                 && retryBudget.tryWithdraw()) {
             log.debug("Retrying {} after {} from {}", request.method(), failure.code(), endpoint.key());
-            // Only a retried call needs to remember where it went.
-            List<Endpoint> triedSoFar = new ArrayList<>(call.tried.size() + 1);
-            triedSoFar.addAll(call.tried);
-            triedSoFar.add(endpoint);
-            call.tried = triedSoFar;
+            call.tried(endpoint);
             call.attempts++;
             attempt(call);
         } else {
@@ -217,6 +210,14 @@ public final class ClusterInvoker {
             this.request = request;
             this.deadline = deadline;
             this.attemptTimeoutMillis = attemptTimeoutMillis;
+        }
+
+        /** Remembers an endpoint this call went to; only a call that goes elsewhere needs to. */
+        void tried(Endpoint endpoint) {
+            List<Endpoint> triedSoFar = new ArrayList<>(tried.size() + 1);
+            triedSoFar.addAll(tried);
+            triedSoFar.add(endpoint);
+            tried = triedSoFar;
         }
 
         @Override

@@ -27,6 +27,8 @@ import java.util.Map;
 public final class InvokerTable {
 
     private final Map<String, Map<String, Map<String, MethodInvoker>>> services;
+    /** Per service key and method name, the overloads sorted by parameter descriptor; built once. */
+    private final Map<String, Map<String, List<MethodInvoker>>> sortedOverloads;
     private final List<ServiceConfig<?>> configs;
     private final Authenticator authenticator;
     private final Authorizer authorizer;
@@ -34,6 +36,7 @@ public final class InvokerTable {
     private InvokerTable(Map<String, Map<String, Map<String, MethodInvoker>>> services, List<ServiceConfig<?>> configs,
             Authenticator authenticator, Authorizer authorizer) {
         this.services = services;
+        this.sortedOverloads = sortOverloads(services);
         this.configs = configs;
         this.authenticator = authenticator;
         this.authorizer = authorizer;
@@ -137,10 +140,19 @@ public final class InvokerTable {
             throw new RpcException(RpcErrorCode.METHOD_NOT_FOUND,
                     "Service " + serviceKey + " has no method " + methodName);
         }
-        return overloads.entrySet().stream()
-                .sorted(Map.Entry.comparingByKey())
-                .map(Map.Entry::getValue)
-                .toList();
+        return sortedOverloads.get(serviceKey).get(methodName);
+    }
+
+    private static Map<String, Map<String, List<MethodInvoker>>> sortOverloads(
+            Map<String, Map<String, Map<String, MethodInvoker>>> services) {
+        Map<String, Map<String, List<MethodInvoker>>> sorted = new java.util.HashMap<>();
+        services.forEach((key, methods) -> {
+            Map<String, List<MethodInvoker>> byName = new java.util.HashMap<>();
+            methods.forEach((name, overloads) -> byName.put(name, overloads.entrySet().stream()
+                    .sorted(Map.Entry.comparingByKey()).map(Map.Entry::getValue).toList()));
+            sorted.put(key, Map.copyOf(byName));
+        });
+        return Map.copyOf(sorted);
     }
 
     /** Returns the exported services in export order. */

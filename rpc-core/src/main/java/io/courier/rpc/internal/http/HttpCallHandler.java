@@ -312,6 +312,11 @@ final class HttpCallHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         ctx.writeAndFlush(response);
+        serveNext();
+    }
+
+    /** The answer is out: serve the next pipelined request, or read on. Event loop only. */
+    private void serveNext() {
         busy = false;
         FullHttpRequest next = queued.poll();
         if (next != null) {
@@ -621,13 +626,7 @@ final class HttpCallHandler extends ChannelInboundHandlerAdapter {
                         ctx.write(new DefaultHttpContent(last));
                     }
                     ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
-                    busy = false;
-                    FullHttpRequest next = queued.poll();
-                    if (next != null) {
-                        serve(next);
-                    } else {
-                        ctx.channel().config().setAutoRead(true);
-                    }
+                    serveNext();
                     ended.run();
                 });
             }

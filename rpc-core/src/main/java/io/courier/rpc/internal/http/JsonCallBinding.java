@@ -208,17 +208,43 @@ final class JsonCallBinding {
     }
 
     private JsonNode parse(byte[] body) {
-        String text = utf8(body);
-        if (text.isBlank()) {
+        if (body == null || body.length == 0) {
             return null;
         }
         try {
+            if (isPrintableAscii(body)) {
+                // The common case, plain ASCII JSON: valid UTF-8 as it is, parsed from the bytes.
+                return isBlank(body) ? null : mapper.readTree(body);
+            }
+            String text = utf8(body);
+            if (text.isBlank()) {
+                return null;
+            }
             return mapper.readTree(text);
         } catch (StreamConstraintsException e) {
             throw JsonCallException.badArgument(null, "Body exceeds a JSON limit: " + e.getOriginalMessage(), e);
         } catch (JacksonException e) {
             throw JsonCallException.badArgument(null, "Body is not valid JSON: " + e.getOriginalMessage(), e);
         }
+    }
+
+    /** Whether every byte is ASCII and none is NUL (which would betray UTF-16 or UTF-32). */
+    private static boolean isPrintableAscii(byte[] body) {
+        for (byte b : body) {
+            if (b <= 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isBlank(byte[] body) {
+        for (byte b : body) {
+            if (!Character.isWhitespace((char) b)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String utf8(byte[] body) {

@@ -34,7 +34,6 @@ import org.slf4j.LoggerFactory;
 final class StreamInbound implements Flow.Publisher<Object>, Flow.Subscription {
 
     private static final Logger log = LoggerFactory.getLogger(StreamInbound.class);
-    private static final long RETRY_DELAY_MILLIS = 1;
 
     /** Messages a receiver lets its sender have in flight: enough to keep a fast stream busy, few enough to bound memory. */
     static final int DEFAULT_WINDOW = 256;
@@ -49,11 +48,10 @@ final class StreamInbound implements Flow.Publisher<Object>, Flow.Subscription {
     private final Runnable onCancel;
     private final Queue<ByteBuf> queue = new ConcurrentLinkedQueue<>();
     private final AtomicLong demand = new AtomicLong();
-    private final AtomicInteger wip = new AtomicInteger();
     /** Messages the peer may still send: granted minus received; touched by the event loop and the drain. */
     private final AtomicLong credit = new AtomicLong();
     private final AtomicInteger subscribed = new AtomicInteger();
-    private final Runnable drainTask = this::drainLoop;
+    private final SerialDrain drain;
     private volatile Flow.Subscriber<? super Object> subscriber;
     private volatile boolean done;
     private volatile Throwable endError;
@@ -78,6 +76,7 @@ final class StreamInbound implements Flow.Publisher<Object>, Flow.Subscription {
         this.executor = executor;
         this.window = window;
         this.onCancel = onCancel;
+        this.drain = new SerialDrain(executor, channel.eventLoop(), this::drainPass);
     }
 
     @Override
@@ -181,35 +180,17 @@ final class StreamInbound implements Flow.Publisher<Object>, Flow.Subscription {
     }
 
     private void drain() {
-        if (wip.getAndIncrement() == 0) {
-            schedule();
-        }
+        drain.signal();
     }
 
-    private void schedule() {
-        try {
-            executor.execute(drainTask);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            // The executor is full: the signals wait in the queue; try again shortly.
-            try {
-                channel.eventLoop().schedule(this::schedule, RETRY_DELAY_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.RejectedExecutionException closed) {
-                drainTask.run();
-            }
+    /** One pass of the drain: deliver what the subscriber asked for, or clean up after the end. */
+    private void drainPass() {
+        Flow.Subscriber<? super Object> s = subscriber;
+        if (s != null && !terminated) {
+            deliver(s);
+        } else if (terminated || cancelled) {
+            clear();
         }
-    }
-
-    private void drainLoop() {
-        int missed = 1;
-        do {
-            Flow.Subscriber<? super Object> s = subscriber;
-            if (s != null && !terminated) {
-                deliver(s);
-            } else if (terminated || cancelled) {
-                clear();
-            }
-            missed = wip.addAndGet(-missed);
-        } while (missed != 0);
     }
 
     private void deliver(Flow.Subscriber<? super Object> s) {

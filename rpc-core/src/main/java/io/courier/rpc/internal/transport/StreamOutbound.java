@@ -37,7 +37,6 @@ final class StreamOutbound implements Flow.Subscriber<Object> {
 
     private static final Logger log = LoggerFactory.getLogger(StreamOutbound.class);
     private static final int INITIAL_BATCH_CAPACITY = 512;
-    private static final long RETRY_DELAY_MILLIS = 1;
 
     /** Builds the frame that ends the stream: {@code null} for completion, else the failure. */
     interface Terminal extends Function<Throwable, ByteBuf> {
@@ -54,10 +53,9 @@ final class StreamOutbound implements Flow.Subscriber<Object> {
     private final Queue<ByteBuf> frames = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
     private final AtomicLong credit = new AtomicLong();
-    private final AtomicInteger wip = new AtomicInteger();
     private final AtomicBoolean finished = new AtomicBoolean();
     private final AtomicBoolean doneRun = new AtomicBoolean();
-    private final Runnable requestTask = this::requestLoop;
+    private final SerialDrain requests;
     private final Runnable flushTask = this::flushFrames;
     private volatile Flow.Subscription upstream;
     private volatile boolean cancelled;
@@ -77,6 +75,7 @@ final class StreamOutbound implements Flow.Subscriber<Object> {
         this.executor = executor;
         this.terminal = terminal;
         this.onDone = onDone;
+        this.requests = new SerialDrain(executor, channel.eventLoop(), this::requestPass);
     }
 
     /** Subscribes to the publisher whose elements this stream sends. */
@@ -236,34 +235,17 @@ final class StreamOutbound implements Flow.Subscriber<Object> {
     }
 
     private void requestMore() {
-        if (wip.getAndIncrement() == 0) {
-            schedule();
-        }
+        requests.signal();
     }
 
-    private void schedule() {
-        try {
-            executor.execute(requestTask);
-        } catch (RejectedExecutionException e) {
-            try {
-                channel.eventLoop().schedule(this::schedule, RETRY_DELAY_MILLIS, TimeUnit.MILLISECONDS);
-            } catch (RejectedExecutionException closed) {
-                requestTask.run();
+    /** One pass: ask the publisher for the credit granted so far, while the connection takes it. */
+    private void requestPass() {
+        Flow.Subscription s = upstream;
+        if (s != null && !cancelled && !finished.get() && channel.isWritable()) {
+            long n = credit.getAndSet(0);
+            if (n > 0) {
+                s.request(n);
             }
         }
-    }
-
-    private void requestLoop() {
-        int missed = 1;
-        do {
-            Flow.Subscription s = upstream;
-            if (s != null && !cancelled && !finished.get() && channel.isWritable()) {
-                long n = credit.getAndSet(0);
-                if (n > 0) {
-                    s.request(n);
-                }
-            }
-            missed = wip.addAndGet(-missed);
-        } while (missed != 0);
     }
 }
