@@ -97,19 +97,27 @@ grep -h "UserServiceCalls" "$LOG_DIR/consumer.log"
 
 step "Calling the provider over HTTP/JSON on the same port, as anyone can with curl"
 if command -v curl >/dev/null; then
-  CURL=(curl -sS --max-time 10 -H 'Content-Type: application/json' -d '[1]')
+  CURL=(curl -sS --max-time 10 -H 'Content-Type: application/json')
   if [[ "$TLS" == 1 ]]; then
     CURL+=(--cacert "$TLS_DIR/ca.crt" --cert-type P12 --cert "$TLS_DIR/client.p12:$COURIER_DEMO_TLS_PASSWORD"
       -H "Authorization: Bearer $COURIER_DEMO_TOKEN")
     URL=https://127.0.0.1:$PORT/rpc/io.courier.sample.api.UserService/get
-    echo "\$ curl --cacert ca.crt --cert client.p12 -H 'Authorization: Bearer ...' -H 'Content-Type: application/json' -d '[1]' $URL"
+    SHOWN="curl --cacert ca.crt --cert client.p12 -H 'Authorization: Bearer ...' -H 'Content-Type: application/json'"
+    echo "\$ $SHOWN -d '[1]' $URL"
   else
     URL=http://127.0.0.1:$PORT/rpc/io.courier.sample.api.UserService/get
-    echo "\$ curl -H 'Content-Type: application/json' -d '[1]' $URL"
+    SHOWN="curl -H 'Content-Type: application/json'"
+    echo "\$ $SHOWN -d '[1]' $URL"
   fi
-  answer=$("${CURL[@]}" "$URL") || fail "the HTTP call failed"
+  answer=$("${CURL[@]}" -d '[1]' "$URL") || fail "the HTTP call failed"
   echo "$answer"
   [[ "$answer" == *'"name":"Ada Lovelace"'* ]] || fail "unexpected HTTP answer: $answer"
+  # A streamed result answers as NDJSON: one user per line.
+  STREAM_URL=${URL%/get}/streamAll
+  echo "\$ $SHOWN -d '[]' $STREAM_URL"
+  streamed=$("${CURL[@]}" -d '[]' "$STREAM_URL") || fail "the HTTP streaming call failed"
+  echo "$streamed"
+  [[ $(grep -c '"id"' <<<"$streamed") -ge 3 ]] || fail "unexpected HTTP stream: $streamed"
 else
   echo "curl is not installed: skipping the HTTP call (the binary calls above ran)"
 fi
