@@ -51,7 +51,8 @@ class RpcDecoderFuzzTest {
             drain(ch, decoded);
             for (Object message : decoded) {
                 assertThat(message).isInstanceOfAny(RequestMessage.class, ResponseMessage.class,
-                        HeartbeatMessage.class, CancelMessage.class, MalformedMessage.class);
+                        HeartbeatMessage.class, CancelMessage.class, StreamFrame.class, GoAwayMessage.class,
+                        MalformedMessage.class);
             }
             // Released as the dispatch handler would; then nothing written may still be referenced.
             releaseAll(decoded);
