@@ -1,7 +1,9 @@
 /**
  * Test support shared by every module's tests: {@link io.courier.rpc.test.LeakDetectionExtension}
  * {@link io.courier.rpc.test.InMemoryRegistry}, {@link io.courier.rpc.test.SilentTcpProxy} (a relay
- * that can go silent, for half-open partitions) and {@link io.courier.rpc.test.TestCertificates} (which
+ * that can go silent, for half-open partitions), {@link io.courier.rpc.test.ProviderProcess} (a
+ * provider in a JVM of its own, e.g. {@link io.courier.rpc.test.CountingProviderMain}, for a small
+ * heap or a {@code kill -9}) and {@link io.courier.rpc.test.TestCertificates} (which
  * needs {@code org.bouncycastle:bcpkix-jdk18on} in the using module's test scope).
  *
  * <p>Published as rpc-core's test-jar. Another module uses it through a dependency on

@@ -1,0 +1,21 @@
+package io.courier.rpc.test;
+
+import io.courier.rpc.RpcMethod;
+
+/**
+ * Service exported by {@link CountingProviderMain} in a provider JVM of its own: each call answers
+ * with the provider's name, and the provider counts how often each method ran.
+ */
+public interface CountedService {
+
+    /** Idempotent: retried elsewhere, and cut short after 300 ms per attempt. */
+    @RpcMethod(idempotent = true, attemptTimeoutMillis = 300)
+    String find(String key);
+
+    /** Not idempotent: once sent, never retried. */
+    String write(String key);
+
+    /** How many times {@code method} ({@code find} or {@code write}) ran on this provider. */
+    @RpcMethod(idempotent = true)
+    long executions(String method);
+}

@@ -1,0 +1,100 @@
+package io.courier.rpc.test;
+
+import io.courier.rpc.RpcServer;
+import io.courier.rpc.config.ServerOptions;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Entry point of a provider JVM started by {@link ProviderProcess}: exports a
+ * {@link CountedService} on {@code 127.0.0.1}, an ephemeral port, and reports on standard output.
+ *
+ * <p>Standard output is the channel to the test JVM (the only one that survives a
+ * {@code kill -9}): the bound port as {@code courier-provider port=N}, then
+ * {@code courier-provider write=N} each time {@code write} has run, written and flushed before the
+ * call answers, so that the last such line read is a lower bound of the executions even after the
+ * process was killed. Arguments: the provider's name. Runs until killed or its standard input closes.
+ */
+public final class CountingProviderMain {
+
+    private CountingProviderMain() {
+    }
+
+    /** Counts and names itself; thread-safe. */
+    static final class Counted implements CountedService {
+
+        private final String name;
+        private final PrintStream out;
+        private final AtomicLong finds = new AtomicLong();
+        private final AtomicLong writes = new AtomicLong();
+
+        Counted(String name, PrintStream out) {
+            this.name = name;
+            this.out = out;
+        }
+
+        @Override
+        public String find(String key) {
+            finds.incrementAndGet();
+            return name;
+        }
+
+        @Override
+        public String write(String key) {
+            long n = writes.incrementAndGet();
+            // Under the stream's lock the lines come out in counter order, so the last one is the highest.
+            synchronized (out) {
+                out.println(ProviderProcess.PREFIX + "write=" + n);
+                out.flush();
+            }
+            return name;
+        }
+
+        @Override
+        public long executions(String method) {
+            return switch (method) {
+                case "find" -> finds.get();
+                case "write" -> writes.get();
+                default -> throw new IllegalArgumentException("unknown method " + method);
+            };
+        }
+    }
+
+    /**
+     * Starts the provider.
+     *
+     * @param args the provider's name
+     * @throws Exception if it cannot start
+     */
+    public static void main(String[] args) throws Exception {
+        String name = args.length > 0 ? args[0] : "provider";
+        @SuppressWarnings("java:S106") // standard output is the report channel to the test JVM, see above
+        PrintStream out = System.out;
+        RpcServer server = RpcServer.builder()
+                .options(ServerOptions.builder().host("127.0.0.1").port(0).shutdownGrace(Duration.ZERO).build())
+                .service(CountedService.class, new Counted(name, out)).build().start();
+        synchronized (out) {
+            out.println(ProviderProcess.PREFIX + "port=" + server.address().getPort());
+            out.flush();
+        }
+        // Orphans die with their test JVM: when it goes, standard input reaches end of file.
+        CountDownLatch stdinClosed = new CountDownLatch(1);
+        Thread watcher = new Thread(() -> {
+            try {
+                while (System.in.read() >= 0) {
+                    // nothing is sent on standard input; it only signals that the parent is alive
+                }
+            } catch (java.io.IOException e) {
+                // a broken stdin means the parent is gone, the same as end of file
+            }
+            stdinClosed.countDown();
+        }, "stdin-watch");
+        watcher.setDaemon(true);
+        watcher.start();
+        stdinClosed.await();
+        server.close();
+    }
+}
