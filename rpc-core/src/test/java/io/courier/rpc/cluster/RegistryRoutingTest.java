@@ -101,4 +101,48 @@ class RegistryRoutingTest {
             assertThat(whoCalls(plain, 10)).containsOnlyKeys("canary");
         }
     }
+
+    @Test
+    void aCallInFlightToAWithdrawnProviderIsStillAnswered() throws Exception {
+        java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        RpcServer a = RpcServer.builder()
+                .options(ServerOptions.builder().host("127.0.0.1").port(0).build())
+                .service(InventoryService.class, new InventoryService() {
+                    @Override
+                    public int stock(String sku) {
+                        return 1;
+                    }
+
+                    @Override
+                    public String whoami() {
+                        return "a";
+                    }
+
+                    @Override
+                    public String reserve(String sku, long workMillis) {
+                        entered.countDown();
+                        try {
+                            release.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        return "a";
+                    }
+                })
+                .registry(registry).build().start();
+        closeables.add(a);
+        InventoryService inventory = consumer(ReferenceConfig.builder(InventoryService.class).check(true)
+                .timeout(Duration.ofSeconds(10)));
+        java.util.concurrent.CompletableFuture<String> call =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> inventory.reserve("sku", 0));
+        assertThat(entered.await(5, java.util.concurrent.TimeUnit.SECONDS)).as("call reached provider a").isTrue();
+
+        // The consumer drops a from its routing table at once (the in-memory registry is synchronous),
+        // while a still runs the call it was sent.
+        a.withdraw();
+        release.countDown();
+
+        assertThat(call.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("a");
+    }
 }

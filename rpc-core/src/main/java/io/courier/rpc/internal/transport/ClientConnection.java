@@ -29,6 +29,8 @@ import java.util.concurrent.TimeUnit;
 final class ClientConnection {
 
     private static final Logger log = LoggerFactory.getLogger(ClientConnection.class);
+    /** How often a connection closing when idle looks whether its last pending call has ended. */
+    private static final long IDLE_CHECK_MILLIS = 20;
 
     private final InetSocketAddress address;
     private final String target;
@@ -234,6 +236,39 @@ final class ClientConnection {
         // +-20 % jitter so that many consumers do not reconnect in lockstep.
         long jitter = delay / 5;
         return Math.max(min, delay - jitter + ThreadLocalRandom.current().nextLong(2 * jitter + 1));
+    }
+
+    /**
+     * Stops reconnecting, and closes the channel once no call awaits an answer on it (every pending
+     * call ends by its answer or its own timeout), or after {@code maxWait} at the latest. For a
+     * provider that left the registry: it may still be serving, and answers the calls already sent
+     * to it; closing at once would fail them as {@code OUTCOME_UNKNOWN}.
+     */
+    void closeWhenIdle(Duration maxWait) {
+        Channel ch;
+        synchronized (lock) {
+            closed = true;
+            ch = channel;
+        }
+        if (ch != null) {
+            closeWhenIdle(ch, ch.pipeline().get(ClientCallHandler.class), System.nanoTime() + maxWait.toNanos());
+        }
+    }
+
+    private static void closeWhenIdle(Channel ch, ClientCallHandler h, long deadlineNanos) {
+        if (!ch.isActive()) {
+            return;
+        }
+        if (h == null || h.pendingCount() == 0 || System.nanoTime() - deadlineNanos >= 0) {
+            ch.close();
+            return;
+        }
+        try {
+            ch.eventLoop().schedule(() -> closeWhenIdle(ch, h, deadlineNanos), IDLE_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // The event loop is shutting down and closes its channels itself.
+            ch.close();
+        }
     }
 
     /** Closes the channel and stops reconnecting. */

@@ -42,6 +42,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ClientTransport implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ClientTransport.class);
+    /** The longest a connection to a provider no longer routed to stays open for its pending calls. */
+    private static final Duration DRAIN_LIMIT = Duration.ofSeconds(60);
 
     private final ClientOptions options;
     private final FrameWriter writer;
@@ -172,13 +174,17 @@ public final class ClientTransport implements AutoCloseable {
         return counts;
     }
 
-    /** Closes the connections to every address not in {@code live}; calls still using them fail as not sent. */
+    /**
+     * Closes the connections to every address not in {@code live} once the calls already sent on
+     * them are answered or timed out (at most {@link #DRAIN_LIMIT}): a provider that left the
+     * registry may still be serving them. No new calls go there through this transport's pools.
+     */
     public void retainOnly(java.util.Set<InetSocketAddress> live) {
         pools.entrySet().removeIf(entry -> {
             if (live.contains(entry.getKey().address())) {
                 return false;
             }
-            entry.getValue().connections.forEach(ClientConnection::close);
+            entry.getValue().connections.forEach(c -> c.closeWhenIdle(DRAIN_LIMIT));
             return true;
         });
     }
