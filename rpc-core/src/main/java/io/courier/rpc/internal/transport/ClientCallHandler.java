@@ -95,10 +95,11 @@ final class ClientCallHandler extends ChannelDuplexHandler {
         pending = new PendingCalls(channel, writer, timer, maxPendingCalls);
     }
 
-    /** Returns the number of calls awaiting a response on this connection. */
+    /** Returns the number of calls awaiting a response, and streams open, on this connection. */
     int pendingCount() {
         PendingCalls p = pending;
-        return p == null ? 0 : p.size();
+        // Open streams count too: a connection closing when idle lets them end first.
+        return (p == null ? 0 : p.size()) + streams.size();
     }
 
     /** Sends a call; the future completes with the response or an {@link RpcException}. */
