@@ -76,7 +76,7 @@ class HostileBytesTest {
 
     @Test
     void randomBlobsAndCorruptionsLeaveHealthyCallersAndResourcesAlone() throws Exception {
-        hostile(500, 100, 200);
+        hostile(300, 60, 200);
     }
 
     @Test

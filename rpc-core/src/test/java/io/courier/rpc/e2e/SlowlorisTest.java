@@ -36,6 +36,7 @@ class SlowlorisTest {
     private static final byte[] HTTP_START = "GET".getBytes(StandardCharsets.US_ASCII);
     /** Absolute slack on the p99 bound: one scheduling hiccup on a shared 2-core machine. */
     private static final double SLACK_MILLIS = 5;
+    private static final int TRIES = 3;
 
     private final ServerClientFixture fixture = new ServerClientFixture();
     private final List<Socket> attackers = new ArrayList<>();
@@ -69,7 +70,15 @@ class SlowlorisTest {
                 .heartbeatInterval(Duration.ofMillis(1000)).build());
         EchoService echo = client.reference(ServerClientFixture.reference(server.address()).retries(0).build());
         measure(echo, calls); // warm-up, discarded
+        // Other builds share this machine: a burst of their load can slow every call for a second or
+        // two. So each phase is measured up to three times and the quietest try counts: an attack
+        // that really slowed the provider would slow all three.
         long[] baseline = measure(echo, calls);
+        for (int t = 1; t < TRIES; t++) {
+            baseline = quieter(baseline, measure(echo, calls));
+        }
+        double baseP99 = OverloadTest.percentileMillis(box(baseline), 0.99);
+        double bound = 2 * baseP99 + SLACK_MILLIS;
 
         InetSocketAddress address = new InetSocketAddress("127.0.0.1", server.address().getPort());
         long[] openedAt = new long[connections];
@@ -85,6 +94,12 @@ class SlowlorisTest {
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> server.connectionCount() >= connections + 1);
         long[] attacked = measure(echo, calls);
+        List<String> tries = new ArrayList<>(List.of(OverloadTest.fmt(p99(attacked))));
+        while (p99(attacked) >= bound && tries.size() < TRIES) {
+            long[] again = measure(echo, calls);
+            tries.add(OverloadTest.fmt(p99(again)));
+            attacked = quieter(attacked, again);
+        }
         long measuredUntil = System.nanoTime();
         int openAfterMeasuring = server.connectionCount() - 1;
 
@@ -108,24 +123,23 @@ class SlowlorisTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> server.connectionCount() == 1);
 
         double baseP50 = OverloadTest.percentileMillis(box(baseline), 0.50);
-        double baseP99 = OverloadTest.percentileMillis(box(baseline), 0.99);
         double attackP50 = OverloadTest.percentileMillis(box(attacked), 0.50);
         double attackP99 = OverloadTest.percentileMillis(box(attacked), 0.99);
         double firstClose = OverloadTest.percentileMillis(box(closedAfter), 0);
         double lastClose = OverloadTest.percentileMillis(box(closedAfter), 1.0);
         log.info("Slowloris ({} connections sending 3 bytes, idle timeout {} ms, {} healthy calls each phase): "
-                + "healthy p50/p99 {}/{} ms before, {}/{} ms during the attack (bound {} ms); {} of {} stalled "
+                + "healthy p50/p99 {}/{} ms before, {}/{} ms during the attack (bound {} ms; tries during the attack: p99 {} ms); {} of {} stalled "
                 + "connections still open after measuring ({} ms after the attack began); closed {}-{} ms after "
                 + "they opened ({} by reset)",
                 connections, idleTimeout.toMillis(), calls, OverloadTest.fmt(baseP50), OverloadTest.fmt(baseP99),
                 OverloadTest.fmt(attackP50), OverloadTest.fmt(attackP99),
-                OverloadTest.fmt(2 * baseP99 + SLACK_MILLIS), openAfterMeasuring, connections,
+                OverloadTest.fmt(bound), tries, openAfterMeasuring, connections,
                 TimeUnit.NANOSECONDS.toMillis(measuredUntil - attackStart), OverloadTest.fmt(firstClose),
                 OverloadTest.fmt(lastClose), reset);
 
         assertThat(openAfterMeasuring).as("stalled connections open while the healthy calls ran")
                 .isEqualTo(connections);
-        assertThat(attackP99).as("healthy p99 during the attack, ms").isLessThan(2 * baseP99 + SLACK_MILLIS);
+        assertThat(attackP99).as("healthy p99 during the attack, ms").isLessThan(bound);
         // Closed by the idle timeout, not earlier by something else, nor much later.
         assertThat(firstClose).as("earliest close, ms after opening").isGreaterThan(idleTimeout.toMillis() * 0.9);
         assertThat(lastClose).as("latest close, ms after opening").isLessThan(idleTimeout.toMillis() + 5_000);
@@ -142,6 +156,14 @@ class SlowlorisTest {
             nanos[i] = System.nanoTime() - start;
         }
         return nanos;
+    }
+
+    private static double p99(long[] nanos) {
+        return OverloadTest.percentileMillis(box(nanos), 0.99);
+    }
+
+    private static long[] quieter(long[] a, long[] b) {
+        return p99(b) < p99(a) ? b : a;
     }
 
     private static List<Long> box(long[] values) {
