@@ -1,5 +1,6 @@
 package io.courier.rpc.internal.exceptions;
 
+import io.courier.rpc.RpcException;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -36,7 +37,7 @@ public final class ExceptionShapes {
      */
     public static Constructor<?> exactConstructor(Class<?> type) {
         if (!Throwable.class.isAssignableFrom(type) || Modifier.isAbstract(type.getModifiers()) || isJdkClass(type)
-                || isRpcException(type)) {
+                || RpcException.class.isAssignableFrom(type)) {
             // The JDK's exceptions and Courier's own set up more than message and cause in their
             // constructors, which take the message as it is: they are made through those.
             return null;
@@ -92,16 +93,8 @@ public final class ExceptionShapes {
         return byName.values().toArray(new Field[0]);
     }
 
-    private static boolean isRpcException(Class<?> type) {
-        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
-            if (c.getName().equals("io.courier.rpc.RpcException")) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean isJdkClass(Class<?> type) {
+    /** Whether a class belongs to the JDK (whose internals serializers neither read nor allow by package). */
+    public static boolean isJdkClass(Class<?> type) {
         String name = type.getName();
         return name.startsWith("java.") || name.startsWith("javax.") || name.startsWith("jdk.")
                 || name.startsWith("sun.") || name.startsWith("com.sun.");

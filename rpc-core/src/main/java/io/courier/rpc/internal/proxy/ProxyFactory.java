@@ -47,11 +47,11 @@ public final class ProxyFactory {
         Map<Method, ReferenceInvocationHandler.Target> methods = new HashMap<>();
         for (Method method : type.getMethods()) {
             if (!Modifier.isStatic(method.getModifiers()) && !method.isDefault()) {
+                boolean streams = MethodMetadata.streams(method);
                 MethodMetadata metadata = MethodMetadata.forConsumer(method, reference.serviceKey(),
-                        MethodMetadata.streams(method) ? reference.streamTimeoutMillis(method)
-                        : reference.timeoutMillis(method, defaultTimeout),
+                        streams ? reference.streamTimeoutMillis(method) : reference.timeoutMillis(method, defaultTimeout),
                         // A stream is never cut short and retried: its messages may already have been used.
-                        MethodMetadata.streams(method) ? 0 : reference.attemptTimeoutMillis(method));
+                        streams ? 0 : reference.attemptTimeoutMillis(method));
                 // Callers that get a future or a stream complete on the callback executor; blocked
                 // callers are woken directly.
                 boolean takesFuture = metadata.returnKind() != ReturnKind.VALUE || metadata.isStreaming()

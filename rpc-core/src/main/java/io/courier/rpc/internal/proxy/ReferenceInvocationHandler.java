@@ -78,22 +78,23 @@ final class ReferenceInvocationHandler implements InvocationHandler {
         if (context.isCancelled()) {
             throw new RpcException(RpcErrorCode.CANCELLED, "The call being served was cancelled; not calling " + metadata);
         }
-        Cancellation cancellation = metadata.isOneWay() ? null : new Cancellation();
-        RpcRequest request = new RpcRequest(metadata, args, context.outgoingAttachments(), timeout,
-                target.completionExecutor(), cancellation);
+        Map<String, String> attachments = context.outgoingAttachments();
+        long budget = timeout;
         if (metadata.isResponseStreaming()) {
-            // Cold, like any publisher: each subscription is a call of its own.
+            // Cold, like any publisher: each subscription is a call of its own, cancelled through it.
             return metadata.responseStreamType().fromFlow(new DeferredStream(() -> target.chain().proceed(
-                    new RpcRequest(metadata, args, request.attachments(), request.timeoutMillis(),
-                            target.completionExecutor(), null))));
+                    new RpcRequest(metadata, args, attachments, budget, target.completionExecutor(), null))));
         }
         if (metadata.returnKind() == ReturnKind.MONO) {
             return StreamType.deferMono(() -> {
                 Cancellation each = new Cancellation();
-                return toUserFuture(target.chain().proceed(new RpcRequest(metadata, args, request.attachments(),
-                        request.timeoutMillis(), target.completionExecutor(), each)), each);
+                return toUserFuture(target.chain().proceed(new RpcRequest(metadata, args, attachments, budget,
+                        target.completionExecutor(), each)), each);
             });
         }
+        Cancellation cancellation = metadata.isOneWay() ? null : new Cancellation();
+        RpcRequest request = new RpcRequest(metadata, args, attachments, timeout, target.completionExecutor(),
+                cancellation);
         CompletableFuture<RpcResponse> response = target.chain().proceed(request);
         if (metadata.isOneWay()) {
             response.whenComplete((r, t) -> {

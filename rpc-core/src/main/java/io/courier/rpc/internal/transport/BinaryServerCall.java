@@ -23,7 +23,7 @@ class BinaryServerCall extends ServerCall {
 
     final RequestMessage request;
     final Serializer serializer;
-    private final ResponseSender sender;
+    final ResponseSender sender;
     private final Map<MethodInvoker, ResponseSizeHint> sizeHints;
     private final DecodeBudget decodeBudget;
     /** What the decoded arguments took of the budget; returned when the call ends. */

@@ -250,10 +250,7 @@ final class ClientCallHandler extends ChannelDuplexHandler {
             if (stream.outbound != null) {
                 stream.outbound.cancel();
             }
-            Channel ch = channel;
-            if (ch.isActive()) {
-                ch.writeAndFlush(writer.cancel(ch.alloc(), id), ch.voidPromise());
-            }
+            pending.sendCancel(id);
         }
         PendingCall call = pending.remove(id);
         if (call != null) {
@@ -278,12 +275,9 @@ final class ClientCallHandler extends ChannelDuplexHandler {
         if (stream == null) {
             return;
         }
-        Channel ch = channel;
-        if (ch.isActive()) {
-            ch.writeAndFlush(writer.cancel(ch.alloc(), id), ch.voidPromise());
-        }
+        pending.sendCancel(id);
         failStream(id, RpcException.unanswered(RpcErrorCode.TIMEOUT, "Stream " + request.method() + " to "
-                + ch.remoteAddress() + " passed its deadline of " + request.timeoutMillis() + " ms after "
+                + channel.remoteAddress() + " passed its deadline of " + request.timeoutMillis() + " ms after "
                 + (stream.inbound == null ? 0 : stream.inbound.received()) + " messages", null));
     }
 

@@ -114,8 +114,8 @@ final class PendingCalls {
         }
     }
 
-    /** Tells the provider the answer is no longer wanted, so it can skip or stop the call. */
-    private void sendCancel(long id) {
+    /** Tells the provider the answer (or stream) is no longer wanted, so it can skip or stop the call. */
+    void sendCancel(long id) {
         if (channel.isActive()) {
             channel.writeAndFlush(writer.cancel(channel.alloc(), id), channel.voidPromise());
         }

@@ -137,11 +137,33 @@ final class ResponseSender {
         }
     }
 
-    /** Encodes an error answer; {@code null} (counted as lost) when not even that can be allocated. */
+    /**
+     * Encodes the response frame that ends a stream: {@code OK} without a body when the stream
+     * completed, else its failure as a single answer would carry it (a framework error's code, or
+     * a business exception); {@code null} (counted as lost) when not even that can be allocated.
+     */
+    ByteBuf streamEnd(Channel channel, long requestId, Serializer serializer, Throwable failure,
+            Map<String, String> attachments) {
+        if (failure == null) {
+            return errorFrame(channel, channel.alloc(), requestId, serializer.id(), RpcErrorCode.OK, "", attachments);
+        }
+        if (failure instanceof RpcException e) {
+            return errorFrame(channel, channel.alloc(), requestId, serializer.id(), e.code(), e.getMessage(),
+                    attachments);
+        }
+        return encodeException(channel, channel.alloc(), requestId, serializer, failure, attachments);
+    }
+
     private ByteBuf errorFrame(Channel channel, ByteBufAllocator alloc, long requestId, byte serializationId,
             RpcErrorCode code, String message) {
+        return errorFrame(channel, alloc, requestId, serializationId, code, message, Map.of());
+    }
+
+    /** Encodes an answer without a body; {@code null} (counted as lost) when not even that can be allocated. */
+    private ByteBuf errorFrame(Channel channel, ByteBufAllocator alloc, long requestId, byte serializationId,
+            RpcErrorCode code, String message, Map<String, String> attachments) {
         try {
-            return writer.response(alloc, requestId, serializationId, code, Map.of(), "",
+            return writer.response(alloc, requestId, serializationId, code, attachments, "",
                     message == null ? "" : message, FrameWriter.BodyWriter.EMPTY);
         } catch (OutOfMemoryError e) {
             failures.writeFailed(channel, requestId, e);

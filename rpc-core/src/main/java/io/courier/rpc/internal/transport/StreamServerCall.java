@@ -149,23 +149,7 @@ final class StreamServerCall extends BinaryServerCall {
     }
 
     private ByteBuf endFrame(Throwable failure) {
-        long id = request.requestId();
-        if (failure == null) {
-            return writer.response(channel.alloc(), id, serializer.id(), RpcErrorCode.OK, endAttachments, "", "",
-                    FrameWriter.BodyWriter.EMPTY);
-        }
-        if (failure instanceof RpcException e) {
-            return writer.response(channel.alloc(), id, serializer.id(), e.code(), endAttachments, "",
-                    e.getMessage() == null ? "" : e.getMessage(), FrameWriter.BodyWriter.EMPTY);
-        }
-        String message = failure.getMessage() == null ? "" : failure.getMessage();
-        try {
-            return writer.response(channel.alloc(), id, serializer.id(), RpcErrorCode.APPLICATION_ERROR, endAttachments,
-                    failure.getClass().getName(), message, out -> serializer.writeException(failure, out));
-        } catch (RpcException e) {
-            return writer.response(channel.alloc(), id, serializer.id(), RpcErrorCode.APPLICATION_ERROR, endAttachments,
-                    failure.getClass().getName(), message, FrameWriter.BodyWriter.EMPTY);
-        }
+        return sender.streamEnd(channel, request.requestId(), serializer, failure, endAttachments);
     }
 
     private void streamEnded() {

@@ -13,6 +13,8 @@ import tools.jackson.databind.node.ObjectNode;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.reflect.Constructor;
+import java.util.List;
+import java.util.ArrayList;
 import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Modifier;
@@ -176,14 +178,28 @@ final class JsonExceptionCodec {
 
     /** The public constructors of one exception class that can carry a message and cause. */
     private record Constructors(Class<?> type, Constructor<?> messageAndCause, Constructor<?> message,
-            Constructor<?> noArg, Constructor<?> rpc, Constructor<?> exact, Field[] fields) {
+            Constructor<?> noArg, Constructor<?> rpc, Constructor<?> exact, Field[] fields,
+            List<Constructor<?>> messageAndTypedCause) {
 
         static Constructors of(Class<?> type) {
             boolean concrete = Throwable.class.isAssignableFrom(type) && !Modifier.isAbstract(type.getModifiers());
             return new Constructors(type, find(type, String.class, Throwable.class), find(type, String.class),
                     find(type), find(type, RpcErrorCode.class, String.class, Throwable.class, String.class),
                     concrete && Modifier.isPublic(type.getModifiers()) ? ExceptionShapes.exactConstructor(type) : null,
-                    Throwable.class.isAssignableFrom(type) ? ExceptionShapes.userFields(type) : new Field[0]);
+                    Throwable.class.isAssignableFrom(type) ? ExceptionShapes.userFields(type) : new Field[0],
+                    messageAndTypedCause(type));
+        }
+
+        /** The public {@code (String, T extends Throwable)} constructors, e.g. {@code UncheckedIOException(String, IOException)}. */
+        private static List<Constructor<?>> messageAndTypedCause(Class<?> type) {
+            List<Constructor<?>> found = new ArrayList<>();
+            for (Constructor<?> c : type.getConstructors()) {
+                Class<?>[] p = c.getParameterTypes();
+                if (p.length == 2 && p[0] == String.class && Throwable.class.isAssignableFrom(p[1])) {
+                    found.add(c);
+                }
+            }
+            return List.copyOf(found);
         }
 
         private static Constructor<?> find(Class<?> type, Class<?>... parameterTypes) {
@@ -205,14 +221,17 @@ final class JsonExceptionCodec {
         }
 
         Throwable create(String text, Throwable cause) {
-            Throwable exception;
             if (messageAndCause != null) {
                 return newInstance(messageAndCause, text, cause);
-            } else if (message != null) {
-                exception = newInstance(message, text);
-            } else if (typedCause(cause) != null) {
+            }
+            Constructor<?> typed = message == null ? typedCause(cause) : null;
+            if (typed != null) {
                 // e.g. UncheckedIOException(String, IOException): the cause's own type.
-                return newInstance(typedCause(cause), text, cause);
+                return newInstance(typed, text, cause);
+            }
+            Throwable exception;
+            if (message != null) {
+                exception = newInstance(message, text);
             } else if (noArg != null) {
                 exception = newInstance(noArg);
             } else {
@@ -235,9 +254,8 @@ final class JsonExceptionCodec {
             if (cause == null) {
                 return null;
             }
-            for (Constructor<?> c : type.getConstructors()) {
-                Class<?>[] p = c.getParameterTypes();
-                if (p.length == 2 && p[0] == String.class && Throwable.class.isAssignableFrom(p[1]) && p[1].isInstance(cause)) {
+            for (Constructor<?> c : messageAndTypedCause) {
+                if (c.getParameterTypes()[1].isInstance(cause)) {
                     return c;
                 }
             }

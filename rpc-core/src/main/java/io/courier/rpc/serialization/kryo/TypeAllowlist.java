@@ -1,5 +1,6 @@
 package io.courier.rpc.serialization.kryo;
 
+import io.courier.rpc.internal.exceptions.ExceptionShapes;
 import io.courier.rpc.InvalidOptionException;
 import io.courier.rpc.RpcException;
 import io.courier.rpc.RpcErrorCode;
@@ -164,13 +165,7 @@ final class TypeAllowlist {
 
     /** Whether a class belongs to the JDK, whose internals are never walked or opened reflectively. */
     static boolean isJdkClass(Class<?> type) {
-        String name = type.getName();
-        return type.isPrimitive()
-                || name.startsWith("java.")
-                || name.startsWith("javax.")
-                || name.startsWith("jdk.")
-                || name.startsWith("sun.")
-                || name.startsWith("com.sun.");
+        return type.isPrimitive() || ExceptionShapes.isJdkClass(type);
     }
 
     private boolean isAllowedArray(String className) {

@@ -1,21 +1,18 @@
 package io.courier.rpc.internal.http;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.courier.rpc.RpcException;
 import io.courier.rpc.config.ServiceConfig;
+import io.courier.rpc.test.ChunkedInbound;
 import io.courier.rpc.internal.dispatch.InvokerTable;
 import io.courier.rpc.serialization.json.JsonSerializer;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.ReferenceCountUtil;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -67,26 +64,19 @@ class HttpDecoderFuzzTest {
         EmbeddedChannel ch = new EmbeddedChannel();
         ch.pipeline().addLast("tail", new ChannelInboundHandlerAdapter());
         PIPELINE.addTo(ch.pipeline(), "tail");
-        List<ByteBuf> written = new ArrayList<>();
         try {
-            for (int i = 0; i < bytes.length && ch.isOpen(); i += chunk) {
-                ByteBuf in = Unpooled.buffer(chunk);
-                in.writeBytes(bytes, i, Math.min(chunk, bytes.length - i));
-                written.add(in);
-                // An exception here is a finding: EmbeddedChannel rethrows what the pipeline threw.
-                ch.writeInbound(in);
+            // An exception out of the pipeline is a finding: EmbeddedChannel rethrows what it threw.
+            List<ByteBuf> written = ChunkedInbound.write(ch, bytes, chunk, () -> {
                 ch.runPendingTasks();
                 drainOutbound(ch);
-            }
+            });
             ch.finish();
             drainOutbound(ch);
             for (Object leftover = ch.readInbound(); leftover != null; leftover = ch.readInbound()) {
                 ReferenceCountUtil.release(leftover);
                 throw new AssertionError("the HTTP handlers passed on " + leftover);
             }
-            for (ByteBuf in : written) {
-                assertThat(in.refCnt()).as("input buffer reference count").isZero();
-            }
+            ChunkedInbound.assertReleased(written);
         } finally {
             ch.finishAndReleaseAll();
         }

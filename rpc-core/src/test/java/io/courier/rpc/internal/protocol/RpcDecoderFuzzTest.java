@@ -2,6 +2,7 @@ package io.courier.rpc.internal.protocol;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.courier.rpc.test.ChunkedInbound;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -36,17 +37,10 @@ class RpcDecoderFuzzTest {
         byte[] bytes = framed ? frame(data) : data.consumeRemainingAsBytes();
 
         EmbeddedChannel ch = new EmbeddedChannel(new RpcFrameDecoder(MAX_FRAME, warnings), new RpcMessageDecoder());
-        List<ByteBuf> written = new ArrayList<>();
         List<Object> decoded = new ArrayList<>();
         try {
-            for (int i = 0; i < bytes.length && ch.isOpen(); i += chunk) {
-                ByteBuf in = Unpooled.buffer(chunk);
-                in.writeBytes(bytes, i, Math.min(chunk, bytes.length - i));
-                written.add(in);
-                // An exception here is a finding: EmbeddedChannel rethrows what the pipeline threw.
-                ch.writeInbound(in);
-                drain(ch, decoded);
-            }
+            // An exception out of the pipeline is a finding: EmbeddedChannel rethrows what it threw.
+            List<ByteBuf> written = ChunkedInbound.write(ch, bytes, chunk, () -> drain(ch, decoded));
             ch.finish();
             drain(ch, decoded);
             for (Object message : decoded) {
@@ -56,9 +50,7 @@ class RpcDecoderFuzzTest {
             }
             // Released as the dispatch handler would; then nothing written may still be referenced.
             releaseAll(decoded);
-            for (ByteBuf in : written) {
-                assertThat(in.refCnt()).as("input buffer reference count").isZero();
-            }
+            ChunkedInbound.assertReleased(written);
         } finally {
             releaseAll(decoded);
             ch.finishAndReleaseAll();
