@@ -27,6 +27,11 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpHeadersFactory;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.util.AsciiString;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -37,6 +42,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -74,8 +80,13 @@ final class HttpCallHandler extends ChannelInboundHandlerAdapter {
     /** Most attachments one request may carry. */
     static final int MAX_ATTACHMENTS = 64;
     static final String TIMEOUT_HEADER = "courier-timeout";
+    private static final AsciiString TIMEOUT_HEADER_NAME = AsciiString.cached(TIMEOUT_HEADER);
     static final String ATTACHMENT_PREFIX = "courier-attachment-";
-    private static final String JSON = "application/json";
+    private static final String TRACEPARENT = "traceparent";
+    private static final String TRACESTATE = "tracestate";
+    private static final AsciiString JSON = HttpHeaderValues.APPLICATION_JSON;
+    private static final HttpHeadersFactory RESPONSE_HEADERS = DefaultHttpHeadersFactory.headersFactory()
+            .withValidation(false);
     static final String NDJSON = "application/x-ndjson";
     static final String EVENT_STREAM = "text/event-stream";
     /** Stream elements asked for at once; more are asked for as their writes complete. */
@@ -221,17 +232,7 @@ final class HttpCallHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void call(FullHttpRequest request, RpcPath target) {
-        Map<String, String> attachments = new HashMap<>();
-        for (Map.Entry<String, String> header : request.headers()) {
-            String name = header.getKey().toLowerCase(Locale.ROOT);
-            if (name.startsWith(ATTACHMENT_PREFIX) && name.length() > ATTACHMENT_PREFIX.length()) {
-                attachments.put(name.substring(ATTACHMENT_PREFIX.length()), header.getValue());
-            } else if (name.equals("traceparent") || name.equals("tracestate")) {
-                attachments.put(name, header.getValue());
-            } else if (name.equals("authorization")) {
-                attachments.put(RpcContext.AUTHORIZATION_ATTACHMENT, header.getValue());
-            }
-        }
+        Map<String, String> attachments = attachments(request.headers());
         if (attachments.size() > MAX_ATTACHMENTS) {
             respond(problem(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "More than " + MAX_ATTACHMENTS
                     + " attachments"), false);
@@ -239,7 +240,7 @@ final class HttpCallHandler extends ChannelInboundHandlerAdapter {
         }
         long timeoutMillis;
         try {
-            timeoutMillis = parseTimeout(request.headers().get(TIMEOUT_HEADER));
+            timeoutMillis = parseTimeout(request.headers().get(TIMEOUT_HEADER_NAME));
             JsonCallBinding.requireUtf8(request.headers().get(HttpHeaderNames.CONTENT_TYPE));
         } catch (RpcException e) {
             respond(toResponse(routes.statuses.problem(e)), false);
@@ -247,13 +248,52 @@ final class HttpCallHandler extends ChannelInboundHandlerAdapter {
         }
         byte[] body = ByteBufUtil.getBytes(request.content());
         String accept = request.headers().get(HttpHeaderNames.ACCEPT);
-        boolean eventStream = accept != null && accept.toLowerCase(Locale.ROOT).contains(EVENT_STREAM);
+        boolean eventStream = accept != null && AsciiString.containsIgnoreCase(accept, EVENT_STREAM);
         Call call = new Call(++nextId, target, timeoutMillis, attachments, body, eventStream);
         if (timeoutMillis > 0) {
             // A binary caller times out by itself; an HTTP caller (curl) is told: 504 at the deadline.
             call.deadline = ctx.executor().schedule(call::deadlinePassed, timeoutMillis, TimeUnit.MILLISECONDS);
         }
         routes.dispatcher.dispatch(ctx.channel(), call);
+    }
+
+    /**
+     * The attachments a request's headers carry. Header names are compared as Netty holds them
+     * (no {@code String} per header): a request without attachments costs no map.
+     */
+    private static Map<String, String> attachments(HttpHeaders headers) {
+        Map<String, String> attachments = null;
+        Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence();
+        while (it.hasNext()) {
+            Map.Entry<CharSequence, CharSequence> header = it.next();
+            String name = attachmentName(header.getKey());
+            if (name != null) {
+                if (attachments == null) {
+                    attachments = new HashMap<>();
+                }
+                attachments.put(name, header.getValue().toString());
+            }
+        }
+        return attachments == null ? Map.of() : attachments;
+    }
+
+    /** The attachment a header carries, or {@code null} when it carries none. */
+    private static String attachmentName(CharSequence header) {
+        int length = header.length();
+        if (length > ATTACHMENT_PREFIX.length()
+                && AsciiString.regionMatches(header, true, 0, ATTACHMENT_PREFIX, 0, ATTACHMENT_PREFIX.length())) {
+            return header.subSequence(ATTACHMENT_PREFIX.length(), length).toString().toLowerCase(Locale.ROOT);
+        }
+        if (AsciiString.contentEqualsIgnoreCase(header, TRACEPARENT)) {
+            return TRACEPARENT;
+        }
+        if (AsciiString.contentEqualsIgnoreCase(header, TRACESTATE)) {
+            return TRACESTATE;
+        }
+        if (AsciiString.contentEqualsIgnoreCase(header, HttpHeaderNames.AUTHORIZATION)) {
+            return RpcContext.AUTHORIZATION_ATTACHMENT;
+        }
+        return null;
     }
 
     /**
@@ -326,13 +366,18 @@ final class HttpCallHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private static FullHttpResponse response(HttpResponseStatus status, String contentType, byte[] body) {
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-                body.length == 0 ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
+    private static FullHttpResponse response(HttpResponseStatus status, CharSequence contentType, byte[] body) {
+        return response(status, contentType, body.length == 0 ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
+    }
+
+    private static FullHttpResponse response(HttpResponseStatus status, CharSequence contentType, ByteBuf body) {
+        // Headers unvalidated: names are ours, and attachment headers are checked before they are added.
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body,
+                RESPONSE_HEADERS.newHeaders(), EmptyHttpHeaders.INSTANCE);
         if (contentType != null) {
             response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
         }
-        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
         return response;
     }
 
@@ -424,15 +469,12 @@ final class HttpCallHandler extends ChannelInboundHandlerAdapter {
 
         @Override
         public MethodInvoker bind(InvokerTable invokers) {
-            List<MethodMetadata> overloads = invokers.overloads(target.serviceKey(), target.methodName()).stream()
-                    .map(MethodInvoker::metadata).toList();
-            List<MethodMetadata> callable = overloads.stream().filter(m -> m.requestStreamIndex() < 0).toList();
-            if (callable.isEmpty() && !overloads.isEmpty()) {
-                throw RpcException.refusal(RpcErrorCode.UNSUPPORTED, overloads.get(0) + " takes a stream; over HTTP "
-                        + "only a method's result may stream (call it with the binary protocol)");
+            HttpRoutes.Overloads overloads = routes.overloads(target.serviceKey(), target.methodName());
+            if (overloads.streamingOnly() != null) {
+                throw RpcException.refusal(RpcErrorCode.UNSUPPORTED, overloads.streamingOnly() + " takes a stream; "
+                        + "over HTTP only a method's result may stream (call it with the binary protocol)");
             }
-            overloads = callable;
-            JsonCallBinding.BoundCall bound = routes.binding.bind(overloads, target.parameterDescriptor(), body);
+            JsonCallBinding.BoundCall bound = routes.binding.bind(overloads.callable(), target.parameterDescriptor(), body);
             body = null;
             method = bound.method();
             arguments = bound.arguments();
@@ -474,7 +516,8 @@ final class HttpCallHandler extends ChannelInboundHandlerAdapter {
                 response = response(HttpResponseStatus.NO_CONTENT, null, new byte[0]);
             } else {
                 try {
-                    response = response(HttpResponseStatus.OK, JSON, routes.binding.encodeResult(method, value));
+                    response = response(HttpResponseStatus.OK, JSON,
+                            routes.binding.encodeResult(method, value, ctx.alloc()));
                 } catch (RpcException e) {
                     log.warn("Cannot encode the result of HTTP call {} on {}: {}", id, ctx.channel(), e.getMessage());
                     answer(toResponse(routes.statuses.problem(e)));

@@ -3,10 +3,16 @@ package io.courier.rpc.internal.http;
 import io.courier.rpc.RpcErrorCode;
 import io.courier.rpc.RpcException;
 import io.courier.rpc.internal.dispatch.InvokerTable;
+import io.courier.rpc.internal.dispatch.MethodInvoker;
+import io.courier.rpc.invoke.MethodMetadata;
 import io.courier.rpc.serialization.json.JsonSerializer;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 
 /**
  * What every HTTP connection of a server shares: the services, the JSON binding, the status
@@ -34,6 +40,8 @@ final class HttpRoutes {
     final ConsolePage console;
     /** The console's path, ending with {@code /}; {@code null} when the console is off. */
     final String consolePath;
+    /** Service key, then method name: the overloads an HTTP request may call, computed once. */
+    private final ConcurrentMap<String, ConcurrentMap<String, Overloads>> overloads = new ConcurrentHashMap<>();
 
     HttpRoutes(InvokerTable invokers, JsonSerializer json, HttpCallDispatcher dispatcher, byte[] openApi,
             ConsolePage console, String consolePath) {
@@ -46,6 +54,36 @@ final class HttpRoutes {
         this.openApi = openApi;
         this.console = console;
         this.consolePath = consolePath;
+    }
+
+    /**
+     * The overloads of one method name on one service.
+     *
+     * @param callable those HTTP can call: every overload without a stream parameter
+     * @param streamingOnly one overload when every overload takes a stream (HTTP cannot call it),
+     *        else {@code null}
+     */
+    record Overloads(List<MethodMetadata> callable, MethodMetadata streamingOnly) {
+    }
+
+    /**
+     * The overloads of {@code methodName} on {@code serviceKey}, computed on first use and kept
+     * (there are only as many as the services have methods).
+     *
+     * @throws RpcException with {@link RpcErrorCode#SERVICE_NOT_FOUND} or {@link RpcErrorCode#METHOD_NOT_FOUND}
+     */
+    Overloads overloads(String serviceKey, String methodName) {
+        Map<String, Overloads> methods = overloads.get(serviceKey);
+        Overloads found = methods == null ? null : methods.get(methodName);
+        if (found != null) {
+            return found;
+        }
+        List<MethodMetadata> every = invokers.overloads(serviceKey, methodName).stream()
+                .map(MethodInvoker::metadata).toList();
+        List<MethodMetadata> callable = every.stream().filter(m -> m.requestStreamIndex() < 0).toList();
+        found = new Overloads(callable, callable.isEmpty() ? every.get(0) : null);
+        overloads.computeIfAbsent(serviceKey, k -> new ConcurrentHashMap<>()).put(methodName, found);
+        return found;
     }
 
     /** Returns the console file at a request path, or {@code null}. */

@@ -5,14 +5,23 @@ import io.courier.rpc.RpcException;
 import io.courier.rpc.invoke.MethodMetadata;
 import io.courier.rpc.invoke.MethodSignature;
 import io.courier.rpc.serialization.json.JsonSerializer;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufOutputStream;
+import io.netty.buffer.Unpooled;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.core.exc.StreamConstraintsException;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.ObjectWriter;
 import tools.jackson.databind.json.JsonMapper;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
 import java.lang.reflect.Type;
@@ -75,6 +84,8 @@ import java.util.concurrent.ConcurrentMap;
 final class JsonCallBinding {
 
     private static final byte[] EMPTY = new byte[0];
+    /** First size of a result's buffer: a typical small object; larger results grow it. */
+    private static final int RESULT_BUFFER = 512;
 
     private final JsonMapper mapper;
     private final ConcurrentMap<Type, ObjectReader> readers = new ConcurrentHashMap<>();
@@ -110,6 +121,13 @@ final class JsonCallBinding {
     BoundCall bind(List<MethodMetadata> overloads, String parameterDescriptor, byte[] body) {
         if (overloads.isEmpty()) {
             throw new IllegalArgumentException("overloads: [] (expected: at least one method)");
+        }
+        MethodMetadata only = parameterDescriptor == null && overloads.size() == 1 ? overloads.get(0) : null;
+        if (only != null) {
+            Object[] arguments = readArray(only, body);
+            if (arguments != null) {
+                return new BoundCall(only, arguments);
+            }
         }
         JsonNode tree = parse(body);
         if (parameterDescriptor != null) {
@@ -152,7 +170,7 @@ final class JsonCallBinding {
      * @throws JsonCallException with {@code BAD_REQUEST} for a charset other than UTF-8
      */
     static void requireUtf8(String contentType) {
-        if (contentType == null) {
+        if (contentType == null || contentType.indexOf(';') < 0) {
             return;
         }
         for (String part : contentType.split(";")) {
@@ -191,6 +209,29 @@ final class JsonCallBinding {
         }
     }
 
+    /**
+     * Encodes a method's return value as JSON (UTF-8) straight into a buffer of {@code allocator}:
+     * no intermediate array on the way to the socket.
+     *
+     * @return the body, which the caller releases; empty when {@link #returnsNothing} (answer 204)
+     * @throws RpcException with {@link RpcErrorCode#INTERNAL} when the value cannot be written
+     *         (nothing is then left allocated)
+     */
+    ByteBuf encodeResult(MethodMetadata method, Object value, ByteBufAllocator allocator) {
+        if (returnsNothing(method)) {
+            return Unpooled.EMPTY_BUFFER;
+        }
+        ByteBuf body = allocator.buffer(RESULT_BUFFER);
+        try (ByteBufOutputStream out = new ByteBufOutputStream(body)) {
+            writer(method.valueType()).writeValue((OutputStream) out, value);
+            return body;
+        } catch (JacksonException | IOException e) {
+            body.release();
+            throw new RpcException(RpcErrorCode.INTERNAL, "Could not write the result of " + method.qualifiedName()
+                    + " as JSON: " + (e instanceof JacksonException j ? j.getOriginalMessage() : e.getMessage()), e);
+        }
+    }
+
     /** Whether the method's parameter names were compiled in ({@code -parameters}). */
     static boolean namesKnown(Method method) {
         for (Parameter p : method.getParameters()) {
@@ -225,6 +266,42 @@ final class JsonCallBinding {
             throw JsonCallException.badArgument(null, "Body exceeds a JSON limit: " + e.getOriginalMessage(), e);
         } catch (JacksonException e) {
             throw JsonCallException.badArgument(null, "Body is not valid JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /**
+     * The fast path of the common call: one overload, an ASCII array body with one element per
+     * parameter, each read straight from the parser into its parameter's type, no tree between.
+     *
+     * @return the arguments, or {@code null} when the body is anything else or does not bind: the
+     *         tree path then binds it, or explains exactly why it cannot
+     */
+    Object[] readArray(MethodMetadata m, byte[] body) {
+        if (body == null || !isPrintableAscii(body)) {
+            return null;
+        }
+        int start = 0;
+        while (start < body.length && Character.isWhitespace((char) body[start])) {
+            start++;
+        }
+        if (start == body.length || body[start] != '[') {
+            return null;
+        }
+        Type[] types = m.parameterTypes();
+        Object[] arguments = new Object[types.length];
+        try (JsonParser parser = mapper.createParser(body)) {
+            parser.nextToken();
+            for (int i = 0; i < types.length; i++) {
+                JsonToken token = parser.nextToken();
+                if (token == null || token == JsonToken.END_ARRAY
+                        || token == JsonToken.VALUE_NULL && types[i] instanceof Class<?> c && c.isPrimitive()) {
+                    return null;
+                }
+                arguments[i] = reader(types[i]).readValue(parser);
+            }
+            return parser.nextToken() == JsonToken.END_ARRAY && parser.nextToken() == null ? arguments : null;
+        } catch (JacksonException e) {
+            return null;
         }
     }
 
@@ -370,7 +447,9 @@ final class JsonCallBinding {
     private ObjectReader reader(Type type) {
         ObjectReader reader = readers.get(type);
         if (reader == null) {
-            reader = readers.computeIfAbsent(type, t -> mapper.readerFor(javaType(t)));
+            // Without the trailing-token check: readArray reads one element of the array at a time.
+            reader = readers.computeIfAbsent(type, t -> mapper.readerFor(javaType(t))
+                    .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS));
         }
         return reader;
     }

@@ -191,6 +191,26 @@ class JsonCallBindingTest {
     }
 
     @Test
+    void anArrayBodyIsReadStraightOrExplainedLikeAnyOther() {
+        // One overload and an array: read without a tree; anything off falls back to the tree path's errors.
+        assertThat(bind("page", null, " [1, 2] ").arguments()).containsExactly(1, 2);
+        assertThat(bind("find", null, "[[\"TOOL\"], 3, null]").arguments())
+                .containsExactly(Set.of(Category.TOOL), 3, Optional.empty());
+
+        MethodMetadata page = overloads("page").get(0);
+        assertThat(binding.readArray(page, "[1, 2]".getBytes(StandardCharsets.UTF_8))).containsExactly(1, 2);
+        for (String off : List.of("[1, 2] [3]", "[1, 2],", "[null, 2]", "[1]", "[1, 2, 3]", "{\"number\": 1}", "")) {
+            assertThat(binding.readArray(page, off.getBytes(StandardCharsets.UTF_8))).as(off).isNull();
+        }
+        assertThat(bindFails("page", null, "[1, 2] [3]").getMessage()).startsWith("Body is not valid JSON");
+        assertThat(bindFails("page", null, "[1, 2],").getMessage()).startsWith("Body is not valid JSON");
+        JsonCallException nullPrimitive = bindFails("page", null, "[null, 2]");
+        assertThat(nullPrimitive.parameter()).isEqualTo("number");
+        assertThat(nullPrimitive.getMessage()).contains("is null but int is declared");
+        assertThat(bindFails("page", null, "[1, {\"a\": 1}]").parameter()).isEqualTo("size");
+    }
+
+    @Test
     void objectBodyNamesMissingAndUnknownParameters() {
         JsonCallException missing = bindFails("page", null, "{\"number\": 1}");
         assertThat(missing.parameter()).isEqualTo("size");
