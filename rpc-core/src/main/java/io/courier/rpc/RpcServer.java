@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -85,7 +86,9 @@ public final class RpcServer implements AutoCloseable {
         }
         this.invokers = InvokerTable.of(b.services, List.copyOf(interceptors))
                 .withAuthentication(b.authenticator, b.authorizer);
-        this.ownedExecutor = b.executor == null ? newBusinessExecutor(options) : null;
+        this.ownedExecutor = b.executor != null ? null
+                : b.callThreads != null ? new PerCallExecutor(b.callThreads, options.workerThreads())
+                : newBusinessExecutor(options);
         this.transport = new ServerTransport(options, invokers, serializers,
                 b.executor == null ? ownedExecutor : b.executor, List.copyOf(b.admissions));
     }
@@ -292,6 +295,7 @@ public final class RpcServer implements AutoCloseable {
         private final List<RpcExceptionMapper> exceptionMappers = new ArrayList<>();
         private final List<AdmissionControl> admissions = new ArrayList<>();
         private ExecutorService executor;
+        private ThreadFactory callThreads;
         private Registry registry;
         private String advertisedHost;
         private final Set<String> tags = new java.util.LinkedHashSet<>();
@@ -396,6 +400,20 @@ public final class RpcServer implements AutoCloseable {
          */
         public Builder executor(ExecutorService executor) {
             this.executor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        /**
+         * Runs each service method on a new thread of {@code threads}, typically virtual threads
+         * ({@code Thread.ofVirtual().name("courier-call-", 0).factory()} on Java 21 or later),
+         * instead of the server's pool: at most {@link ServerOptions#workerThreads()} methods run
+         * at once, and a call beyond that is answered {@code SERVER_BUSY} at once (nothing
+         * waits in a queue, so {@link ServerOptions#queueSize()} does not apply). The server
+         * owns the threads: closing it lets running calls finish within the shutdown grace.
+         * Ignored when {@link #executor} is set.
+         */
+        public Builder threadPerCall(ThreadFactory threads) {
+            this.callThreads = Objects.requireNonNull(threads, "threads");
             return this;
         }
 

@@ -37,6 +37,8 @@ import org.springframework.context.annotation.ImportRuntimeHints;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
+import org.springframework.core.task.VirtualThreadTaskExecutor;
+import org.springframework.boot.thread.Threading;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.util.StringUtils;
 
@@ -51,7 +53,9 @@ import java.util.concurrent.ExecutorService;
  * <p>Every bean a user may replace backs off when one of the same type exists: the
  * {@link Serializer} consumers write with, the {@link Registry}, the {@link RpcClient}, the
  * {@link RpcServer} and its lifecycle. The server's business threads come from an
- * {@link ExecutorService} bean named {@value #EXECUTOR_BEAN_NAME} when there is one.
+ * {@link ExecutorService} bean named {@value #EXECUTOR_BEAN_NAME} when there is one; otherwise, with
+ * {@code spring.threads.virtual.enabled=true} on Java 21 or later, each call runs on a virtual
+ * thread of its own, at most {@code courier.rpc.server.worker-threads} at once.
  * {@link ServerInterceptor}, {@link AdmissionControl} and {@link ClientInterceptor} beans join
  * the chains in {@link org.springframework.core.annotation.Order} order (the first outermost);
  * {@link RpcServerCustomizer} and {@link RpcClientCustomizer} beans adjust the builders last.
@@ -193,7 +197,14 @@ public final class CourierRpcAutoConfiguration {
             services.forEach(builder::service);
             limits.exported(services);
             acceptedSerializers(properties, serializers).forEach(builder::serializer);
-            executor.ifAvailable(builder::executor);
+            ExecutorService own = executor.getIfAvailable();
+            if (own != null) {
+                builder.executor(own);
+            } else if (Threading.VIRTUAL.isActive(environment)) {
+                // spring.threads.virtual.enabled on Java 21+: a virtual thread per call, still at most
+                // worker-threads at once, so a full server answers SERVER_BUSY instead of queueing.
+                builder.threadPerCall(new VirtualThreadTaskExecutor("courier-call-").getVirtualThreadFactory());
+            }
             interceptors.orderedStream().forEach(builder::interceptor);
             exceptionMappers.orderedStream().forEach(builder::exceptionMapper);
             // Rate first: refusing there is cheapest and leaves the concurrency counts alone.

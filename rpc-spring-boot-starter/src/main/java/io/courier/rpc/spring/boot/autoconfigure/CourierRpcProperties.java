@@ -116,7 +116,7 @@ public class CourierRpcProperties {
             this.transport = transport;
         }
 
-        /** Most business threads that run service methods at once; a thread starts only when all are busy. */
+        /** Most service methods running at once: pool threads, or virtual threads with spring.threads.virtual.enabled. */
         private int workerThreads = 200;
 
         /** Number of calls that may wait for a business thread before callers get SERVER_BUSY. */

@@ -20,6 +20,8 @@ public class Echo implements EchoService, DisposableBean {
     /** Calls of {@link #echo} that reached this bean. */
     final AtomicInteger echoes = new AtomicInteger();
     final CountDownLatch release = new CountDownLatch(1);
+    /** Calls of {@link #hold} waiting for {@link #release}. */
+    final AtomicInteger holding = new AtomicInteger();
     /** Set by a test to learn whether the server still ran when this bean was destroyed. */
     volatile RpcServer server;
     volatile Boolean serverRunningAtDestroy;
@@ -60,6 +62,7 @@ public class Echo implements EchoService, DisposableBean {
 
     @Override
     public String hold(String text) {
+        holding.incrementAndGet();
         try {
             if (!release.await(30, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("not released");
@@ -67,6 +70,8 @@ public class Echo implements EchoService, DisposableBean {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        } finally {
+            holding.decrementAndGet();
         }
         return "held:" + text;
     }
