@@ -8,6 +8,7 @@ import io.courier.rpc.RpcException;
 import io.courier.rpc.serialization.DecodeBudget;
 import io.courier.rpc.serialization.SerializationException;
 import io.courier.rpc.serialization.Serializer;
+import io.netty.util.concurrent.FastThreadLocalThread;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +19,7 @@ import java.lang.reflect.Type;
 import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The default body format: Kryo 5, with every class named in a body checked against an
@@ -72,6 +74,7 @@ public final class KryoSerializer implements Serializer {
     private final int maxDepth;
     private final Pool<KryoContext> pool;
     private final ThreadLocal<KryoContext> perThread = new ThreadLocal<>();
+    private final AtomicInteger contextsCreated = new AtomicInteger();
 
     /** Creates a serializer with the default allowlist and limits. */
     public KryoSerializer() {
@@ -86,6 +89,7 @@ public final class KryoSerializer implements Serializer {
         this.pool = new Pool<>(true, false, builder.poolCapacity) {
             @Override
             protected KryoContext create() {
+                contextsCreated.incrementAndGet();
                 return factory.create();
             }
         };
@@ -285,10 +289,19 @@ public final class KryoSerializer implements Serializer {
     }
 
     /**
-     * Returns this thread's context when it is free (no pool traffic on the hot path: business
-     * and I/O threads each keep one), else one from the shared pool.
+     * Returns this thread's context when it is free (no pool traffic on the hot path: Courier's
+     * business threads and Netty's I/O threads, long-lived {@link FastThreadLocalThread}s, each
+     * keep one), else one from the shared pool. Other threads borrow one per use: a virtual
+     * thread per call, or an application's own threads, would otherwise each take a context out
+     * of the pool for good and make the pool build a new one for the next.
      */
     private KryoContext obtain() {
+        if (!(Thread.currentThread() instanceof FastThreadLocalThread)) {
+            KryoContext borrowed = pool.obtain();
+            borrowed.threadBound = false;
+            borrowed.inUse = true;
+            return borrowed;
+        }
         KryoContext context = perThread.get();
         if (context == null) {
             context = pool.obtain();
@@ -304,6 +317,11 @@ public final class KryoSerializer implements Serializer {
         }
         context.inUse = true;
         return context;
+    }
+
+    /** How many Kryo contexts this serializer has built (each costs a Kryo and its registrations). */
+    int contextsCreated() {
+        return contextsCreated.get();
     }
 
     private void release(KryoContext context, boolean failed) {

@@ -90,6 +90,28 @@ class KryoSerializerTest {
     }
 
     @Test
+    void shortLivedThreadsBorrowContextsInsteadOfKeepingThem() throws Exception {
+        KryoSerializer serializer = KryoSerializer.builder().poolCapacity(4).build();
+        // A thread per call, as virtual threads do: each used to take a context for good.
+        for (int i = 0; i < 200; i++) {
+            Thread t = new Thread(() -> assertThat(roundTrip(serializer, serializer, List.of("x"), List.class))
+                    .isEqualTo(List.of("x")));
+            t.start();
+            t.join(10_000);
+        }
+        assertThat(serializer.contextsCreated()).isLessThanOrEqualTo(2);
+        // Netty's and Courier's own long-lived threads keep one each.
+        Thread loop = new io.netty.util.concurrent.FastThreadLocalThread(() -> {
+            for (int i = 0; i < 100; i++) {
+                roundTrip(serializer, serializer, List.of("y"), List.class);
+            }
+        });
+        loop.start();
+        loop.join(10_000);
+        assertThat(serializer.contextsCreated()).isLessThanOrEqualTo(3);
+    }
+
+    @Test
     void streamToListKeepsItsNulls() {
         List<String> withNull = Stream.of("a", null, "b").toList();
 
