@@ -33,6 +33,8 @@ final class ClientConnection {
     private static final long IDLE_CHECK_MILLIS = 20;
 
     private final InetSocketAddress address;
+    /** Where the channel connects: {@link #address}, or its local address on the local transport. */
+    private final java.net.SocketAddress remote;
     private final String target;
     private final Bootstrap bootstrap;
     private final Duration minDelay;
@@ -48,8 +50,10 @@ final class ClientConnection {
     private TlsHandshakeException lastTlsFailure;
     private boolean closed;
 
-    ClientConnection(InetSocketAddress address, Bootstrap bootstrap, Duration minDelay, Duration maxDelay) {
+    ClientConnection(InetSocketAddress address, java.net.SocketAddress remote, Bootstrap bootstrap, Duration minDelay,
+            Duration maxDelay) {
         this.address = address;
+        this.remote = remote;
         this.target = address.getHostString() + ":" + address.getPort();
         this.bootstrap = bootstrap;
         this.minDelay = minDelay;
@@ -139,7 +143,7 @@ final class ClientConnection {
     private CompletableFuture<Void> startConnect() {
         CompletableFuture<Void> result = new CompletableFuture<>();
         connecting = result;
-        ChannelFuture f = bootstrap.connect(address);
+        ChannelFuture f = bootstrap.connect(remote);
         f.addListener(done -> {
             ClientTlsHandler tls = f.isSuccess() ? f.channel().pipeline().get(ClientTlsHandler.class) : null;
             if (tls == null) {
