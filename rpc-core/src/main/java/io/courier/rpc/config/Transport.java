@@ -24,7 +24,8 @@ public enum Transport {
      * over TCP. A client on this transport reaches the server by that port alone (the host is not
      * part of a local address); a client on a TCP transport cannot reach it at all. Everything above
      * the channel is the same code as over TCP: framing, heartbeats, streaming, TLS when configured
-     * (it gains nothing in one JVM but behaves as in production) and HTTP detection.
+     * (it gains nothing in one JVM but behaves as in production) and HTTP detection (which only a
+     * Netty client on a {@code LocalChannel} can reach).
      */
     LOCAL;
 
