@@ -119,6 +119,12 @@ class LocalTransportTest {
         RpcServer second = fixture.server(new EchoServiceImpl(),
                 ServerClientFixture.loopback().transport(Transport.LOCAL).build());
         assertThat(second.address().getPort()).isNotEqualTo(port);
+
+        // Closing frees the local address, as closing frees a TCP port.
+        first.close();
+        RpcServer again = fixture.server(new EchoServiceImpl(),
+                ServerClientFixture.loopback().port(port).transport(Transport.LOCAL).build());
+        assertThat(again.address().getPort()).isEqualTo(port);
     }
 
     @Test
