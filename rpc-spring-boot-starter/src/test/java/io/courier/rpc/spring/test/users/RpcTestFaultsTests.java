@@ -108,6 +108,17 @@ class RpcTestFaultsTests {
     }
 
     @Test
+    void whatAStubThrowsReachesTheCallerAsABusinessException() {
+        faults.on(UserService.class, "get").answer(args -> {
+            throw new IllegalArgumentException("No user " + args[0] + " (stubbed)");
+        });
+
+        assertThatThrownBy(() -> client.users.get(5)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("No user 5 (stubbed)");
+        assertThat(service.gets).hasValue(0);
+    }
+
+    @Test
     void scriptsApplyInOrderAndALimitedOneHandsOver() {
         faults.on(UserService.class, "get").next(1).fail(RpcErrorCode.RATE_LIMITED);
         faults.on(UserService.class, "get").answer(args -> new User(7, "after"));
