@@ -2,10 +2,12 @@ package io.courier.rpc.spring.test.users;
 
 import io.courier.rpc.RpcServer;
 import io.courier.rpc.config.Transport;
+import io.courier.rpc.spring.test.RpcFaults;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ApplicationContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -40,6 +42,9 @@ class RpcTestLocalSpringBootTests {
     @Autowired
     RpcServer server;
 
+    @Autowired
+    ApplicationContext context;
+
     @Test
     void callsTravelInTheJvmAndNoTcpPortIsBound() throws IOException {
         assertThat(client.users.get(1)).isEqualTo(new User(1, "ada"));
@@ -51,6 +56,12 @@ class RpcTestLocalSpringBootTests {
             socket.bind(new InetSocketAddress(PORT));
             assertThat(socket.getLocalPort()).isEqualTo(PORT);
         }
+    }
+
+    @Test
+    void anApplicationGetsNoFaultsOutsideTheSlice() {
+        assertThat(context.getBeanNamesForType(RpcFaults.class)).isEmpty();
+        assertThat(context.getBeanNamesForType(ReportJob.class)).hasSize(1);
     }
 
     private static int freeTcpPort() {
