@@ -22,7 +22,10 @@ public enum Transport {
      * {@code 127.0.0.1} for all interfaces, and a synthetic port: the configured one, or a free one
      * when 0 is configured), so registries, load balancing and {@code RpcServer.port()} work as
      * over TCP. A client on this transport reaches the server by that port alone (the host is not
-     * part of a local address); a client on a TCP transport cannot reach it at all. Everything above
+     * part of a local address); a client on a TCP transport cannot reach it at all. Calls do not
+     * wait out the reconnect backoff: connecting in the JVM costs nothing, so a provider started
+     * after its consumers first tried it (as in one Spring context) is reached by the next call.
+     * Everything above
      * the channel is the same code as over TCP: framing, heartbeats, streaming, TLS when configured
      * (it gains nothing in one JVM but behaves as in production) and HTTP detection (which only a
      * Netty client on a {@code LocalChannel} can reach).

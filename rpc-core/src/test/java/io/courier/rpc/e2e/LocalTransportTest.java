@@ -108,6 +108,21 @@ class LocalTransportTest {
     }
 
     @Test
+    void aProviderStartedAfterItsConsumerTriedIsReachedByTheNextCall() throws IOException {
+        int port = freeTcpPort();
+        RpcClient client = fixture.client(localClient());
+        EchoService echo = client.reference(ServerClientFixture.reference(new InetSocketAddress("127.0.0.1", port))
+                .retries(0).build());
+        RpcException early = catchThrowableOfType(RpcException.class, () -> echo.echo("early"));
+        assertThat(early.code()).isEqualTo(RpcErrorCode.CONNECT_FAILED);
+
+        fixture.server(new EchoServiceImpl(), ServerClientFixture.loopback().port(port).transport(Transport.LOCAL).build());
+
+        // No reconnect backoff to wait out in the JVM: the very next call connects.
+        assertThat(echo.echo("now")).isEqualTo("now");
+    }
+
+    @Test
     void aTakenLocalPortIsRefusedLikeATakenTcpPort() {
         RpcServer first = fixture.server(new EchoServiceImpl(),
                 ServerClientFixture.loopback().transport(Transport.LOCAL).build());

@@ -24,7 +24,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Thread-safe. While a connect is in progress, calls wait for it; while waiting out a backoff
  * delay, calls fail fast with {@link RpcErrorCode#CONNECT_FAILED} so that a cluster invoker can
- * try another provider at once.
+ * try another provider at once. A connection that does not {@code failFastInBackoff} (an in-JVM
+ * local one, where connecting costs nothing and no network needs sparing) instead tries at once
+ * for each call, so a provider started after its consumers tried it is reached by the next call.
  */
 final class ClientConnection {
 
@@ -39,6 +41,7 @@ final class ClientConnection {
     private final Bootstrap bootstrap;
     private final Duration minDelay;
     private final Duration maxDelay;
+    private final boolean failFastInBackoff;
     private final Object lock = new Object();
     private volatile Channel channel;
     private volatile ClientCallHandler handler;
@@ -51,9 +54,10 @@ final class ClientConnection {
     private boolean closed;
 
     ClientConnection(InetSocketAddress address, java.net.SocketAddress remote, Bootstrap bootstrap, Duration minDelay,
-            Duration maxDelay) {
+            Duration maxDelay, boolean failFastInBackoff) {
         this.address = address;
         this.remote = remote;
+        this.failFastInBackoff = failFastInBackoff;
         this.target = address.getHostString() + ":" + address.getPort();
         this.bootstrap = bootstrap;
         this.minDelay = minDelay;
@@ -125,7 +129,7 @@ final class ClientConnection {
             if (connecting != null) {
                 return connecting;
             }
-            long wait = retryAtNanos - System.nanoTime();
+            long wait = failFastInBackoff ? retryAtNanos - System.nanoTime() : 0;
             if (failures > 0 && wait > 0 && lastTlsFailure != null) {
                 TlsHandshakeException last = lastTlsFailure;
                 return CompletableFuture.failedFuture(new TlsHandshakeException(last.reason(), last.provider(),

@@ -220,7 +220,7 @@ public final class ClientTransport implements AutoCloseable {
             }
             // Each channel learns its address and TLS settings from the bootstrap that made it.
             return new ConnectionPool(address, loops.remoteAddress(address),
-                    tls == null ? bootstrap : bootstrap.clone().attr(POOL_KEY, k), options);
+                    tls == null ? bootstrap : bootstrap.clone().attr(POOL_KEY, k), options, !loops.isLocal());
         });
     }
 
@@ -241,11 +241,11 @@ public final class ClientTransport implements AutoCloseable {
         private final AtomicInteger next = new AtomicInteger();
 
         ConnectionPool(InetSocketAddress address, java.net.SocketAddress remote, Bootstrap bootstrap,
-                ClientOptions options) {
+                ClientOptions options, boolean failFastInBackoff) {
             List<ClientConnection> list = new ArrayList<>();
             for (int i = 0; i < options.connectionsPerAddress(); i++) {
                 list.add(new ClientConnection(address, remote, bootstrap, options.reconnectDelayMin(),
-                        options.reconnectDelayMax()));
+                        options.reconnectDelayMax(), failFastInBackoff));
             }
             this.connections = List.copyOf(list);
         }
