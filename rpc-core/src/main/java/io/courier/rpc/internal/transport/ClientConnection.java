@@ -188,9 +188,14 @@ final class ClientConnection {
                 failure = lastTlsFailure != null ? lastTlsFailure : new RpcException(RpcErrorCode.CONNECT_FAILED,
                         "Cannot connect to " + target + ": " + cause.getMessage(), cause);
                 if (failures == 1 || failures % 10 == 0) {
-                    log.warn("Cannot connect to {} ({} attempts): {}; retrying in {} ms", target, failures,
-                            lastTlsFailure != null ? lastTlsFailure.getMessage() : cause.toString(),
-                            TimeUnit.NANOSECONDS.toMillis(delay));
+                    String message = "Cannot connect to {} ({} attempts): {}; retrying in {} ms";
+                    Object reason = lastTlsFailure != null ? lastTlsFailure.getMessage() : cause.toString();
+                    if (failFastInBackoff) {
+                        log.warn(message, target, failures, reason, TimeUnit.NANOSECONDS.toMillis(delay));
+                    } else {
+                        // In the JVM this is routine: consumers in a context are created before its server starts.
+                        log.info(message, target, failures, reason, TimeUnit.NANOSECONDS.toMillis(delay));
+                    }
                 }
                 scheduleReconnect(delay);
             }
