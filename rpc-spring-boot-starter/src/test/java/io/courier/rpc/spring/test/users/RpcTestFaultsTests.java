@@ -36,10 +36,10 @@ class RpcTestFaultsTests {
 
     @BeforeEach
     void warmUpAndCount() {
-        // Connects every reference before the timing-sensitive calls, then counts from zero.
+        // Opens the client's connection (shared by all three references) before the timed calls, then
+        // counts from zero. Not through the 100 ms reference: a cold first call on a busy machine could miss it.
         client.users.list();
         client.usersOnce.list();
-        client.impatientUsers.list();
         service.gets.set(0);
         service.saves.set(0);
     }
