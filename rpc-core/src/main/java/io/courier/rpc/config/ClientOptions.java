@@ -193,7 +193,8 @@ public final class ClientOptions {
 
         /**
          * Sets the network transport (default {@link Transport#AUTO}); {@link Transport#EPOLL}
-         * is refused where native epoll does not load.
+         * is refused where native epoll does not load, and {@link Transport#LOCAL} stays in this
+         * JVM (no TCP port; for tests).
          */
         public Builder transport(Transport transport) {
             this.transport = Transport.check("transport", transport);

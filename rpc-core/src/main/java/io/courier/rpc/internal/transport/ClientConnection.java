@@ -24,7 +24,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Thread-safe. While a connect is in progress, calls wait for it; while waiting out a backoff
  * delay, calls fail fast with {@link RpcErrorCode#CONNECT_FAILED} so that a cluster invoker can
- * try another provider at once.
+ * try another provider at once. A connection that does not {@code failFastInBackoff} (an in-JVM
+ * local one, where connecting costs nothing and no network needs sparing) instead tries at once
+ * for each call, so a provider started after its consumers tried it is reached by the next call.
  */
 final class ClientConnection {
 
@@ -33,10 +35,13 @@ final class ClientConnection {
     private static final long IDLE_CHECK_MILLIS = 20;
 
     private final InetSocketAddress address;
+    /** Where the channel connects: {@link #address}, or its local address on the local transport. */
+    private final java.net.SocketAddress remote;
     private final String target;
     private final Bootstrap bootstrap;
     private final Duration minDelay;
     private final Duration maxDelay;
+    private final boolean failFastInBackoff;
     private final Object lock = new Object();
     private volatile Channel channel;
     private volatile ClientCallHandler handler;
@@ -48,8 +53,11 @@ final class ClientConnection {
     private TlsHandshakeException lastTlsFailure;
     private boolean closed;
 
-    ClientConnection(InetSocketAddress address, Bootstrap bootstrap, Duration minDelay, Duration maxDelay) {
+    ClientConnection(InetSocketAddress address, java.net.SocketAddress remote, Bootstrap bootstrap, Duration minDelay,
+            Duration maxDelay, boolean failFastInBackoff) {
         this.address = address;
+        this.remote = remote;
+        this.failFastInBackoff = failFastInBackoff;
         this.target = address.getHostString() + ":" + address.getPort();
         this.bootstrap = bootstrap;
         this.minDelay = minDelay;
@@ -121,7 +129,7 @@ final class ClientConnection {
             if (connecting != null) {
                 return connecting;
             }
-            long wait = retryAtNanos - System.nanoTime();
+            long wait = failFastInBackoff ? retryAtNanos - System.nanoTime() : 0;
             if (failures > 0 && wait > 0 && lastTlsFailure != null) {
                 TlsHandshakeException last = lastTlsFailure;
                 return CompletableFuture.failedFuture(new TlsHandshakeException(last.reason(), last.provider(),
@@ -139,7 +147,7 @@ final class ClientConnection {
     private CompletableFuture<Void> startConnect() {
         CompletableFuture<Void> result = new CompletableFuture<>();
         connecting = result;
-        ChannelFuture f = bootstrap.connect(address);
+        ChannelFuture f = bootstrap.connect(remote);
         f.addListener(done -> {
             ClientTlsHandler tls = f.isSuccess() ? f.channel().pipeline().get(ClientTlsHandler.class) : null;
             if (tls == null) {
@@ -180,9 +188,14 @@ final class ClientConnection {
                 failure = lastTlsFailure != null ? lastTlsFailure : new RpcException(RpcErrorCode.CONNECT_FAILED,
                         "Cannot connect to " + target + ": " + cause.getMessage(), cause);
                 if (failures == 1 || failures % 10 == 0) {
-                    log.warn("Cannot connect to {} ({} attempts): {}; retrying in {} ms", target, failures,
-                            lastTlsFailure != null ? lastTlsFailure.getMessage() : cause.toString(),
-                            TimeUnit.NANOSECONDS.toMillis(delay));
+                    String message = "Cannot connect to {} ({} attempts): {}; retrying in {} ms";
+                    Object reason = lastTlsFailure != null ? lastTlsFailure.getMessage() : cause.toString();
+                    if (failFastInBackoff) {
+                        log.warn(message, target, failures, reason, TimeUnit.NANOSECONDS.toMillis(delay));
+                    } else {
+                        // In the JVM this is routine: consumers in a context are created before its server starts.
+                        log.info(message, target, failures, reason, TimeUnit.NANOSECONDS.toMillis(delay));
+                    }
                 }
                 scheduleReconnect(delay);
             }

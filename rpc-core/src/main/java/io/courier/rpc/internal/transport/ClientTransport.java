@@ -71,8 +71,6 @@ public final class ClientTransport implements AutoCloseable {
         this.bootstrap = new Bootstrap()
                 .group(loops.group())
                 .channel(loops.channelClass())
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
                         options.connectTimeout().toMillis()))
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(1024 * 1024, 4 * 1024 * 1024))
@@ -87,6 +85,9 @@ public final class ClientTransport implements AutoCloseable {
                                 options.maxPendingCalls(), warnings, options.allowInsecureCredentials()));
                     }
                 });
+        if (!loops.isLocal()) {
+            bootstrap.option(ChannelOption.TCP_NODELAY, true).option(ChannelOption.SO_KEEPALIVE, true);
+        }
         if (options.tls() != null) {
             announce(options.tls());
         }
@@ -189,7 +190,7 @@ public final class ClientTransport implements AutoCloseable {
         });
     }
 
-    /** Returns {@code epoll} or {@code nio}. */
+    /** Returns {@code epoll}, {@code nio} or {@code local}. */
     public String transportName() {
         return loops.transportName();
     }
@@ -218,7 +219,8 @@ public final class ClientTransport implements AutoCloseable {
                 announce(tls);
             }
             // Each channel learns its address and TLS settings from the bootstrap that made it.
-            return new ConnectionPool(address, tls == null ? bootstrap : bootstrap.clone().attr(POOL_KEY, k), options);
+            return new ConnectionPool(address, loops.remoteAddress(address),
+                    tls == null ? bootstrap : bootstrap.clone().attr(POOL_KEY, k), options, !loops.isLocal());
         });
     }
 
@@ -238,11 +240,12 @@ public final class ClientTransport implements AutoCloseable {
         private final List<ClientConnection> connections;
         private final AtomicInteger next = new AtomicInteger();
 
-        ConnectionPool(InetSocketAddress address, Bootstrap bootstrap, ClientOptions options) {
+        ConnectionPool(InetSocketAddress address, java.net.SocketAddress remote, Bootstrap bootstrap,
+                ClientOptions options, boolean failFastInBackoff) {
             List<ClientConnection> list = new ArrayList<>();
             for (int i = 0; i < options.connectionsPerAddress(); i++) {
-                list.add(new ClientConnection(address, bootstrap, options.reconnectDelayMin(),
-                        options.reconnectDelayMax()));
+                list.add(new ClientConnection(address, remote, bootstrap, options.reconnectDelayMin(),
+                        options.reconnectDelayMax(), failFastInBackoff));
             }
             this.connections = List.copyOf(list);
         }

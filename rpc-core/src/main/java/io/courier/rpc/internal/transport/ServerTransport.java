@@ -29,7 +29,8 @@ import java.util.List;
 import java.util.concurrent.Executor;
 
 /**
- * The Netty side of a provider: binds the port, builds each connection's pipeline and closes
+ * The Netty side of a provider: binds the port (a TCP one, or a local address in this JVM with
+ * {@link io.courier.rpc.config.Transport#LOCAL}), builds each connection's pipeline and closes
  * everything in order on shutdown.
  *
  * <p>Thread-safe. {@link #bind()} once, {@link #close} once.
@@ -40,6 +41,8 @@ public final class ServerTransport {
 
     /** Longest wait for consumers to acknowledge the going-away notice (within the grace). */
     private static final long GOAWAY_WAIT_MILLIS = 2000;
+    /** How many synthetic ports a local server with port 0 tries before giving up. */
+    private static final int MAX_LOCAL_BIND_ATTEMPTS = 100;
 
     private final ServerOptions options;
     private final EventLoops bossLoops;
@@ -88,10 +91,6 @@ public final class ServerTransport {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(bossLoops.group(), ioLoops.group())
                 .channel(ioLoops.serverChannelClass())
-                .option(ChannelOption.SO_BACKLOG, 1024)
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.SO_KEEPALIVE, true)
                 // Flow control (ResponseQueueHandler): above 1 MiB unsent a connection pauses reading and
                 // its answers wait unencoded; below 256 KiB both resume.
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
@@ -113,21 +112,61 @@ public final class ServerTransport {
                                 new ResponseQueueHandler(dispatcher.sender()));
                     }
                 });
-        ChannelFuture bind = bootstrap.bind(options.host(), options.port()).awaitUninterruptibly();
-        if (!bind.isSuccess()) {
-            // Netty rethrows bind failures as undeclared IOExceptions: inspect the cause instead.
-            shutdownLoops(Duration.ofSeconds(1));
-            throw new IllegalStateException("Cannot bind " + options.host() + ":" + options.port() + ": "
-                    + bind.cause().getMessage(), bind.cause());
+        InetSocketAddress bound;
+        if (ioLoops.isLocal()) {
+            bound = bindLocal(bootstrap);
+        } else {
+            bootstrap.option(ChannelOption.SO_BACKLOG, 1024)
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childOption(ChannelOption.SO_KEEPALIVE, true);
+            serverChannel = bindOrFail(bootstrap, new InetSocketAddress(options.host(), options.port()));
+            bound = (InetSocketAddress) serverChannel.localAddress();
         }
-        serverChannel = bind.channel();
-        InetSocketAddress bound = (InetSocketAddress) bind.channel().localAddress();
         log.info("Courier server listening on {} ({})", bound, ioLoops.transportName());
         if (options.tls() != null) {
             log.info("Courier server on {} requires TLS: {} via {}, client auth {}", bound, options.tls(),
                     TlsEngines.describe(options.tls().context()), options.tls().clientAuth());
         }
         return bound;
+    }
+
+    /**
+     * Binds a {@link io.netty.channel.local.LocalAddress}: the configured port's, or with 0 the first
+     * free one of a few synthetic ports, and returns the address the server reports for it.
+     */
+    private InetSocketAddress bindLocal(ServerBootstrap bootstrap) {
+        int port = options.port();
+        if (port != 0) {
+            serverChannel = bindOrFail(bootstrap, LocalAddresses.of(port));
+            return LocalAddresses.reported(options.host(), port);
+        }
+        int candidate = LocalAddresses.firstCandidate();
+        for (int attempt = 1; ; attempt++) {
+            ChannelFuture bind = bootstrap.bind(LocalAddresses.of(candidate)).awaitUninterruptibly();
+            if (bind.isSuccess()) {
+                serverChannel = bind.channel();
+                return LocalAddresses.reported(options.host(), candidate);
+            }
+            if (attempt == MAX_LOCAL_BIND_ATTEMPTS) {
+                throw bindFailure(bind, "a synthetic local port");
+            }
+            candidate = LocalAddresses.nextCandidate(candidate);
+        }
+    }
+
+    private Channel bindOrFail(ServerBootstrap bootstrap, java.net.SocketAddress address) {
+        ChannelFuture bind = bootstrap.bind(address).awaitUninterruptibly();
+        if (!bind.isSuccess()) {
+            throw bindFailure(bind, options.host() + ":" + options.port());
+        }
+        return bind.channel();
+    }
+
+    private IllegalStateException bindFailure(ChannelFuture bind, String what) {
+        // Netty rethrows bind failures as undeclared IOExceptions: inspect the cause instead.
+        shutdownLoops(Duration.ofSeconds(1));
+        return new IllegalStateException("Cannot bind " + what + ": " + bind.cause().getMessage(), bind.cause());
     }
 
     /** Returns the number of open client connections. */
@@ -148,7 +187,7 @@ public final class ServerTransport {
         return dispatcher.sender().failures().failedWrites();
     }
 
-    /** Returns {@code epoll} or {@code nio}. */
+    /** Returns {@code epoll}, {@code nio} or {@code local}. */
     public String transportName() {
         return ioLoops.transportName();
     }

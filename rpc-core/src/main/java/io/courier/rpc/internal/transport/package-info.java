@@ -30,6 +30,13 @@
  * decoded request frame into a {@code BinaryServerCall} and an HTTP call into an
  * {@code HttpServerCall}; both are {@code ServerCall}s, and authentication, lookup,
  * authorization, admission control, the business executor, interceptors, deadlines and
- * cancellation on close are the same code for both. Applications must not depend on these types.
+ * cancellation on close are the same code for both.
+ *
+ * <p>The channels under all this come from {@code EventLoops}: epoll or NIO sockets, or Netty's
+ * in-JVM local channels for {@code Transport.LOCAL}. Local channels carry the same pipeline; a
+ * server binds a {@code LocalAddress} named after a synthetic port and reports that port in an
+ * {@code InetSocketAddress}, and a client maps the address back ({@code LocalAddresses} is the one
+ * place that knows the naming), so nothing above the channel knows the difference.
+ * Applications must not depend on these types.
  */
 package io.courier.rpc.internal.transport;

@@ -105,7 +105,7 @@ public class CourierRpcProperties {
         /** Number of I/O event-loop threads; 0 lets Netty choose (twice the cores). */
         private int ioThreads = 0;
 
-        /** Network transport: auto (native epoll where it loads, else NIO), epoll or nio. */
+        /** Network transport: auto (native epoll where it loads, else NIO), epoll, nio, or local (in this JVM only, no TCP port: for tests). */
         private Transport transport = Transport.AUTO;
 
         public Transport getTransport() {
@@ -490,7 +490,7 @@ public class CourierRpcProperties {
         /** Number of client I/O event-loop threads; 0 lets Netty choose. */
         private int ioThreads = 0;
 
-        /** Network transport: auto (native epoll where it loads, else NIO), epoll or nio. */
+        /** Network transport: auto (native epoll where it loads, else NIO), epoll, nio, or local (in this JVM only, no TCP port: for tests). */
         private Transport transport = Transport.AUTO;
 
         public Transport getTransport() {
