@@ -19,6 +19,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -26,12 +28,14 @@ import static org.awaitility.Awaitility.await;
 /**
  * An application with Boot's own Micrometer auto-configuration and its own observation beans:
  * its {@code RpcServerObservationConvention} and {@code RpcClientObservationConvention} beans name
- * and tag Courier's timers.
+ * and tag Courier's timers; Courier's gauges follow the server's load (one worker thread, so a
+ * second held call waits in the queue).
  */
 @SpringBootTest(classes = ObservationBeansIntegrationTests.App.class,
         webEnvironment = SpringBootTest.WebEnvironment.NONE,
         properties = {"courier.rpc.server.host=127.0.0.1", "courier.rpc.server.port=0",
-                "courier.rpc.consumer.retries=0"})
+                "courier.rpc.consumer.retries=0", "courier.rpc.consumer.timeout=20s",
+                "courier.rpc.server.worker-threads=1"})
 @Timeout(60)
 class ObservationBeansIntegrationTests {
 
@@ -43,6 +47,9 @@ class ObservationBeansIntegrationTests {
 
     @Autowired
     MeterRegistry meters;
+
+    @Autowired
+    Echo echoBean;
 
     @SpringBootConfiguration(proxyBeanMethods = false)
     @EnableAutoConfiguration
@@ -85,5 +92,34 @@ class ObservationBeansIntegrationTests {
                     .timer().count()).isPositive();
         });
         assertThat(meters.find("courier.rpc.client").timer()).isNull();
+    }
+
+    @Test
+    void gaugesFollowConnectionsCallsInFlightAndTheQueue() {
+        EchoService echo = echo();
+        assertThat(echo.echo("connect")).isEqualTo("echo:connect");
+        assertThat(gauge("courier.rpc.server.connections")).isPositive();
+        assertThat(gauge("courier.rpc.client.connections")).isPositive();
+        assertThat(gauge("courier.rpc.server.calls.active")).isZero();
+
+        CompletableFuture<String> running = CompletableFuture.supplyAsync(() -> echo.hold("first"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> gauge("courier.rpc.server.calls.active") == 1);
+        CompletableFuture<String> waiting = CompletableFuture.supplyAsync(() -> echo.hold("second"));
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            assertThat(gauge("courier.rpc.server.calls.active")).isEqualTo(2);
+            assertThat(gauge("courier.rpc.server.queue.size")).isEqualTo(1);
+        });
+
+        echoBean.release.countDown();
+        assertThat(running.orTimeout(10, TimeUnit.SECONDS).join()).isEqualTo("held:first");
+        assertThat(waiting.orTimeout(10, TimeUnit.SECONDS).join()).isEqualTo("held:second");
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            assertThat(gauge("courier.rpc.server.calls.active")).isZero();
+            assertThat(gauge("courier.rpc.server.queue.size")).isZero();
+        });
+    }
+
+    private double gauge(String name) {
+        return meters.get(name).gauge().value();
     }
 }
