@@ -25,7 +25,10 @@ import java.util.concurrent.TimeUnit;
  * <p>Immutable apart from the response attachments of a served call, which are thread-safe.
  * A context is bound to a thread for the length of a {@link Scope}; closing the scope restores
  * the previous context, so nothing leaks from one call to the next. To continue a call on
- * another thread, capture {@link #current()} and {@link #wrap(Runnable)} the task.
+ * another thread, capture {@link #current()} and {@link #wrap(Runnable)} the task; with
+ * Micrometer's context-propagation library on the class path, {@link RpcContextThreadLocalAccessor}
+ * lets its {@code ContextSnapshot}s (and so Reactor and Spring's {@code ContextPropagatingTaskDecorator})
+ * carry it too.
  *
  * <p>On the consumer side:
  * <pre>{@code
@@ -169,6 +172,19 @@ public final class RpcContext {
         Map<String, String> previous = LAST_RESPONSE.get();
         LAST_RESPONSE.set(attachments);
         return previous == null ? FORGET_RESPONSE : () -> LAST_RESPONSE.set(previous);
+    }
+
+    /** Returns the context bound to this thread, or {@code null}; for {@link RpcContextThreadLocalAccessor}. */
+    static RpcContext bound() {
+        return CURRENT.get();
+    }
+
+    /**
+     * Binds {@code context} ({@code null}: none) without a scope; for
+     * {@link RpcContextThreadLocalAccessor}, whose caller restores the previous value itself.
+     */
+    static void bind(RpcContext context) {
+        CURRENT.set(context);
     }
 
     /** Binds this context to the current thread until the returned scope closes. */

@@ -211,6 +211,14 @@ public final class RpcServer implements AutoCloseable {
         return transport.inFlightCount();
     }
 
+    /**
+     * Returns the number of accepted calls waiting for a thread of the business executor (the
+     * server's own pool or the one given to {@link Builder#executor}); they count as in flight too.
+     */
+    public int queuedCount() {
+        return transport.queuedCount();
+    }
+
     /** Returns the serializers this server accepts. */
     public Serializers serializers() {
         return serializers;

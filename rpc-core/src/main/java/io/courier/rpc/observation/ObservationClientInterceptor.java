@@ -4,7 +4,6 @@ import io.courier.rpc.interceptor.ClientInterceptor;
 import io.courier.rpc.invoke.RpcRequest;
 import io.courier.rpc.invoke.RpcResponse;
 import io.micrometer.observation.Observation;
-import io.micrometer.observation.ObservationConvention;
 import io.micrometer.observation.ObservationRegistry;
 
 import java.util.Objects;
@@ -21,7 +20,7 @@ import java.util.concurrent.CompletableFuture;
 public final class ObservationClientInterceptor implements ClientInterceptor {
 
     private final ObservationRegistry registry;
-    private final ObservationConvention<Observation.Context> convention;
+    private final RpcClientObservationConvention convention;
 
     /** Creates an interceptor recording into {@code registry}. */
     public ObservationClientInterceptor(ObservationRegistry registry) {
@@ -31,9 +30,10 @@ public final class ObservationClientInterceptor implements ClientInterceptor {
     /**
      * Creates an interceptor with a custom convention.
      *
-     * @param convention overrides {@link DefaultRpcObservationConvention#CLIENT}, or {@code null}
+     * @param convention replaces {@link DefaultRpcClientObservationConvention}, or {@code null} for the
+     *        default (or a global convention registered with {@code registry})
      */
-    public ObservationClientInterceptor(ObservationRegistry registry, ObservationConvention<Observation.Context> convention) {
+    public ObservationClientInterceptor(ObservationRegistry registry, RpcClientObservationConvention convention) {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.convention = convention;
     }
@@ -42,8 +42,8 @@ public final class ObservationClientInterceptor implements ClientInterceptor {
     public CompletableFuture<RpcResponse> intercept(Chain chain) {
         RpcRequest request = chain.request();
         RpcClientObservationContext context = new RpcClientObservationContext(request);
-        Observation observation = Observation.createNotStarted(convention, DefaultRpcObservationConvention.CLIENT,
-                () -> context, registry);
+        Observation observation = Observation.createNotStarted(convention,
+                DefaultRpcClientObservationConvention.INSTANCE, () -> context, registry);
         return ObservedCall.run(request, observation, (response, status) -> {
             context.setResponse(response);
             context.status(status);

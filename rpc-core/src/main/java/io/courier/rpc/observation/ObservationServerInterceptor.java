@@ -4,7 +4,6 @@ import io.courier.rpc.interceptor.ServerInterceptor;
 import io.courier.rpc.invoke.RpcRequest;
 import io.courier.rpc.invoke.RpcResponse;
 import io.micrometer.observation.Observation;
-import io.micrometer.observation.ObservationConvention;
 import io.micrometer.observation.ObservationRegistry;
 
 import java.util.Objects;
@@ -21,7 +20,7 @@ import java.util.concurrent.CompletableFuture;
 public final class ObservationServerInterceptor implements ServerInterceptor {
 
     private final ObservationRegistry registry;
-    private final ObservationConvention<Observation.Context> convention;
+    private final RpcServerObservationConvention convention;
 
     /** Creates an interceptor recording into {@code registry}. */
     public ObservationServerInterceptor(ObservationRegistry registry) {
@@ -31,9 +30,10 @@ public final class ObservationServerInterceptor implements ServerInterceptor {
     /**
      * Creates an interceptor with a custom convention.
      *
-     * @param convention overrides {@link DefaultRpcObservationConvention#SERVER}, or {@code null}
+     * @param convention replaces {@link DefaultRpcServerObservationConvention}, or {@code null} for the
+     *        default (or a global convention registered with {@code registry})
      */
-    public ObservationServerInterceptor(ObservationRegistry registry, ObservationConvention<Observation.Context> convention) {
+    public ObservationServerInterceptor(ObservationRegistry registry, RpcServerObservationConvention convention) {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.convention = convention;
     }
@@ -42,8 +42,8 @@ public final class ObservationServerInterceptor implements ServerInterceptor {
     public CompletableFuture<RpcResponse> intercept(Chain chain) {
         RpcRequest request = chain.request();
         RpcServerObservationContext context = new RpcServerObservationContext(request);
-        Observation observation = Observation.createNotStarted(convention, DefaultRpcObservationConvention.SERVER,
-                () -> context, registry);
+        Observation observation = Observation.createNotStarted(convention,
+                DefaultRpcServerObservationConvention.INSTANCE, () -> context, registry);
         return ObservedCall.run(request, observation, (response, status) -> {
             context.setResponse(response);
             context.status(status);

@@ -1,6 +1,7 @@
 /**
  * Micrometer Observation support: client and server interceptors that observe every call, their
- * contexts (for tracing propagation through attachments) and the default naming convention,
- * which an application can replace.
+ * contexts (for tracing propagation through attachments) and their naming conventions, which an
+ * application can replace ({@link io.courier.rpc.observation.RpcServerObservationConvention},
+ * {@link io.courier.rpc.observation.RpcClientObservationConvention}).
  */
 package io.courier.rpc.observation;

@@ -17,6 +17,8 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -86,5 +88,25 @@ class AccessLogTest {
             hops.ping("x");
         }
         assertThat(appender.list).isEmpty();
+    }
+
+    @Test
+    void writesTheFieldsAsKeyValuePairs() {
+        HopService hops = start(new AccessLogInterceptor(1.0, true));
+        try (RpcContext.Scope ignored = RpcContext.withAttachment("traceparent",
+                "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")) {
+            hops.ping("shown");
+        }
+        lines(1);
+        Map<String, Object> fields = appender.list.get(0).getKeyValuePairs().stream()
+                .collect(Collectors.toMap(pair -> pair.key, pair -> pair.value));
+        assertThat(fields).containsEntry("rpc.service", HopService.class.getName())
+                .containsEntry("rpc.method", "ping")
+                .containsEntry("rpc.status", "OK")
+                .containsEntry("rpc.trace_id", "4bf92f3577b34da6a3ce929d0e0e4736")
+                .containsEntry("rpc.args", "[shown]")
+                .doesNotContainKey("rpc.stream.messages");
+        assertThat((String) fields.get("rpc.remote")).startsWith("/127.0.0.1:");
+        assertThat(fields.get("rpc.duration_ms")).isInstanceOf(Double.class);
     }
 }

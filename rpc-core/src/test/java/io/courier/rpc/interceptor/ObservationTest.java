@@ -4,8 +4,12 @@ import io.courier.rpc.RpcClient;
 import io.courier.rpc.RpcServer;
 import io.courier.rpc.config.ReferenceConfig;
 import io.courier.rpc.config.ServerOptions;
+import io.courier.rpc.observation.DefaultRpcClientObservationConvention;
+import io.courier.rpc.observation.DefaultRpcServerObservationConvention;
 import io.courier.rpc.observation.ObservationClientInterceptor;
 import io.courier.rpc.observation.ObservationServerInterceptor;
+import io.courier.rpc.observation.RpcServerObservationContext;
+import io.micrometer.common.KeyValues;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -87,5 +91,40 @@ class ObservationTest {
         assertThat(receivedTraceIds).containsExactly(
                 "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
                 "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+    }
+
+    @Test
+    void customConventionsRenameTheTimerAndAddKeys() {
+        ObservationRegistry registry = ObservationRegistry.create();
+        registry.observationConfig().observationHandler(new DefaultMeterObservationHandler(meters));
+        RpcServer server = RpcServer.builder().options(ServerOptions.builder().host("127.0.0.1").port(0).build())
+                .service(HopService.class, new HopServiceImpl(null))
+                .interceptor(new ObservationServerInterceptor(registry, new DefaultRpcServerObservationConvention() {
+                    @Override
+                    public KeyValues getLowCardinalityKeyValues(RpcServerObservationContext context) {
+                        return super.getLowCardinalityKeyValues(context).and("region", "eu-west");
+                    }
+                })).build().start();
+        closeables.add(server);
+        RpcClient client = RpcClient.builder().interceptor(new ObservationClientInterceptor(registry,
+                new DefaultRpcClientObservationConvention() {
+                    @Override
+                    public String getName() {
+                        return "acme.calls";
+                    }
+                })).build();
+        closeables.add(client);
+        HopService hops = client.reference(ReferenceConfig.builder(HopService.class)
+                .address("127.0.0.1:" + server.address().getPort()).build());
+
+        hops.ping("a");
+
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            assertThat(meters.get("acme.calls").tag("rpc.method", "ping").tag("rpc.status", "OK").timer().count())
+                    .isEqualTo(1);
+            assertThat(meters.get("courier.rpc.server").tag("region", "eu-west").tag("rpc.method", "ping")
+                    .timer().count()).isEqualTo(1);
+        });
+        assertThat(meters.find("courier.rpc.client").timer()).isNull();
     }
 }

@@ -2,9 +2,11 @@ package io.courier.rpc.internal.transport;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Counts calls a server has accepted but not yet answered, so shutdown can wait for them.
+ * Counts calls a server has accepted but not yet answered, so shutdown can wait for them, and
+ * those of them still waiting for a thread of the executor.
  *
  * <p>Thread-safe. Counting is a lock-free atomic on the hot path; only a waiting shutdown takes
  * the monitor.
@@ -12,6 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class InFlightCalls {
 
     private final AtomicInteger count = new AtomicInteger();
+    /** Handed to the executor and not yet started; a LongAdder, as an event loop and a worker both write it. */
+    private final LongAdder queued = new LongAdder();
     private volatile boolean awaited;
 
     void begin() {
@@ -28,6 +32,22 @@ final class InFlightCalls {
 
     int count() {
         return count.get();
+    }
+
+    /** A call is handed to the executor. */
+    void enqueue() {
+        queued.increment();
+    }
+
+    /** A call handed to the executor started running, or the executor refused it. */
+    void dequeue() {
+        queued.decrement();
+    }
+
+    /** Returns the number of calls handed to the executor that have not started running. */
+    int queuedCount() {
+        // The sum may lag a concurrent dequeue of a call whose enqueue it has not seen yet.
+        return (int) Math.max(0, queued.sum());
     }
 
     /** Waits until no call is in flight or {@code timeout} passes; returns whether all finished. */

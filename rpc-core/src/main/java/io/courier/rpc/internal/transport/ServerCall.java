@@ -157,6 +157,7 @@ abstract class ServerCall implements Runnable {
 
     @Override
     public final void run() {
+        inFlight.dequeue();
         if (cancelled) {
             log.debug("Skipping request {} on {}: cancelled by the caller while queued", requestId(), channel);
             releaseBody();

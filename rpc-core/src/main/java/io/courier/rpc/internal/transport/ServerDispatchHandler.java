@@ -273,10 +273,12 @@ final class ServerDispatchHandler extends ChannelInboundHandlerAdapter implement
             if (active != null) {
                 active.add(call.requestId(), call);
             }
+            inFlight.enqueue();
             try {
                 executor.execute(call);
                 handedOff = true;
             } catch (RejectedExecutionException e) {
+                inFlight.dequeue();
                 if (active != null) {
                     active.remove(call.requestId(), call);
                 }

@@ -179,6 +179,11 @@ public final class ServerTransport {
         return inFlight.count();
     }
 
+    /** Returns the number of accepted calls waiting for a thread of the business executor. */
+    public int queuedCount() {
+        return inFlight.queuedCount();
+    }
+
     /**
      * Returns the number of answers that never reached the socket (the connection failed under
      * them); each was logged with its request id.

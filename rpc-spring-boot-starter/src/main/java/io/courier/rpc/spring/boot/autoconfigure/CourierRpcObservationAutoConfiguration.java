@@ -3,7 +3,10 @@ package io.courier.rpc.spring.boot.autoconfigure;
 import io.courier.rpc.RpcServer;
 import io.courier.rpc.observation.ObservationClientInterceptor;
 import io.courier.rpc.observation.ObservationServerInterceptor;
+import io.courier.rpc.observation.RpcClientObservationConvention;
+import io.courier.rpc.observation.RpcServerObservationConvention;
 import io.micrometer.observation.ObservationRegistry;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -24,6 +27,10 @@ import org.springframework.core.annotation.Order;
  * ({@code courier.rpc.server}, {@code courier.rpc.client}) per service, method and status covers
  * every other interceptor, and with a tracer (Micrometer Tracing with Brave or OpenTelemetry) the
  * trace context travels with the call's attachments, so provider spans join the consumer's trace.
+ *
+ * <p>A single {@link RpcServerObservationConvention} or {@link RpcClientObservationConvention}
+ * bean replaces the default names and keys of that side; {@code GlobalObservationConvention}
+ * beans, which Spring Boot registers with the {@link ObservationRegistry}, apply too.
  */
 @AutoConfiguration(afterName = "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration")
 @ConditionalOnClass({RpcServer.class, ObservationRegistry.class})
@@ -37,14 +44,16 @@ public final class CourierRpcObservationAutoConfiguration {
     @Bean
     @Order(OBSERVATION_ORDER)
     @ConditionalOnMissingBean
-    ObservationServerInterceptor courierObservationServerInterceptor(ObservationRegistry registry) {
-        return new ObservationServerInterceptor(registry);
+    ObservationServerInterceptor courierObservationServerInterceptor(ObservationRegistry registry,
+            ObjectProvider<RpcServerObservationConvention> convention) {
+        return new ObservationServerInterceptor(registry, convention.getIfUnique());
     }
 
     @Bean
     @Order(OBSERVATION_ORDER)
     @ConditionalOnMissingBean
-    ObservationClientInterceptor courierObservationClientInterceptor(ObservationRegistry registry) {
-        return new ObservationClientInterceptor(registry);
+    ObservationClientInterceptor courierObservationClientInterceptor(ObservationRegistry registry,
+            ObjectProvider<RpcClientObservationConvention> convention) {
+        return new ObservationClientInterceptor(registry, convention.getIfUnique());
     }
 }

@@ -95,6 +95,7 @@ class ConfigurationMetadataTests {
             assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).contains(
                     CourierRpcAutoConfiguration.class.getName(),
                     CourierRpcObservationAutoConfiguration.class.getName(),
+                    CourierRpcMetricsAutoConfiguration.class.getName(),
                     CourierRpcHealthContributorAutoConfiguration.class.getName(),
                     CourierRpcEndpointAutoConfiguration.class.getName());
         }
