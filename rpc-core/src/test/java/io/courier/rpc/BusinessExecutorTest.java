@@ -67,6 +67,16 @@ class BusinessExecutorTest {
     }
 
     @Test
+    void spinsOnlyWhereCoresAreToSpare() {
+        executor = BusinessExecutor.create(1, 0);
+        assertThat(BusinessExecutor.defaultSpinNanos(1)).isZero();
+        assertThat(BusinessExecutor.defaultSpinNanos(2)).isZero();
+        assertThat(BusinessExecutor.defaultSpinNanos(3)).isZero();
+        assertThat(BusinessExecutor.defaultSpinNanos(4)).isEqualTo(BusinessExecutor.SPIN_NANOS);
+        assertThat(BusinessExecutor.defaultSpinNanos(64)).isEqualTo(BusinessExecutor.SPIN_NANOS);
+    }
+
+    @Test
     void sequentialCallsReuseFewThreads() throws Exception {
         BusinessExecutor pool = (BusinessExecutor) BusinessExecutor.create(200, 1024);
         executor = pool;
