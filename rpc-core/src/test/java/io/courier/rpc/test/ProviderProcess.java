@@ -193,6 +193,28 @@ public final class ProviderProcess implements AutoCloseable {
     }
 
     /**
+     * Asks the process to stop with SIGTERM ({@link ProcessHandle#destroy()} on Linux), which runs its
+     * shutdown hooks (a Spring Boot application closes its context), and waits until it is gone.
+     *
+     * @return when it was gone, as {@link System#nanoTime()}
+     * @throws IllegalStateException if it is still running after {@code timeout}
+     */
+    public long terminate(Duration timeout) throws InterruptedException {
+        // Through the handle: Process.destroy() would also close the pipes, losing what the
+        // provider writes while it shuts down (its last counters).
+        process.toHandle().destroy();
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException("provider " + name + " still runs " + timeout + " after SIGTERM");
+        }
+        return System.nanoTime();
+    }
+
+    /** The process's exit code; only once it ended. */
+    public int exitValue() {
+        return process.exitValue();
+    }
+
+    /**
      * Waits until everything the provider wrote has been read (its output ended).
      *
      * @return whether it ended within {@code timeout}
