@@ -54,6 +54,11 @@ public final class CountingProviderMain {
         }
 
         @Override
+        public long size(Object value) {
+            return sizeOf(value);
+        }
+
+        @Override
         public long executions(String method) {
             return switch (method) {
                 case "find" -> finds.get();
@@ -61,6 +66,14 @@ public final class CountingProviderMain {
                 default -> throw new IllegalArgumentException("unknown method " + method);
             };
         }
+    }
+
+    /** Sizes arrays and collections. */
+    static long sizeOf(Object value) {
+        if (value != null && value.getClass().isArray()) {
+            return java.lang.reflect.Array.getLength(value);
+        }
+        return value instanceof java.util.Collection<?> c ? c.size() : 1;
     }
 
     /**

@@ -156,6 +156,11 @@ public final class ProviderProcess implements AutoCloseable {
         return "127.0.0.1:" + port();
     }
 
+    /** The file the provider's standard output and error go to. */
+    public Path logFile() {
+        return logFile;
+    }
+
     /** The operating system's process id. */
     public long pid() {
         return process.pid();

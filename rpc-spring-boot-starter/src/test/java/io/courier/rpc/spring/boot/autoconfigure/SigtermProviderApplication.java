@@ -62,6 +62,11 @@ public class SigtermProviderApplication {
         }
 
         @Override
+        public long size(Object value) {
+            return value != null && value.getClass().isArray() ? java.lang.reflect.Array.getLength(value) : 1;
+        }
+
+        @Override
         public long executions(String method) {
             return switch (method) {
                 case "find" -> finds.get();
