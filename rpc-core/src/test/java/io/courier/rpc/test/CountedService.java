@@ -22,6 +22,13 @@ public interface CountedService {
     @RpcMethod(idempotent = true)
     long size(Object value);
 
+    /**
+     * Returns a 1 MiB value (the same array each time, so that answers waiting to be written cost
+     * the provider no heap beyond references); for backpressure (reliability row 7).
+     */
+    @RpcMethod(idempotent = true)
+    byte[] blob(int id);
+
     /** How many times {@code method} ({@code find} or {@code write}) ran on this provider. */
     @RpcMethod(idempotent = true)
     long executions(String method);

@@ -67,6 +67,11 @@ public class SigtermProviderApplication {
         }
 
         @Override
+        public byte[] blob(int id) {
+            return new byte[1 << 20];
+        }
+
+        @Override
         public long executions(String method) {
             return switch (method) {
                 case "find" -> finds.get();
