@@ -120,6 +120,8 @@ final class HedgedCall extends CompletableFuture<RpcResponse> {
                     }
                     return false;
                 }
+                // Set before the attempt is visible: a call finishing on another thread may end it at once.
+                attempt.startNanos = System.nanoTime();
                 tried.add(attempt.endpoint);
                 running.add(attempt);
                 if (kind == Kind.REDIRECT) {
@@ -148,7 +150,6 @@ final class HedgedCall extends CompletableFuture<RpcResponse> {
             // Cancelled before the attempt left: the transport fails it at once, without sending it.
             attempt.cancellation.cancel();
         }
-        attempt.startNanos = System.nanoTime();
         invoker.send(attempt.endpoint, request.withAttempt(Math.max(1, left), attempt.cancellation))
                 .whenComplete(attempt);
         return true;

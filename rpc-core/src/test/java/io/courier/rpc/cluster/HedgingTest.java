@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +41,12 @@ class HedgingTest {
     private final List<AutoCloseable> closeables = new ArrayList<>();
     /** The calls hanging on providers, released when the test ends. */
     private final List<CountDownLatch> hanging = new CopyOnWriteArrayList<>();
+
+    /** The lookup, asynchronous, so that the caller can cancel the call. */
+    interface AsyncLookup {
+        @RpcMethod(idempotent = true)
+        CompletableFuture<String> find(String key);
+    }
 
     /** A service whose non-idempotent method asks to be hedged: refused. */
     interface UnsafeHedging {
@@ -132,6 +139,36 @@ class HedgingTest {
         // The call's deadline is 10 s away, so only the consumer's CANCEL frame ends these calls now.
         await().atMost(Duration.ofSeconds(3)).untilAsserted(() ->
                 assertThat(slow.cancelled.get()).isEqualTo(slow.calls.get()));
+    }
+
+    @Test
+    void cancellingAHedgedCallCancelsEveryAttempt() throws Exception {
+        Lookup first = new Lookup("a", true);
+        Lookup second = new Lookup("b", true);
+        List<String> addresses = new ArrayList<>();
+        for (Lookup lookup : List.of(first, second)) {
+            RpcServer server = RpcServer.builder()
+                    .options(ServerOptions.builder().host("127.0.0.1").port(0).shutdownGrace(Duration.ZERO).build())
+                    // Blocks the provider's business thread, where its RpcContext hears the cancel.
+                    .service(AsyncLookup.class, key -> CompletableFuture.completedFuture(lookup.find(key)))
+                    .build().start();
+            closeables.add(server);
+            addresses.add("127.0.0.1:" + server.address().getPort());
+        }
+        RpcClient client = RpcClient.builder().build();
+        closeables.add(client);
+        AsyncLookup lookup = client.reference(ReferenceConfig.builder(AsyncLookup.class)
+                .address(addresses.get(0)).address(addresses.get(1))
+                .timeout(Duration.ofSeconds(10)).hedgeDelay(Duration.ofMillis(50)).build());
+        CompletableFuture<String> call = lookup.find("k");
+        // Both attempts running: the first, and the hedge 50 ms later on the other provider.
+        await().atMost(Duration.ofSeconds(5)).until(() -> first.calls.get() + second.calls.get() == 2);
+        assertThat(call.cancel(true)).isTrue();
+        await().atMost(Duration.ofSeconds(3)).untilAsserted(() -> {
+            assertThat(first.cancelled.get()).isEqualTo(1);
+            assertThat(second.cancelled.get()).isEqualTo(1);
+        });
+        assertThat(call).isCancelled();
     }
 
     @Test
