@@ -460,6 +460,15 @@ public class CourierRpcProperties {
          */
         private Duration attemptTimeout;
 
+        /**
+         * Delay after which an unanswered call of an idempotent method sends another attempt to a
+         * provider not tried yet, the first answer winning; unset or 0 for no hedging.
+         */
+        private Duration hedgeDelay;
+
+        /** Most attempts a hedged call makes, the first included (2 to 5). */
+        private int hedgeAttempts = 2;
+
         /** Ejection of providers that keep timing out or failing at the transport, per reference. */
         private final OutlierDetection outlierDetection = new OutlierDetection();
 
@@ -574,6 +583,22 @@ public class CourierRpcProperties {
 
         public void setAttemptTimeout(Duration attemptTimeout) {
             this.attemptTimeout = attemptTimeout;
+        }
+
+        public Duration getHedgeDelay() {
+            return this.hedgeDelay;
+        }
+
+        public void setHedgeDelay(Duration hedgeDelay) {
+            this.hedgeDelay = hedgeDelay;
+        }
+
+        public int getHedgeAttempts() {
+            return this.hedgeAttempts;
+        }
+
+        public void setHedgeAttempts(int hedgeAttempts) {
+            this.hedgeAttempts = hedgeAttempts;
         }
 
         public OutlierDetection getOutlierDetection() {

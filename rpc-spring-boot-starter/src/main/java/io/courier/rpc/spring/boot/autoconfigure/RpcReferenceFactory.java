@@ -187,6 +187,12 @@ public final class RpcReferenceFactory {
             set(PropertyMapping.PREFIX + "consumer.attempt-timeout", consumer.getAttemptTimeout(),
                     () -> b.attemptTimeout(consumer.getAttemptTimeout()));
         }
+        if (consumer.getHedgeDelay() != null) {
+            set(PropertyMapping.PREFIX + "consumer.hedge-delay", consumer.getHedgeDelay(),
+                    () -> b.hedgeDelay(consumer.getHedgeDelay()));
+        }
+        set(PropertyMapping.PREFIX + "consumer.hedge-attempts", consumer.getHedgeAttempts(),
+                () -> b.hedgeAttempts(consumer.getHedgeAttempts()));
         service.getMethods().forEach((method, settings) -> {
             Duration timeout = settings.getTimeout();
             if (timeout != null) {
