@@ -21,7 +21,9 @@ import java.util.function.LongSupplier;
 /**
  * Sends a reference's calls to its providers: routes by tag and health, leaves out providers
  * its {@link OutlierDetection} ejected, picks an endpoint with the method's load balancer, and
- * handles failure according to the {@link ClusterMode}.
+ * handles failure according to the {@link ClusterMode}. In failover mode, a call of a hedged
+ * method ({@link io.courier.rpc.RpcMethod#hedgeDelayMillis()}) runs its attempts side by side
+ * instead of one after another.
  *
  * <p>Thread-safe.
  */
