@@ -132,7 +132,9 @@ final class HedgedCall extends CompletableFuture<RpcResponse> {
                 number = sent + redirects;
                 int current = ++generation;
                 if (sent < maxAttempts) {
-                    CompletableFuture.delayedExecutor(delayMillis, TimeUnit.MILLISECONDS)
+                    // Runs on the JDK's delay thread itself, not the common pool, which an
+                    // application may keep busy: sending does not block (see CallSender).
+                    CompletableFuture.delayedExecutor(delayMillis, TimeUnit.MILLISECONDS, Runnable::run)
                             .execute(() -> hedgeDue(current));
                 }
             } else {

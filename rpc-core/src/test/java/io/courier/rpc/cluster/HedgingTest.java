@@ -172,6 +172,38 @@ class HedgingTest {
     }
 
     @Test
+    void hedgesAreSentWhileTheCommonPoolIsBusy() {
+        // An application may keep the common pool's threads busy; the hedge timer does not use them.
+        // (With a parallelism of 1, on 2 cores, CompletableFuture's default executor is a thread per
+        // task, not the common pool, so this only bites on larger machines.)
+        CountDownLatch release = new CountDownLatch(1);
+        for (int i = 0; i < java.util.concurrent.ForkJoinPool.getCommonPoolParallelism(); i++) {
+            java.util.concurrent.ForkJoinPool.commonPool().execute(() -> {
+                try {
+                    release.await(20, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
+        try {
+            Lookup slow = new Lookup("slow", true);
+            Lookup fast = new Lookup("fast", false);
+            LookupService lookup = consumer(ReferenceConfig.builder(LookupService.class)
+                    .address(start(slow)).address(start(fast))
+                    .timeout(Duration.ofSeconds(10)).hedgeDelay(Duration.ofMillis(100)));
+            for (int i = 0; i < 2; i++) {
+                long start = System.nanoTime();
+                assertThat(lookup.find("k")).isEqualTo("fast");
+                assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(2_000L);
+            }
+            assertThat(slow.calls.get()).as("one call went to the slow provider first").isEqualTo(1);
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
     void aFailureThatAllowsARetrySendsTheNextAttemptAtOnce() {
         // A provider without the service answers SERVICE_NOT_FOUND, which is safe to retry.
         RpcServer other = RpcServer.builder()
