@@ -1033,6 +1033,9 @@ public class CourierRpcProperties {
         /** Per-attempt timeout of this service's idempotent methods, overriding courier.rpc.consumer.attempt-timeout; 0 for none. */
         private Duration attemptTimeout;
 
+        /** Hedging delay of this service's idempotent methods, overriding courier.rpc.consumer.hedge-delay; 0 for none. */
+        private Duration hedgeDelay;
+
         /** Load balancer of calls to this service (round-robin, least-active, ...), overriding @RpcReference(loadBalancer). */
         private LoadBalancers loadBalancer;
 
@@ -1109,6 +1112,14 @@ public class CourierRpcProperties {
             this.attemptTimeout = attemptTimeout;
         }
 
+        public Duration getHedgeDelay() {
+            return this.hedgeDelay;
+        }
+
+        public void setHedgeDelay(Duration hedgeDelay) {
+            this.hedgeDelay = hedgeDelay;
+        }
+
         public LoadBalancers getLoadBalancer() {
             return this.loadBalancer;
         }
@@ -1178,12 +1189,23 @@ public class CourierRpcProperties {
         /** Per-attempt timeout of this method if idempotent, overriding @RpcMethod(attemptTimeoutMillis) and the service's; 0 for none. */
         private Duration attemptTimeout;
 
+        /** Hedging delay of this method, which must be idempotent, overriding @RpcMethod(hedgeDelayMillis) and the service's; 0 for none. */
+        private Duration hedgeDelay;
+
         public Duration getAttemptTimeout() {
             return this.attemptTimeout;
         }
 
         public void setAttemptTimeout(Duration attemptTimeout) {
             this.attemptTimeout = attemptTimeout;
+        }
+
+        public Duration getHedgeDelay() {
+            return this.hedgeDelay;
+        }
+
+        public void setHedgeDelay(Duration hedgeDelay) {
+            this.hedgeDelay = hedgeDelay;
         }
 
         public Duration getTimeout() {
