@@ -81,7 +81,7 @@ class SizeBombProviderTest {
                 .timeout(Duration.ofSeconds(20)).retries(0).build());
     }
 
-    /** Calls {@code find} over and over until stopped, counting calls and failures. */
+    /** Calls {@code find} over and over until closed, counting calls and failures. */
     private final class HealthyCaller implements AutoCloseable {
 
         final AtomicBoolean stop = new AtomicBoolean();
@@ -91,6 +91,8 @@ class SizeBombProviderTest {
 
         HealthyCaller() {
             CountedService healthy = consumer();
+            // Connected before the bombs start, so that its calls run alongside them.
+            healthy.find("warm");
             running = CompletableFuture.runAsync(() -> {
                 while (!stop.get()) {
                     try {
@@ -103,8 +105,11 @@ class SizeBombProviderTest {
             });
         }
 
+        /** Stops calling once at least 10 calls ended (a burst may be over before the loop gets going). */
         @Override
         public void close() throws Exception {
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20))
+                    .until(() -> ok.get() + failures.values().stream().mapToInt(Integer::intValue).sum() >= 10);
             stop.set(true);
             running.get(30, TimeUnit.SECONDS);
         }
