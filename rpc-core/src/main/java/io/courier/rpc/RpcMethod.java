@@ -54,6 +54,21 @@ public @interface RpcMethod {
     long attemptTimeoutMillis() default 0;
 
     /**
+     * Hedging delay in milliseconds of an {@link #idempotent()} method; 0 inherits the
+     * reference's (none by default). A call still unanswered this long after its attempt was sent
+     * sends another attempt to a provider not tried yet, up to the reference's hedge attempts
+     * (2 by default); the first answer wins and the other attempts are cancelled (CANCEL frame).
+     * An attempt that fails in a way that allows a retry sends the next one at once; the others
+     * keep waiting. Each hedge spends from the retry budget. A hedged call's attempts are not cut
+     * short by {@link #attemptTimeoutMillis()}: every attempt may use the time the call has left.
+     * Only in the failover cluster mode. Set it near the method's p95 latency: every call slower
+     * than that costs a second provider the work. Declaring it on a method that is not idempotent
+     * (or is one-way or streams) fails the reference's configuration with an
+     * {@link InvalidOptionException}.
+     */
+    long hedgeDelayMillis() default 0;
+
+    /**
      * Positions of the arguments whose values the {@code consistent-hash} load balancer hashes,
      * so that calls with equal values go to the same provider.
      */

@@ -21,7 +21,9 @@ import java.util.function.LongSupplier;
 /**
  * Sends a reference's calls to its providers: routes by tag and health, leaves out providers
  * its {@link OutlierDetection} ejected, picks an endpoint with the method's load balancer, and
- * handles failure according to the {@link ClusterMode}.
+ * handles failure according to the {@link ClusterMode}. In failover mode, a call of a hedged
+ * method ({@link io.courier.rpc.RpcMethod#hedgeDelayMillis()}) runs its attempts side by side
+ * instead of one after another.
  *
  * <p>Thread-safe.
  */
@@ -76,6 +78,11 @@ public final class ClusterInvoker {
     public CompletableFuture<RpcResponse> invoke(RpcRequest request) {
         retryBudget.deposit();
         MethodMetadata method = request.method();
+        if (method.hedgeDelayMillis() > 0 && policy.mode() == ClusterMode.FAILOVER) {
+            HedgedCall hedged = new HedgedCall(this, request, System.nanoTime() + request.timeoutMillis() * 1_000_000);
+            hedged.start();
+            return hedged;
+        }
         // Only a call that may be retried after an unanswered attempt gains from cutting one short.
         long attemptTimeout = policy.mode() == ClusterMode.FAILOVER && method.isIdempotent()
                 ? method.attemptTimeoutMillis() : 0;
@@ -87,7 +94,7 @@ public final class ClusterInvoker {
     private void attempt(Call call) {
         Endpoint endpoint;
         try {
-            endpoint = select(call);
+            endpoint = select(call.request, call.tried, false, call);
         } catch (RpcException e) {
             if (call.failed != null) {
                 call.failed.add(new RpcException.Attempt("-", RpcException.Phase.ROUTE, 0, e.code(), e.getMessage()));
@@ -115,8 +122,7 @@ public final class ClusterInvoker {
     private void attemptEnded(Call call, RpcResponse response, Throwable error) {
         Endpoint endpoint = call.endpoint;
         RpcException failure = error == null ? null : asRpcException(error);
-        endpoint.callEnded(System.nanoTime() - call.startNanos, failure == null || !unreachable(failure));
-        outliers.record(endpoint, OutlierDetector.outcomeOf(failure), call.probe);
+        attemptEnded(endpoint, call.startNanos, failure, call.probe);
         if (failure == null) {
             call.complete(response);
             return;
@@ -152,6 +158,28 @@ public final class ClusterInvoker {
         }
     }
 
+    /** Accounts for an attempt's end on its endpoint: calls in flight, latency, outlier detection. */
+    void attemptEnded(Endpoint endpoint, long startNanos, RpcException failure, boolean probe) {
+        endpoint.callEnded(System.nanoTime() - startNanos, failure == null || !unreachable(failure));
+        outliers.record(endpoint, OutlierDetector.outcomeOf(failure), probe);
+    }
+
+    /** Gives back the probe of an ejected endpoint picked for an attempt that was not sent after all. */
+    void probeUnused(Endpoint endpoint) {
+        outliers.record(endpoint, OutlierDetector.Outcome.IGNORED, true);
+    }
+
+    /** Sends one attempt; see {@link CallSender}. */
+    CompletableFuture<RpcResponse> send(Endpoint endpoint, RpcRequest request) {
+        endpoint.callStarted();
+        return sender.send(endpoint.address(), request);
+    }
+
+    /** Returns the retry budget every retry and hedge of this invoker's calls draws on. */
+    RetryBudget retryBudget() {
+        return retryBudget;
+    }
+
     /**
      * The exception the caller gets: the last attempt's own when there was one attempt, else a new
      * one with the last attempt's code and message listing every attempt, whose outcome is unknown
@@ -159,12 +187,16 @@ public final class ClusterInvoker {
      * is returned as it is, because callers catch it by type and a copy would lose its fields.
      */
     private static RpcException explained(Call call, RpcException last) {
-        List<RpcException.Attempt> failed = call.failed;
+        return explained(call.failed, call.mayHaveRun, last);
+    }
+
+    /** {@link #explained(Call, RpcException)} from the failed attempts and whether any may have run. */
+    static RpcException explained(List<RpcException.Attempt> failed, boolean mayHaveRun, RpcException last) {
         if (failed == null || failed.size() < 2 || last.getClass() != RpcException.class) {
             return last;
         }
         return new RpcException(last.code(), last.getMessage(), last, last.remoteClassName(),
-                call.mayHaveRun || last.outcomeUnknown(), failed);
+                mayHaveRun || last.outcomeUnknown(), failed);
     }
 
     /** Where the attempt failed, as far as the consumer can tell from its code. */
@@ -187,7 +219,8 @@ public final class ClusterInvoker {
      * One object per call, so a call that succeeds at once allocates nothing more here. Attempts
      * run one after another, each started from the end of the previous one.
      */
-    private final class Call extends CompletableFuture<RpcResponse> implements BiConsumer<RpcResponse, Throwable> {
+    private final class Call extends CompletableFuture<RpcResponse>
+            implements BiConsumer<RpcResponse, Throwable>, Routed {
 
         final RpcRequest request;
         final long deadline;
@@ -226,16 +259,30 @@ public final class ClusterInvoker {
         }
 
         @Override
+        public void probe(boolean probe) {
+            this.probe = probe;
+        }
+
+        @Override
         public <U> CompletableFuture<U> newIncompleteFuture() {
             // Stages callers add are plain futures, not calls.
             return new CompletableFuture<>();
         }
     }
 
-    private Endpoint select(Call call) {
-        RpcRequest request = call.request;
-        List<Endpoint> tried = call.tried;
-        call.probe = false;
+    /** An attempt being routed: told whether the endpoint picked for it is the probe of an ejected one. */
+    interface Routed {
+        void probe(boolean probe);
+    }
+
+    /**
+     * Picks the endpoint of an attempt: routed by tag, in rotation, not tried yet when possible.
+     *
+     * @param untriedOnly whether to return {@code null} rather than an endpoint in {@code tried}
+     * @throws RpcException {@link RpcErrorCode#NO_PROVIDER} when no provider is known or carries the tag
+     */
+    Endpoint select(RpcRequest request, List<Endpoint> tried, boolean untriedOnly, Routed target) {
+        target.probe(false);
         List<Endpoint> all = directory.endpoints();
         if (all.isEmpty()) {
             throw new RpcException(RpcErrorCode.NO_PROVIDER, "No provider of " + directory.serviceKey() + " is known");
@@ -264,6 +311,9 @@ public final class ClusterInvoker {
                 }
             }
             if (candidates.isEmpty()) {
+                if (untriedOnly) {
+                    return null;
+                }
                 candidates = routed;
             }
         }
@@ -272,7 +322,7 @@ public final class ClusterInvoker {
         if (OutlierDetector.isEjected(chosen)) {
             if (outliers.tryClaimProbe(chosen, outliers.now())) {
                 // One call at a time tests an ejected provider whose time is up.
-                call.probe = true;
+                target.probe(true);
             } else {
                 // Another call is probing it, or it is only here because nothing better was left.
                 List<Endpoint> admitted = new ArrayList<>(candidates.size());
@@ -308,7 +358,7 @@ public final class ClusterInvoker {
         return lb;
     }
 
-    private void finish(RpcRequest request, RpcException failure, CompletableFuture<RpcResponse> result) {
+    void finish(RpcRequest request, RpcException failure, CompletableFuture<RpcResponse> result) {
         if (policy.mode() == ClusterMode.FAILSAFE) {
             log.warn("Call {} failed ({}: {}); returning a default value (fail-safe)", request.method(),
                     failure.code(), failure.getMessage());
@@ -325,7 +375,7 @@ public final class ClusterInvoker {
                 || code == RpcErrorCode.CONNECTION_LOST || code == RpcErrorCode.OUTCOME_UNKNOWN;
     }
 
-    private static boolean mayRetry(MethodMetadata method, RpcException failure) {
+    static boolean mayRetry(MethodMetadata method, RpcException failure) {
         if (failure.isRetrySafe()) {
             return true;
         }
@@ -335,7 +385,7 @@ public final class ClusterInvoker {
                 || code == RpcErrorCode.TIMEOUT);
     }
 
-    private static RpcException asRpcException(Throwable error) {
+    static RpcException asRpcException(Throwable error) {
         Throwable t = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         return t instanceof RpcException e ? e : new RpcException(RpcErrorCode.UNKNOWN, String.valueOf(t), t);
     }

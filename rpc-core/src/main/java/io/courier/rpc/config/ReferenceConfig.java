@@ -31,7 +31,8 @@ import java.util.Objects;
  * on the interface method, {@link #timeout()} here, then the client's default request timeout.
  * Per-attempt timeouts of idempotent methods follow the same order ({@link #methodAttemptTimeouts()},
  * {@link io.courier.rpc.RpcMethod#attemptTimeoutMillis()}, {@link #attemptTimeout()}), with none
- * as the last resort.
+ * as the last resort, and so do hedging delays ({@link #methodHedgeDelays()},
+ * {@link io.courier.rpc.RpcMethod#hedgeDelayMillis()}, {@link #hedgeDelay()}).
  *
  * @param <T> the service interface
  */
@@ -45,6 +46,9 @@ public final class ReferenceConfig<T> {
     private final Map<String, Duration> methodTimeouts;
     private final Duration attemptTimeout;
     private final Map<String, Duration> methodAttemptTimeouts;
+    private final Duration hedgeDelay;
+    private final Map<String, Duration> methodHedgeDelays;
+    private final int hedgeAttempts;
     private final int retries;
     private final LoadBalancerFactory loadBalancer;
     private final Map<String, LoadBalancerFactory> methodLoadBalancers;
@@ -66,6 +70,9 @@ public final class ReferenceConfig<T> {
         this.methodTimeouts = Map.copyOf(b.methodTimeouts);
         this.attemptTimeout = b.attemptTimeout;
         this.methodAttemptTimeouts = Map.copyOf(b.methodAttemptTimeouts);
+        this.hedgeDelay = b.hedgeDelay;
+        this.methodHedgeDelays = Map.copyOf(b.methodHedgeDelays);
+        this.hedgeAttempts = b.hedgeAttempts;
         this.retries = b.retries;
         this.loadBalancer = b.loadBalancer;
         this.methodLoadBalancers = Map.copyOf(b.methodLoadBalancers);
@@ -130,6 +137,24 @@ public final class ReferenceConfig<T> {
     /** Returns per-method per-attempt timeouts by method name; {@link Duration#ZERO} turns one off. */
     public Map<String, Duration> methodAttemptTimeouts() {
         return methodAttemptTimeouts;
+    }
+
+    /**
+     * Returns the hedging delay of idempotent methods without their own, {@code null} for none;
+     * {@link Duration#ZERO} also means none. See {@link RpcMethod#hedgeDelayMillis()}.
+     */
+    public Duration hedgeDelay() {
+        return hedgeDelay;
+    }
+
+    /** Returns per-method hedging delays by method name; {@link Duration#ZERO} turns one off. */
+    public Map<String, Duration> methodHedgeDelays() {
+        return methodHedgeDelays;
+    }
+
+    /** Returns how many attempts a hedged call makes at most, the first included. */
+    public int hedgeAttempts() {
+        return hedgeAttempts;
     }
 
     /** Returns how many more providers a call may try when the first attempt provably did not run. */
@@ -219,6 +244,33 @@ public final class ReferenceConfig<T> {
         return resolved == null || resolved.isZero() ? 0 : Math.max(1, resolved.toMillis());
     }
 
+    /**
+     * Resolves the hedging delay of a method of the interface, most specific first: this
+     * reference's {@link #methodHedgeDelays() method hedging delay},
+     * {@link RpcMethod#hedgeDelayMillis()} on the method, then this reference's
+     * {@link #hedgeDelay()}, which applies to idempotent methods with one answer only.
+     *
+     * @return the hedging delay in milliseconds, 0 for none
+     */
+    public long hedgeDelayMillis(Method method) {
+        Duration resolved = methodHedgeDelays.get(method.getName());
+        RpcMethod annotation = method.getAnnotation(RpcMethod.class);
+        if (resolved == null && annotation != null && annotation.hedgeDelayMillis() > 0) {
+            resolved = Duration.ofMillis(annotation.hedgeDelayMillis());
+        }
+        if (resolved == null && hedgeable(method)) {
+            resolved = hedgeDelay;
+        }
+        return resolved == null || resolved.isZero() ? 0 : Math.max(1, resolved.toMillis());
+    }
+
+    /** Whether a method may be hedged: idempotent, two-way, and neither taking nor returning a stream. */
+    static boolean hedgeable(Method method) {
+        RpcMethod annotation = method.getAnnotation(RpcMethod.class);
+        return annotation != null && annotation.idempotent() && !annotation.oneWay()
+                && !io.courier.rpc.invoke.MethodMetadata.streams(method);
+    }
+
     /** Returns what to do when a call fails. */
     public ClusterMode cluster() {
         return cluster;
@@ -271,6 +323,9 @@ public final class ReferenceConfig<T> {
                 && methodTimeouts.equals(r.methodTimeouts)
                 && Objects.equals(attemptTimeout, r.attemptTimeout)
                 && methodAttemptTimeouts.equals(r.methodAttemptTimeouts)
+                && Objects.equals(hedgeDelay, r.hedgeDelay)
+                && methodHedgeDelays.equals(r.methodHedgeDelays)
+                && hedgeAttempts == r.hedgeAttempts
                 && retries == r.retries
                 && loadBalancer.equals(r.loadBalancer)
                 && methodLoadBalancers.equals(r.methodLoadBalancers)
@@ -287,14 +342,15 @@ public final class ReferenceConfig<T> {
     @Override
     public int hashCode() {
         return Objects.hash(serviceInterface, version, group, addresses, timeout, methodTimeouts, attemptTimeout,
-                methodAttemptTimeouts, retries,
+                methodAttemptTimeouts, hedgeDelay, methodHedgeDelays, hedgeAttempts, retries,
                 loadBalancer, methodLoadBalancers, cluster, outlierDetection, tag, fallbackToUntagged, check, async, tls, credentials);
     }
 
     @Override
     public String toString() {
         return "ReferenceConfig[" + serviceKey() + " -> " + addresses + ", timeout=" + timeout
-                + (attemptTimeout == null ? "" : ", attemptTimeout=" + attemptTimeout) + ", retries="
+                + (attemptTimeout == null ? "" : ", attemptTimeout=" + attemptTimeout)
+                + (hedgeDelay == null ? "" : ", hedgeDelay=" + hedgeDelay + " x" + hedgeAttempts) + ", retries="
                 + retries + ", loadBalancer=" + loadBalancer + ", cluster=" + cluster
                 + (tag.isEmpty() ? "" : ", tag=" + tag) + (tls == null ? "" : ", tls=" + tls) + "]";
     }
@@ -310,6 +366,9 @@ public final class ReferenceConfig<T> {
         private final Map<String, Duration> methodTimeouts = new LinkedHashMap<>();
         private Duration attemptTimeout;
         private final Map<String, Duration> methodAttemptTimeouts = new LinkedHashMap<>();
+        private Duration hedgeDelay;
+        private final Map<String, Duration> methodHedgeDelays = new LinkedHashMap<>();
+        private int hedgeAttempts = 2;
         private int retries = 2;
         private LoadBalancerFactory loadBalancer = LoadBalancers.ROUND_ROBIN;
         private final Map<String, LoadBalancerFactory> methodLoadBalancers = new LinkedHashMap<>();
@@ -393,6 +452,33 @@ public final class ReferenceConfig<T> {
             return this;
         }
 
+        /**
+         * Sets the hedging delay of idempotent methods without their own (default {@code null}:
+         * none; {@link Duration#ZERO} also means none): a call unanswered this long after its last
+         * attempt sends another to a provider not tried yet, and the first answer wins. Methods
+         * that are not idempotent are never hedged by this setting; see {@link RpcMethod#hedgeDelayMillis()}.
+         */
+        public Builder<T> hedgeDelay(Duration hedgeDelay) {
+            this.hedgeDelay = hedgeDelay == null ? null : Require.notNegative("hedgeDelay", hedgeDelay);
+            return this;
+        }
+
+        /**
+         * Sets the hedging delay of one method, by name (all overloads); {@link Duration#ZERO}
+         * turns it off. {@link #build()} refuses a delay for a method that is not idempotent.
+         */
+        public Builder<T> methodHedgeDelay(String methodName, Duration hedgeDelay) {
+            Objects.requireNonNull(methodName, "methodName");
+            methodHedgeDelays.put(methodName, Require.notNegative("methodHedgeDelays." + methodName, hedgeDelay));
+            return this;
+        }
+
+        /** Sets how many attempts a hedged call makes at most, the first included (default 2, at most 5). */
+        public Builder<T> hedgeAttempts(int hedgeAttempts) {
+            this.hedgeAttempts = Require.between("hedgeAttempts", hedgeAttempts, 2, 5);
+            return this;
+        }
+
         /** Sets how many other providers a retry-safe failure may try (default 2). */
         public Builder<T> retries(int retries) {
             this.retries = Require.between("retries", retries, 0, 10);
@@ -469,12 +555,18 @@ public final class ReferenceConfig<T> {
             return this;
         }
 
-        /** Returns the immutable config; fails when a method timeout names no method of the interface. */
+        /**
+         * Returns the immutable config; fails when a method setting names no method of the
+         * interface, or a method that is hedged (here or by {@link RpcMethod#hedgeDelayMillis()})
+         * is not idempotent, is one-way or streams.
+         */
         public ReferenceConfig<T> build() {
             ServiceKey.of(serviceInterface, version, group);
+            refuseUnsafeHedging();
             java.util.Set<String> names = new java.util.HashSet<>(methodTimeouts.keySet());
             names.addAll(methodLoadBalancers.keySet());
             names.addAll(methodAttemptTimeouts.keySet());
+            names.addAll(methodHedgeDelays.keySet());
             for (String name : names) {
                 boolean found = false;
                 for (var m : serviceInterface.getMethods()) {
@@ -485,6 +577,37 @@ public final class ReferenceConfig<T> {
                 }
             }
             return new ReferenceConfig<>(this);
+        }
+
+        /**
+         * Refuses hedging declared for a method that may not run twice or has no single answer:
+         * sending it a second time could apply it twice.
+         */
+        private void refuseUnsafeHedging() {
+            for (Method m : serviceInterface.getMethods()) {
+                RpcMethod annotation = m.getAnnotation(RpcMethod.class);
+                Duration own = methodHedgeDelays.get(m.getName());
+                String option;
+                Object value;
+                if (own != null && !own.isZero()) {
+                    option = "methodHedgeDelays." + m.getName();
+                    value = own;
+                } else if (own == null && annotation != null && annotation.hedgeDelayMillis() != 0) {
+                    option = "@RpcMethod(hedgeDelayMillis) of " + serviceInterface.getSimpleName() + "#" + m.getName();
+                    value = annotation.hedgeDelayMillis();
+                    if (annotation.hedgeDelayMillis() < 0) {
+                        throw new InvalidOptionException(option, value, ">= 0");
+                    }
+                } else {
+                    continue;
+                }
+                if (!hedgeable(m)) {
+                    throw new InvalidOptionException(option, value, "on a method that "
+                            + (annotation == null || !annotation.idempotent() ? "is not idempotent"
+                                    : annotation.oneWay() ? "is one-way" : "streams"),
+                            "hedging only on @RpcMethod(idempotent = true) methods with one answer");
+                }
+            }
         }
     }
 }

@@ -25,6 +25,8 @@ public final class MethodMetadata {
     private final boolean idempotent;
     private final long timeoutMillis;
     private final long attemptTimeoutMillis;
+    private final long hedgeDelayMillis;
+    private final int hedgeAttempts;
     private final int[] hashArguments;
     private final int requestStreamIndex;
     private final StreamType requestStreamType;
@@ -32,7 +34,8 @@ public final class MethodMetadata {
     private final StreamType responseStreamType;
     private final Type[] wireParameterTypes;
 
-    private MethodMetadata(Method method, ServiceKey key, long timeoutMillis, long attemptTimeoutMillis) {
+    private MethodMetadata(Method method, ServiceKey key, long timeoutMillis, long attemptTimeoutMillis,
+            long hedgeDelayMillis, int hedgeAttempts) {
         RpcMethod annotation = method.getAnnotation(RpcMethod.class);
         this.method = method;
         this.key = key;
@@ -46,6 +49,8 @@ public final class MethodMetadata {
         this.idempotent = annotation != null && annotation.idempotent();
         this.timeoutMillis = timeoutMillis;
         this.attemptTimeoutMillis = attemptTimeoutMillis;
+        this.hedgeDelayMillis = hedgeDelayMillis;
+        this.hedgeAttempts = hedgeAttempts;
         this.hashArguments = annotation != null ? annotation.hashArguments().clone() : new int[] {0};
         for (int position : hashArguments) {
             if (position < 0 || (position >= method.getParameterCount() && method.getParameterCount() > 0)) {
@@ -112,13 +117,44 @@ public final class MethodMetadata {
      */
     public static MethodMetadata forConsumer(Method method, ServiceKey serviceKey, long timeoutMillis,
             long attemptTimeoutMillis) {
+        return forConsumer(method, serviceKey, timeoutMillis, attemptTimeoutMillis, 0, 1);
+    }
+
+    /**
+     * Parses a method of a referenced interface, for the consumer side, with a per-attempt
+     * timeout and hedging.
+     *
+     * @param timeoutMillis the method's resolved timeout, at least 1; for a streaming method the
+     *        deadline of the whole stream, 0 for none
+     * @param attemptTimeoutMillis the method's resolved per-attempt timeout, 0 for none; see
+     *     {@link RpcMethod#attemptTimeoutMillis()}
+     * @param hedgeDelayMillis the method's resolved hedging delay, 0 for none; see
+     *     {@link RpcMethod#hedgeDelayMillis()}
+     * @param hedgeAttempts how many attempts a hedged call makes at most, the first included (at least 1)
+     * @throws IllegalArgumentException when the declaration is invalid (e.g. a one-way method
+     *     returning a value, or hedging of a method that is not idempotent)
+     */
+    public static MethodMetadata forConsumer(Method method, ServiceKey serviceKey, long timeoutMillis,
+            long attemptTimeoutMillis, long hedgeDelayMillis, int hedgeAttempts) {
+        if (hedgeDelayMillis < 0) {
+            throw new IllegalArgumentException("hedgeDelayMillis: " + hedgeDelayMillis + " (expected: >= 0)");
+        }
+        if (hedgeAttempts < 1) {
+            throw new IllegalArgumentException("hedgeAttempts: " + hedgeAttempts + " (expected: >= 1)");
+        }
         if (timeoutMillis < 0 || timeoutMillis == 0 && !streams(method)) {
             throw new IllegalArgumentException("timeoutMillis: " + timeoutMillis + " (expected: >= 1)");
         }
         if (attemptTimeoutMillis < 0) {
             throw new IllegalArgumentException("attemptTimeoutMillis: " + attemptTimeoutMillis + " (expected: >= 0)");
         }
-        return new MethodMetadata(method, serviceKey, timeoutMillis, attemptTimeoutMillis);
+        MethodMetadata metadata = new MethodMetadata(method, serviceKey, timeoutMillis, attemptTimeoutMillis,
+                hedgeDelayMillis, hedgeAttempts);
+        if (hedgeDelayMillis > 0 && (!metadata.idempotent || metadata.oneWay || metadata.isStreaming())) {
+            throw new IllegalArgumentException("hedgeDelayMillis of " + method + ": " + hedgeDelayMillis
+                    + " (expected: 0 for a method that is not idempotent, one-way or streaming)");
+        }
+        return metadata;
     }
 
     /** Whether a method streams in either direction: it returns a stream or takes one. */
@@ -136,7 +172,7 @@ public final class MethodMetadata {
 
     /** Parses a method of an exported interface, for the provider side; it carries no timeout. */
     public static MethodMetadata forProvider(Method method, ServiceKey serviceKey) {
-        return new MethodMetadata(method, serviceKey, 0, 0);
+        return new MethodMetadata(method, serviceKey, 0, 0, 0, 1);
     }
 
     /** Returns the interface method. */
@@ -254,6 +290,19 @@ public final class MethodMetadata {
      */
     public long attemptTimeoutMillis() {
         return attemptTimeoutMillis;
+    }
+
+    /**
+     * Returns the resolved hedging delay in milliseconds, 0 for none (and on the provider side);
+     * see {@link RpcMethod#hedgeDelayMillis()}.
+     */
+    public long hedgeDelayMillis() {
+        return hedgeDelayMillis;
+    }
+
+    /** Returns how many attempts a hedged call of this method makes at most, the first included. */
+    public int hedgeAttempts() {
+        return hedgeAttempts;
     }
 
     @Override

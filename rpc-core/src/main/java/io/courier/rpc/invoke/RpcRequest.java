@@ -113,6 +113,14 @@ public final class RpcRequest {
         return new RpcRequest(method, arguments, attachments, timeoutMillis, completionExecutor, cancellation);
     }
 
+    /**
+     * Returns a copy with a different time budget and cancellation: one attempt of a call that
+     * runs several at once (hedging), which the call cancels on its own.
+     */
+    public RpcRequest withAttempt(long timeoutMillis, Cancellation cancellation) {
+        return new RpcRequest(method, arguments, attachments, timeoutMillis, completionExecutor, cancellation);
+    }
+
     @Override
     public String toString() {
         // Argument values are never printed: they may hold personal data.

@@ -15,6 +15,20 @@ public interface CountedService {
     /** Not idempotent: once sent, never retried. */
     String write(String key);
 
+    /**
+     * How many elements {@code value} holds: an array's or a collection's length, else 1; for
+     * large arguments (reliability row 2).
+     */
+    @RpcMethod(idempotent = true)
+    long size(Object value);
+
+    /**
+     * Returns a 1 MiB value (the same array each time, so that answers waiting to be written cost
+     * the provider no heap beyond references); for backpressure (reliability row 7).
+     */
+    @RpcMethod(idempotent = true)
+    byte[] blob(int id);
+
     /** How many times {@code method} ({@code find} or {@code write}) ran on this provider. */
     @RpcMethod(idempotent = true)
     long executions(String method);

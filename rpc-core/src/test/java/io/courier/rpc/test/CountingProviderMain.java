@@ -6,6 +6,7 @@ import io.courier.rpc.config.ServerOptions;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -19,6 +20,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * process was killed. Arguments: the provider's name. Runs until killed or its standard input closes.
  */
 public final class CountingProviderMain {
+
+    /** System property that makes the provider report its pooled direct memory as {@code direct=N}. */
+    public static final String REPORT_DIRECT_MEMORY = "courier.provider.reportDirectMemory";
+
+    /** What {@code blob} answers: 1 MiB. */
+    private static final byte[] BLOB = new byte[1 << 20];
 
     private CountingProviderMain() {
     }
@@ -54,6 +61,16 @@ public final class CountingProviderMain {
         }
 
         @Override
+        public long size(Object value) {
+            return sizeOf(value);
+        }
+
+        @Override
+        public byte[] blob(int id) {
+            return BLOB;
+        }
+
+        @Override
         public long executions(String method) {
             return switch (method) {
                 case "find" -> finds.get();
@@ -61,6 +78,39 @@ public final class CountingProviderMain {
                 default -> throw new IllegalArgumentException("unknown method " + method);
             };
         }
+    }
+
+    /**
+     * Reports Netty's pooled direct memory each time it reaches a new high, sampled every 10 ms,
+     * on a daemon thread; the test keeps the highest value it read.
+     */
+    private static void reportDirectMemory(PrintStream out) {
+        var metric = ((io.netty.buffer.ByteBufAllocatorMetricProvider) io.netty.buffer.ByteBufAllocator.DEFAULT).metric();
+        java.util.concurrent.ScheduledExecutorService sampler = java.util.concurrent.Executors
+                .newSingleThreadScheduledExecutor(task -> {
+                    Thread t = new Thread(task, "direct-memory-report");
+                    t.setDaemon(true);
+                    return t;
+                });
+        java.util.concurrent.atomic.AtomicLong peak = new java.util.concurrent.atomic.AtomicLong(-1);
+        sampler.scheduleAtFixedRate(() -> {
+            long used = metric.usedDirectMemory();
+            if (used > peak.get()) {
+                peak.set(used);
+                synchronized (out) {
+                    out.println(ProviderProcess.PREFIX + "direct=" + used);
+                    out.flush();
+                }
+            }
+        }, 0, 10, TimeUnit.MILLISECONDS);
+    }
+
+    /** Sizes arrays and collections. */
+    static long sizeOf(Object value) {
+        if (value != null && value.getClass().isArray()) {
+            return java.lang.reflect.Array.getLength(value);
+        }
+        return value instanceof java.util.Collection<?> c ? c.size() : 1;
     }
 
     /**
@@ -79,6 +129,9 @@ public final class CountingProviderMain {
         synchronized (out) {
             out.println(ProviderProcess.PREFIX + "port=" + server.address().getPort());
             out.flush();
+        }
+        if (Boolean.getBoolean(REPORT_DIRECT_MEMORY)) {
+            reportDirectMemory(out);
         }
         // Orphans die with their test JVM: when it goes, standard input reaches end of file.
         CountDownLatch stdinClosed = new CountDownLatch(1);

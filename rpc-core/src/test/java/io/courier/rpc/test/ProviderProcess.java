@@ -156,6 +156,11 @@ public final class ProviderProcess implements AutoCloseable {
         return "127.0.0.1:" + port();
     }
 
+    /** The file the provider's standard output and error go to. */
+    public Path logFile() {
+        return logFile;
+    }
+
     /** The operating system's process id. */
     public long pid() {
         return process.pid();
@@ -185,11 +190,34 @@ public final class ProviderProcess implements AutoCloseable {
      * @return when it was gone, as {@link System#nanoTime()}
      */
     public long kill() throws InterruptedException {
-        process.destroyForcibly();
+        // Through the handle, as in terminate(): the lines written before the kill stay readable.
+        process.toHandle().destroyForcibly();
         if (!process.waitFor(10, TimeUnit.SECONDS)) {
             throw new IllegalStateException("provider " + name + " survived SIGKILL for 10 s");
         }
         return System.nanoTime();
+    }
+
+    /**
+     * Asks the process to stop with SIGTERM ({@link ProcessHandle#destroy()} on Linux), which runs its
+     * shutdown hooks (a Spring Boot application closes its context), and waits until it is gone.
+     *
+     * @return when it was gone, as {@link System#nanoTime()}
+     * @throws IllegalStateException if it is still running after {@code timeout}
+     */
+    public long terminate(Duration timeout) throws InterruptedException {
+        // Through the handle: Process.destroy() would also close the pipes, losing what the
+        // provider writes while it shuts down (its last counters).
+        process.toHandle().destroy();
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException("provider " + name + " still runs " + timeout + " after SIGTERM");
+        }
+        return System.nanoTime();
+    }
+
+    /** The process's exit code; only once it ended. */
+    public int exitValue() {
+        return process.exitValue();
     }
 
     /**

@@ -51,7 +51,8 @@ public final class ProxyFactory {
                 MethodMetadata metadata = MethodMetadata.forConsumer(method, reference.serviceKey(),
                         streams ? reference.streamTimeoutMillis(method) : reference.timeoutMillis(method, defaultTimeout),
                         // A stream is never cut short and retried: its messages may already have been used.
-                        streams ? 0 : reference.attemptTimeoutMillis(method));
+                        streams ? 0 : reference.attemptTimeoutMillis(method),
+                        reference.hedgeDelayMillis(method), reference.hedgeAttempts());
                 // Callers that get a future or a stream complete on the callback executor; blocked
                 // callers are woken directly.
                 boolean takesFuture = metadata.returnKind() != ReturnKind.VALUE || metadata.isStreaming()

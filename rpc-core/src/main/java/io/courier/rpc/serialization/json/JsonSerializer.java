@@ -1,5 +1,6 @@
 package io.courier.rpc.serialization.json;
 
+import io.courier.rpc.RpcException;
 import io.courier.rpc.serialization.SerializationException;
 import io.courier.rpc.serialization.Serializer;
 import tools.jackson.core.JacksonException;
@@ -34,7 +35,9 @@ import java.util.concurrent.Future;
  * default typing is always switched off, even on a mapper passed in. Arguments are a JSON array
  * with one element per parameter. Exceptions are an object with their class name and message
  * (and the code of an {@code RpcException}); see {@link #writeException}. Jackson's default
- * {@code StreamReadConstraints} bound string lengths, number lengths and nesting depth.
+ * {@code StreamReadConstraints} bound string lengths, number lengths and nesting depth. On a
+ * provider, what the arguments will take on the heap is charged to the call's
+ * {@link io.courier.rpc.serialization.DecodeBudget} token by token as they are read.
  *
  * <p>By default unknown properties are ignored and {@code java.time} values are ISO-8601
  * strings; {@code Optional} and records are supported. A declared
@@ -124,7 +127,7 @@ public final class JsonSerializer implements Serializer {
 
     @Override
     public Object[] readArguments(Type[] parameterTypes, InputStream in) {
-        try (JsonParser parser = mapper.createParser(in)) {
+        try (JsonParser parser = BudgetedJsonParser.of(mapper.createParser(in))) {
             if (parser.nextToken() != JsonToken.START_ARRAY) {
                 throw new SerializationException("JSON arguments must be an array");
             }
@@ -142,6 +145,10 @@ public final class JsonSerializer implements Serializer {
             requireEnd(parser);
             return arguments;
         } catch (JacksonException e) {
+            RpcException exhausted = BudgetedJsonParser.exhaustion(e);
+            if (exhausted != null) {
+                throw exhausted;
+            }
             throw new SerializationException("Could not read JSON arguments as their declared types", e);
         }
     }
@@ -157,7 +164,7 @@ public final class JsonSerializer implements Serializer {
 
     @Override
     public Object readValue(Type declaredType, InputStream in) {
-        try (JsonParser parser = mapper.createParser(in)) {
+        try (JsonParser parser = BudgetedJsonParser.of(mapper.createParser(in))) {
             if (parser.nextToken() == null) {
                 throw new SerializationException("Body is empty");
             }
@@ -165,6 +172,10 @@ public final class JsonSerializer implements Serializer {
             requireEnd(parser);
             return value;
         } catch (JacksonException e) {
+            RpcException exhausted = BudgetedJsonParser.exhaustion(e);
+            if (exhausted != null) {
+                throw exhausted;
+            }
             throw new SerializationException("Could not read a JSON value as its declared type", e);
         }
     }

@@ -460,6 +460,15 @@ public class CourierRpcProperties {
          */
         private Duration attemptTimeout;
 
+        /**
+         * Delay after which an unanswered call of an idempotent method sends another attempt to a
+         * provider not tried yet, the first answer winning; unset or 0 for no hedging.
+         */
+        private Duration hedgeDelay;
+
+        /** Most attempts a hedged call makes, the first included (2 to 5). */
+        private int hedgeAttempts = 2;
+
         /** Ejection of providers that keep timing out or failing at the transport, per reference. */
         private final OutlierDetection outlierDetection = new OutlierDetection();
 
@@ -574,6 +583,22 @@ public class CourierRpcProperties {
 
         public void setAttemptTimeout(Duration attemptTimeout) {
             this.attemptTimeout = attemptTimeout;
+        }
+
+        public Duration getHedgeDelay() {
+            return this.hedgeDelay;
+        }
+
+        public void setHedgeDelay(Duration hedgeDelay) {
+            this.hedgeDelay = hedgeDelay;
+        }
+
+        public int getHedgeAttempts() {
+            return this.hedgeAttempts;
+        }
+
+        public void setHedgeAttempts(int hedgeAttempts) {
+            this.hedgeAttempts = hedgeAttempts;
         }
 
         public OutlierDetection getOutlierDetection() {
@@ -1008,6 +1033,9 @@ public class CourierRpcProperties {
         /** Per-attempt timeout of this service's idempotent methods, overriding courier.rpc.consumer.attempt-timeout; 0 for none. */
         private Duration attemptTimeout;
 
+        /** Hedging delay of this service's idempotent methods, overriding courier.rpc.consumer.hedge-delay; 0 for none. */
+        private Duration hedgeDelay;
+
         /** Load balancer of calls to this service (round-robin, least-active, ...), overriding @RpcReference(loadBalancer). */
         private LoadBalancers loadBalancer;
 
@@ -1084,6 +1112,14 @@ public class CourierRpcProperties {
             this.attemptTimeout = attemptTimeout;
         }
 
+        public Duration getHedgeDelay() {
+            return this.hedgeDelay;
+        }
+
+        public void setHedgeDelay(Duration hedgeDelay) {
+            this.hedgeDelay = hedgeDelay;
+        }
+
         public LoadBalancers getLoadBalancer() {
             return this.loadBalancer;
         }
@@ -1153,12 +1189,23 @@ public class CourierRpcProperties {
         /** Per-attempt timeout of this method if idempotent, overriding @RpcMethod(attemptTimeoutMillis) and the service's; 0 for none. */
         private Duration attemptTimeout;
 
+        /** Hedging delay of this method, which must be idempotent, overriding @RpcMethod(hedgeDelayMillis) and the service's; 0 for none. */
+        private Duration hedgeDelay;
+
         public Duration getAttemptTimeout() {
             return this.attemptTimeout;
         }
 
         public void setAttemptTimeout(Duration attemptTimeout) {
             this.attemptTimeout = attemptTimeout;
+        }
+
+        public Duration getHedgeDelay() {
+            return this.hedgeDelay;
+        }
+
+        public void setHedgeDelay(Duration hedgeDelay) {
+            this.hedgeDelay = hedgeDelay;
         }
 
         public Duration getTimeout() {

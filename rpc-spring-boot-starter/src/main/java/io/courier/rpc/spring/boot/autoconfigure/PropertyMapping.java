@@ -92,6 +92,12 @@ final class PropertyMapping {
             set(p + "attempt-timeout", consumer.getAttemptTimeout(),
                     () -> ReferenceConfig.builder(Runnable.class).attemptTimeout(consumer.getAttemptTimeout()));
         }
+        if (consumer.getHedgeDelay() != null) {
+            set(p + "hedge-delay", consumer.getHedgeDelay(),
+                    () -> ReferenceConfig.builder(Runnable.class).hedgeDelay(consumer.getHedgeDelay()));
+        }
+        set(p + "hedge-attempts", consumer.getHedgeAttempts(),
+                () -> ReferenceConfig.builder(Runnable.class).hedgeAttempts(consumer.getHedgeAttempts()));
         outlierDetection(consumer.getOutlierDetection());
         // A bad load balancer or cluster mode never gets here: they are enums, refused by the binder.
         return b.build();

@@ -187,6 +187,14 @@ public final class RpcReferenceFactory {
             set(PropertyMapping.PREFIX + "consumer.attempt-timeout", consumer.getAttemptTimeout(),
                     () -> b.attemptTimeout(consumer.getAttemptTimeout()));
         }
+        if (service.getHedgeDelay() != null) {
+            set(prefix + ".hedge-delay", service.getHedgeDelay(), () -> b.hedgeDelay(service.getHedgeDelay()));
+        } else if (consumer.getHedgeDelay() != null) {
+            set(PropertyMapping.PREFIX + "consumer.hedge-delay", consumer.getHedgeDelay(),
+                    () -> b.hedgeDelay(consumer.getHedgeDelay()));
+        }
+        set(PropertyMapping.PREFIX + "consumer.hedge-attempts", consumer.getHedgeAttempts(),
+                () -> b.hedgeAttempts(consumer.getHedgeAttempts()));
         service.getMethods().forEach((method, settings) -> {
             Duration timeout = settings.getTimeout();
             if (timeout != null) {
@@ -196,6 +204,11 @@ public final class RpcReferenceFactory {
             if (attemptTimeout != null) {
                 set(prefix + ".methods." + method + ".attempt-timeout", attemptTimeout,
                         () -> b.methodAttemptTimeout(method, attemptTimeout));
+            }
+            Duration hedgeDelay = settings.getHedgeDelay();
+            if (hedgeDelay != null) {
+                set(prefix + ".methods." + method + ".hedge-delay", hedgeDelay,
+                        () -> b.methodHedgeDelay(method, hedgeDelay));
             }
             if (settings.getLoadBalancer() != null) {
                 b.methodLoadBalancer(method, settings.getLoadBalancer());

@@ -28,18 +28,20 @@ final class ServiceOverrides {
 
     /** Settings of a service entry, in uniform form (lower case, no dashes). */
     private static final Set<String> SETTINGS = Set.of("version", "group", "weight", "timeout", "retries",
-            "attempttimeout", "loadbalancer", "address", "check", "cluster", "tag", "fallbacktountagged", "methods", "ssl");
+            "attempttimeout", "hedgedelay", "loadbalancer", "address", "check", "cluster", "tag", "fallbacktountagged", "methods",
+            "ssl");
 
     /** Settings of a method entry, in uniform form. */
-    private static final Set<String> METHOD_SETTINGS = Set.of("timeout", "attempttimeout", "loadbalancer");
+    private static final Set<String> METHOD_SETTINGS = Set.of("timeout", "attempttimeout", "hedgedelay", "loadbalancer");
 
     /** Settings of a service's ssl entry, in uniform form. */
     private static final Set<String> SSL_SETTINGS = Set.of("bundle", "verifyhostname");
 
     private static final String EXPECTED = "courier.rpc.services[<fully qualified interface>].<setting> or "
             + "courier.rpc.services.<SimpleName>.<setting>, setting being version, group, weight, timeout, retries, "
-            + "attempt-timeout, load-balancer, address, check, cluster, tag, fallback-to-untagged, "
-            + "methods.<method>.timeout, methods.<method>.attempt-timeout, methods.<method>.load-balancer, ssl.bundle or ssl.verify-hostname; in YAML write a qualified key in quoted brackets: \"[com.acme.UserService]\":";
+            + "attempt-timeout, hedge-delay, load-balancer, address, check, cluster, tag, fallback-to-untagged, "
+            + "methods.<method>.timeout, methods.<method>.attempt-timeout, methods.<method>.hedge-delay, "
+            + "methods.<method>.load-balancer, ssl.bundle or ssl.verify-hostname; in YAML write a qualified key in quoted brackets: \"[com.acme.UserService]\":";
 
     private final Map<String, CourierRpcProperties.Service> services;
 

@@ -414,6 +414,39 @@ class CourierRpcAutoConfigurationTests {
     }
 
     @Test
+    void hedgingReachesTheReferenceAndBadValuesFail() {
+        runner.withUserConfiguration(TestApplications.EchoCaller.class).withPropertyValues(
+                "courier.rpc.registry.address=direct://127.0.0.1:1",
+                "courier.rpc.consumer.hedge-delay=80ms", "courier.rpc.consumer.hedge-attempts=3").run(context -> {
+                    assertThat(context).hasNotFailed();
+                    ReferenceConfig<?> config = context.getBean(RpcReferenceFactory.class).injectionPoints().keySet()
+                            .iterator().next();
+                    assertThat(config.hedgeDelay()).isEqualTo(Duration.ofMillis(80));
+                    assertThat(config.hedgeAttempts()).isEqualTo(3);
+                });
+        // A service's delay wins over the consumer's.
+        runner.withUserConfiguration(TestApplications.EchoCaller.class).withPropertyValues(
+                "courier.rpc.registry.address=direct://127.0.0.1:1", "courier.rpc.consumer.hedge-delay=80ms",
+                "courier.rpc.services.EchoService.hedge-delay=0").run(context -> {
+                    ReferenceConfig<?> config = context.getBean(RpcReferenceFactory.class).injectionPoints().keySet()
+                            .iterator().next();
+                    assertThat(config.hedgeDelay()).isZero();
+                });
+        // EchoService#echo is not idempotent: hedging it is refused at startup, naming the method.
+        runner.withUserConfiguration(TestApplications.EchoCaller.class).withPropertyValues(
+                "courier.rpc.registry.address=direct://127.0.0.1:1",
+                "courier.rpc.services.EchoService.methods.echo.hedge-delay=50ms").run(context -> {
+                    assertThat(context).hasFailed();
+                    assertThat(context.getStartupFailure()).hasStackTraceContaining(
+                            "methodHedgeDelays.echo: PT0.05S on a method that is not idempotent");
+                });
+        assertFailsWith(runner.withPropertyValues("courier.rpc.consumer.hedge-delay=-1s"),
+                "courier.rpc.consumer.hedge-delay", "courier.rpc.consumer.hedge-delay: PT-1S (expected: >= 0)");
+        assertFailsWith(runner.withPropertyValues("courier.rpc.consumer.hedge-attempts=6"),
+                "courier.rpc.consumer.hedge-attempts", "courier.rpc.consumer.hedge-attempts: 6 (expected: 2..5)");
+    }
+
+    @Test
     void badConnectionsFails() {
         assertFailsWith(runner.withPropertyValues("courier.rpc.consumer.connections=0"),
                 "courier.rpc.consumer.connections", "courier.rpc.consumer.connections: 0 (expected: 1..64)");

@@ -1,0 +1,118 @@
+package io.courier.rpc.spring.boot.autoconfigure;
+
+import io.courier.rpc.RpcServer;
+import io.courier.rpc.spring.RpcService;
+import io.courier.rpc.test.CountedService;
+import io.courier.rpc.test.ProviderProcess;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Import;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A Spring Boot provider application in a JVM of its own, started by {@link ProviderProcess} for
+ * the SIGTERM restart test: exports a {@link CountedService} with the starter and reports on
+ * standard output, as {@code CountingProviderMain} does: {@code courier-provider port=N} once it
+ * listens, then {@code courier-provider write=N} each time {@code write} ran, flushed before the
+ * call answers. A SIGTERM runs Spring Boot's shutdown hook, which closes the context and with it
+ * the server, gracefully. Arguments: the provider's name. Also exits when its standard input
+ * closes, so that it never outlives the test JVM.
+ */
+@SpringBootConfiguration
+@EnableAutoConfiguration
+@Import(SigtermProviderApplication.CountingService.class)
+public class SigtermProviderApplication {
+
+    /** Counts and names itself; thread-safe. */
+    @RpcService
+    static class CountingService implements CountedService {
+
+        private final String name;
+        @SuppressWarnings("java:S106") // standard output is the report channel to the test JVM
+        private final PrintStream out = System.out;
+        private final AtomicLong finds = new AtomicLong();
+        private final AtomicLong writes = new AtomicLong();
+
+        CountingService(@Value("${provider.name:provider}") String name) {
+            this.name = name;
+        }
+
+        @Override
+        public String find(String key) {
+            finds.incrementAndGet();
+            return name;
+        }
+
+        @Override
+        public String write(String key) {
+            long n = writes.incrementAndGet();
+            // Under the stream's lock the lines come out in counter order, so the last one is the highest.
+            synchronized (out) {
+                out.println(ProviderProcess.PREFIX + "write=" + n);
+                out.flush();
+            }
+            return name;
+        }
+
+        @Override
+        public long size(Object value) {
+            return value != null && value.getClass().isArray() ? java.lang.reflect.Array.getLength(value) : 1;
+        }
+
+        @Override
+        public byte[] blob(int id) {
+            return new byte[1 << 20];
+        }
+
+        @Override
+        public long executions(String method) {
+            return switch (method) {
+                case "find" -> finds.get();
+                case "write" -> writes.get();
+                default -> throw new IllegalArgumentException("unknown method " + method);
+            };
+        }
+    }
+
+    /**
+     * Starts the provider.
+     *
+     * @param args the provider's name
+     */
+    public static void main(String[] args) {
+        String name = args.length > 0 ? args[0] : "provider";
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(SigtermProviderApplication.class)
+                .web(WebApplicationType.NONE)
+                .properties("courier.rpc.server.host=127.0.0.1", "courier.rpc.server.port=0",
+                        "courier.rpc.server.shutdown-grace=10s", "spring.main.banner-mode=off",
+                        "provider.name=" + name)
+                .run();
+        @SuppressWarnings("java:S106")
+        PrintStream out = System.out;
+        synchronized (out) {
+            out.println(ProviderProcess.PREFIX + "port=" + context.getBean(RpcServer.class).address().getPort());
+            out.flush();
+        }
+        // Orphans die with their test JVM: when it goes, standard input reaches end of file.
+        Thread watcher = new Thread(() -> {
+            try {
+                while (System.in.read() >= 0) {
+                    // nothing is sent on standard input; it only signals that the parent is alive
+                }
+            } catch (IOException e) {
+                // a broken stdin means the parent is gone, the same as end of file
+            }
+            context.close();
+            System.exit(0);
+        }, "stdin-watch");
+        watcher.setDaemon(true);
+        watcher.start();
+    }
+}
