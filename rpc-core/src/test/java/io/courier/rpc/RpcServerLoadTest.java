@@ -67,7 +67,7 @@ class RpcServerLoadTest {
     void countsConnectionsCallsInFlightAndCallsWaitingForTheServersPool() {
         HeldService held = start(RpcServer.builder()
                 .options(ServerOptions.builder().host("127.0.0.1").port(0).workerThreads(1).queueSize(4).build()));
-        assertThat(server.connectionCount()).isZero();
+        // No connection count of zero here: the reference may already be connecting.
         assertThat(server.inFlightCount()).isZero();
         assertThat(server.queuedCount()).isZero();
 
