@@ -598,6 +598,8 @@ final class HttpCallHandler extends ChannelInboundHandlerAdapter {
             private final AtomicBoolean over = new AtomicBoolean();
             private volatile java.util.concurrent.Flow.Subscription subscription;
             private int sinceRequest;
+            /** A flush is queued on the event loop. Event loop only. */
+            private boolean flushPending;
 
             StreamWriter(HttpResponse head, Runnable ended) {
                 this.head = head;
@@ -631,7 +633,8 @@ final class HttpCallHandler extends ChannelInboundHandlerAdapter {
                         return;
                     }
                     boolean askMore = ++sinceRequest >= STREAM_BATCH / 2;
-                    ChannelFuture written = ctx.writeAndFlush(new DefaultHttpContent(chunk));
+                    ChannelFuture written = ctx.write(new DefaultHttpContent(chunk));
+                    flushSoon();
                     if (askMore) {
                         sinceRequest = 0;
                         written.addListener(f -> {
@@ -672,6 +675,20 @@ final class HttpCallHandler extends ChannelInboundHandlerAdapter {
                     serveNext();
                     ended.run();
                 });
+            }
+
+            /**
+             * Flushes after the elements already queued on the event loop are written: one flush
+             * for a burst of elements rather than one each. Event loop only.
+             */
+            private void flushSoon() {
+                if (!flushPending) {
+                    flushPending = true;
+                    ctx.executor().execute(() -> {
+                        flushPending = false;
+                        ctx.flush();
+                    });
+                }
             }
 
             /** The caller went away, or a write failed: stop the publisher. */

@@ -72,10 +72,16 @@ final class ProtocolPipeline {
 
     /**
      * Takes the binary handlers of a provider's connection out again, when its first bytes show
-     * HTTP: everything {@link #addTo} added but the flush consolidation and the error handler,
-     * and the provider's {@link ResponseQueueHandler} (HTTP has its own flow control).
+     * HTTP: everything {@link #addTo} added but the flush consolidation (which then flushes at once
+     * outside a read) and the error handler, and the provider's {@link ResponseQueueHandler} (HTTP
+     * has its own flow control).
      */
     void removeFrom(ChannelPipeline pipeline) {
+        // HTTP/1.1 answers one request at a time per connection: a flush outside a read has nothing
+        // to wait for, and deferring it to a later task (what suits a binary connection's bursts)
+        // would only cost a task per answer. Flushes during a read are still gathered.
+        pipeline.replace("flush", "flush", new FlushConsolidationHandler(
+                FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, false));
         pipeline.remove("frame");
         pipeline.remove("codec");
         pipeline.remove("idle");
