@@ -2,6 +2,7 @@ package io.courier.rpc.cluster;
 
 import io.courier.rpc.InvalidOptionException;
 import io.courier.rpc.RpcClient;
+import io.courier.rpc.cluster.LookupProviders.Lookup;
 import io.courier.rpc.RpcContext;
 import io.courier.rpc.RpcErrorCode;
 import io.courier.rpc.RpcException;
@@ -19,10 +20,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -38,9 +37,7 @@ class HedgingTest {
 
     private static final Logger log = LoggerFactory.getLogger(HedgingTest.class);
 
-    private final List<AutoCloseable> closeables = new ArrayList<>();
-    /** The calls hanging on providers, released when the test ends. */
-    private final List<CountDownLatch> hanging = new CopyOnWriteArrayList<>();
+    private final LookupProviders providers = new LookupProviders();
 
     /** The lookup, asynchronous, so that the caller can cancel the call. */
     interface AsyncLookup {
@@ -54,73 +51,17 @@ class HedgingTest {
         String write(String key);
     }
 
-    /**
-     * Answers with its name, or, when slow, only once the test ends: a cancelled call is counted
-     * but keeps hanging, so that no late answer can race the consumer's own deadline.
-     */
-    final class Lookup implements LookupService {
-
-        final String name;
-        final boolean slow;
-        final AtomicInteger calls = new AtomicInteger();
-        final AtomicInteger cancelled = new AtomicInteger();
-
-        Lookup(String name, boolean slow) {
-            this.name = name;
-            this.slow = slow;
-        }
-
-        @Override
-        public String find(String key) {
-            calls.incrementAndGet();
-            if (slow) {
-                CountDownLatch stop = new CountDownLatch(1);
-                hanging.add(stop);
-                RpcContext.current().addCancellationListener(cancelled::incrementAndGet);
-                try {
-                    stop.await(20, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            return name;
-        }
-
-        @Override
-        public String write(String key) {
-            return find(key);
-        }
-    }
-
     @AfterEach
     void close() throws Exception {
-        hanging.forEach(CountDownLatch::countDown);
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            closeables.get(i).close();
-        }
-    }
-
-    private String start(Lookup lookup) {
-        RpcServer server = RpcServer.builder()
-                .options(ServerOptions.builder().host("127.0.0.1").port(0).shutdownGrace(Duration.ZERO).build())
-                .service(LookupService.class, lookup).build().start();
-        closeables.add(server);
-        return "127.0.0.1:" + server.address().getPort();
-    }
-
-    private LookupService consumer(ReferenceConfig.Builder<LookupService> config) {
-        RpcClient client = RpcClient.builder().build();
-        closeables.add(client);
-        // Round robin starting with the first address: every other call goes to the slow provider first.
-        return client.reference(config.loadBalancer(LoadBalancers.ROUND_ROBIN).build());
+        providers.close();
     }
 
     @Test
     void slowProviderCostsTheHedgingDelayAndItsAttemptIsCancelled() {
-        Lookup slow = new Lookup("slow", true);
-        Lookup fast = new Lookup("fast", false);
-        LookupService lookup = consumer(ReferenceConfig.builder(LookupService.class)
-                .address(start(slow)).address(start(fast))
+        Lookup slow = providers.lookup("slow", true);
+        Lookup fast = providers.lookup("fast", false);
+        LookupService lookup = providers.consumer(ReferenceConfig.builder(LookupService.class)
+                .address(providers.start(slow)).address(providers.start(fast))
                 .timeout(Duration.ofSeconds(10)).hedgeDelay(Duration.ofMillis(100)));
         List<Long> millis = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
@@ -143,8 +84,8 @@ class HedgingTest {
 
     @Test
     void cancellingAHedgedCallCancelsEveryAttempt() throws Exception {
-        Lookup first = new Lookup("a", true);
-        Lookup second = new Lookup("b", true);
+        Lookup first = providers.lookup("a", true);
+        Lookup second = providers.lookup("b", true);
         List<String> addresses = new ArrayList<>();
         for (Lookup lookup : List.of(first, second)) {
             RpcServer server = RpcServer.builder()
@@ -152,11 +93,10 @@ class HedgingTest {
                     // Blocks the provider's business thread, where its RpcContext hears the cancel.
                     .service(AsyncLookup.class, key -> CompletableFuture.completedFuture(lookup.find(key)))
                     .build().start();
-            closeables.add(server);
+            providers.track(server);
             addresses.add("127.0.0.1:" + server.address().getPort());
         }
-        RpcClient client = RpcClient.builder().build();
-        closeables.add(client);
+        RpcClient client = providers.track(RpcClient.builder().build());
         AsyncLookup lookup = client.reference(ReferenceConfig.builder(AsyncLookup.class)
                 .address(addresses.get(0)).address(addresses.get(1))
                 .timeout(Duration.ofSeconds(10)).hedgeDelay(Duration.ofMillis(50)).build());
@@ -187,10 +127,10 @@ class HedgingTest {
             });
         }
         try {
-            Lookup slow = new Lookup("slow", true);
-            Lookup fast = new Lookup("fast", false);
-            LookupService lookup = consumer(ReferenceConfig.builder(LookupService.class)
-                    .address(start(slow)).address(start(fast))
+            Lookup slow = providers.lookup("slow", true);
+            Lookup fast = providers.lookup("fast", false);
+            LookupService lookup = providers.consumer(ReferenceConfig.builder(LookupService.class)
+                    .address(providers.start(slow)).address(providers.start(fast))
                     .timeout(Duration.ofSeconds(10)).hedgeDelay(Duration.ofMillis(100)));
             for (int i = 0; i < 2; i++) {
                 long start = System.nanoTime();
@@ -209,10 +149,10 @@ class HedgingTest {
         RpcServer other = RpcServer.builder()
                 .options(ServerOptions.builder().host("127.0.0.1").port(0).shutdownGrace(Duration.ZERO).build())
                 .service(UnsafeHedging.class, key -> key).build().start();
-        closeables.add(other);
-        Lookup fast = new Lookup("fast", false);
-        LookupService lookup = consumer(ReferenceConfig.builder(LookupService.class)
-                .address("127.0.0.1:" + other.address().getPort()).address(start(fast))
+        providers.track(other);
+        Lookup fast = providers.lookup("fast", false);
+        LookupService lookup = providers.consumer(ReferenceConfig.builder(LookupService.class)
+                .address("127.0.0.1:" + other.address().getPort()).address(providers.start(fast))
                 .timeout(Duration.ofSeconds(10)).hedgeDelay(Duration.ofSeconds(3)));
         List<Long> millis = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
@@ -244,10 +184,10 @@ class HedgingTest {
 
     @Test
     void nonIdempotentMethodIsNotHedgedByTheReferenceDelay() {
-        Lookup slow = new Lookup("slow", true);
-        Lookup fast = new Lookup("fast", false);
-        LookupService lookup = consumer(ReferenceConfig.builder(LookupService.class)
-                .address(start(slow)).address(start(fast))
+        Lookup slow = providers.lookup("slow", true);
+        Lookup fast = providers.lookup("fast", false);
+        LookupService lookup = providers.consumer(ReferenceConfig.builder(LookupService.class)
+                .address(providers.start(slow)).address(providers.start(fast))
                 .timeout(Duration.ofMillis(600)).hedgeDelay(Duration.ofMillis(50)));
         RpcException e = catchThrowableOfType(RpcException.class, () -> lookup.write("k"));
         assertThat(e.code()).isEqualTo(RpcErrorCode.TIMEOUT);
@@ -256,10 +196,10 @@ class HedgingTest {
 
     @Test
     void whenEveryAttemptFailsTheExceptionListsEachAndTheDeadlineHolds() {
-        Lookup first = new Lookup("a", true);
-        Lookup second = new Lookup("b", true);
-        LookupService lookup = consumer(ReferenceConfig.builder(LookupService.class)
-                .address(start(first)).address(start(second))
+        Lookup first = providers.lookup("a", true);
+        Lookup second = providers.lookup("b", true);
+        LookupService lookup = providers.consumer(ReferenceConfig.builder(LookupService.class)
+                .address(providers.start(first)).address(providers.start(second))
                 // Three attempts allowed, two providers: a hedge never goes back to a provider tried.
                 .timeout(Duration.ofMillis(800)).hedgeDelay(Duration.ofMillis(100)).hedgeAttempts(3));
         long start = System.nanoTime();
