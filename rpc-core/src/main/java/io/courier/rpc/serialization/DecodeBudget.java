@@ -17,6 +17,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * the call ends (its arguments are live until then). Outside a provider's decoding (a consumer
  * reading an answer) nothing is current and charges cost a thread-local read.
  *
+ * <p>The last eighth of the shared budget is kept for small calls, whose arguments take at most
+ * 64 KiB: a few calls decoding huge arguments at once are refused before they can crowd out the
+ * ordinary calls beside them.
+ *
  * <p>The figures are estimates of the heap the decoded values take, not exact sizes; they keep
  * a small body that decodes to a huge array from allocating it, which the frame size alone does
  * not (a {@code long[]} of 8 million var-encoded zeros is an 8 MB body and 64 MB of heap).
@@ -27,8 +31,14 @@ public final class DecodeBudget {
     private static final long CHUNK = 64 * 1024;
     private static final ThreadLocal<Allotment> CURRENT = new ThreadLocal<>();
 
+    /** Arguments of at most this size make a small call, which may use the budget's last {@link #SMALL_CALL_SHARE_DIVISOR}th. */
+    static final long SMALL_CALL = CHUNK;
+    /** The share of the budget kept for small calls: one part in this many. */
+    static final int SMALL_CALL_SHARE_DIVISOR = 8;
+
     private final long maxPerCall;
     private final long total;
+    private final long smallCallShare;
     private final AtomicLong available;
 
     /**
@@ -47,6 +57,7 @@ public final class DecodeBudget {
         }
         this.maxPerCall = maxPerCall;
         this.total = total;
+        this.smallCallShare = total / SMALL_CALL_SHARE_DIVISOR;
         this.available = new AtomicLong(total);
     }
 
@@ -150,14 +161,19 @@ public final class DecodeBudget {
                 throw new IllegalStateException("Allotment is closed");
             }
             long needed = charged + bytes - reserved;
+            // A call past the small size must leave the small calls' share alone.
+            long floor = reserved + needed > SMALL_CALL ? smallCallShare : 0;
             while (true) {
                 long left = available.get();
+                long room = left - floor;
                 // Take a whole chunk when there is room for it, else just what this charge needs.
-                long take = left >= amount ? amount : needed;
-                if (left < take) {
+                long take = room >= amount ? amount : needed;
+                if (room < take) {
                     throw new RpcException(RpcErrorCode.RESOURCE_EXHAUSTED, "Provider's memory for decoding "
                             + "arguments is in use by other calls (" + what + " of about " + bytes + " bytes, "
-                            + left + " of " + total + " bytes left)");
+                            + Math.max(0, left) + " of " + total + " bytes left"
+                            + (floor > 0 ? ", " + floor + " of them kept for calls of at most " + SMALL_CALL + " bytes)"
+                                    : ")"));
                 }
                 if (available.compareAndSet(left, left - take)) {
                     reserved += take;

@@ -240,10 +240,8 @@ class SizeBombProviderTest {
                 outcomes, bombMillis, message, healthy.ok.get(), healthy.failures, honest);
         assertThat(outcomes).isEqualTo(Map.of(RpcErrorCode.RESOURCE_EXHAUSTED, 8));
         // JSON is charged as it is read, so each bomb holds up to the limit per call until it is
-        // refused, and eight of them can fill the shared budget for a moment: a small call arriving
-        // then is refused too, typed and before it ran (retry-safe). Nothing else may fail it.
-        assertThat(healthy.failures.keySet()).allSatisfy(failure -> assertThat(failure)
-                .contains("RESOURCE_EXHAUSTED", "in use by other calls"));
+        // refused; the eighth of the budget kept for small calls keeps the healthy consumer served.
+        assertThat(healthy.failures).as("healthy consumer's failures").isEmpty();
         assertThat(healthy.ok.get()).isPositive();
         assertThat(honest).isEqualTo(100_001L);
         assertThat(provider.isAlive()).isTrue();

@@ -32,12 +32,37 @@ class DecodeBudgetTest {
         RpcException e = catchThrowableOfType(RpcException.class, () -> second.charge(600 * 1024, "byte[]"));
         assertThat(e.code()).isEqualTo(RpcErrorCode.RESOURCE_EXHAUSTED);
         assertThat(e.getMessage()).contains("in use by other calls");
-        // What is left still serves a smaller call.
-        second.charge(400 * 1024, "byte[]");
+        // What is left, but for the eighth kept for small calls, still serves a smaller call.
+        second.charge(390 * 1024, "byte[]");
         first.close();
         first.close(); // idempotent
         second.close();
         assertThat(budget.available()).isEqualTo(1024 * 1024);
+    }
+
+    @Test
+    void largeCallsLeaveAnEighthOfTheBudgetToSmallCalls() {
+        DecodeBudget budget = new DecodeBudget(8 << 20, 8 << 20);
+        DecodeBudget.Allotment huge = budget.open();
+        huge.charge(7 << 20, "long[]");
+        RpcException e = catchThrowableOfType(RpcException.class, () -> huge.charge(1, "long[]"));
+        assertThat(e.code()).isEqualTo(RpcErrorCode.RESOURCE_EXHAUSTED);
+        assertThat(e.getMessage()).contains("kept for calls of at most 65536 bytes");
+        DecodeBudget.Allotment other = budget.open();
+        assertThatThrownBy(() -> other.charge(128 * 1024, "byte[]")).isInstanceOf(RpcException.class);
+        // Ordinary calls still decode beside it, up to 16 of 64 KiB in the 1 MiB kept.
+        java.util.List<DecodeBudget.Allotment> small = new java.util.ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            DecodeBudget.Allotment call = budget.open();
+            call.charge(60 * 1024, "String");
+            small.add(call);
+        }
+        assertThat(budget.available()).isZero();
+        assertThatThrownBy(() -> budget.open().charge(1, "String")).isInstanceOf(RpcException.class);
+        small.forEach(DecodeBudget.Allotment::close);
+        huge.close();
+        other.close();
+        assertThat(budget.available()).isEqualTo(8 << 20);
     }
 
     @Test

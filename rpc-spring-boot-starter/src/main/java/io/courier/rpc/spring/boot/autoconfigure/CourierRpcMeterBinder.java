@@ -2,15 +2,18 @@ package io.courier.rpc.spring.boot.autoconfigure;
 
 import io.courier.rpc.RpcClient;
 import io.courier.rpc.RpcServer;
+import io.courier.rpc.cluster.EndpointStatus;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import org.springframework.beans.factory.ObjectProvider;
 
+import java.util.List;
+
 /**
  * Gauges of the load on the application's Courier server and client, read from the numbers they
  * expose when a registry is scraped: {@value #SERVER_CONNECTIONS}, {@value #SERVER_ACTIVE_CALLS},
- * {@value #SERVER_QUEUE_SIZE} and {@value #CLIENT_CONNECTIONS}.
+ * {@value #SERVER_QUEUE_SIZE}, {@value #CLIENT_CONNECTIONS} and {@value #CLIENT_EJECTED_ENDPOINTS}.
  *
  * <p>Thread-safe. Only the server or client the application has is measured.
  */
@@ -27,6 +30,9 @@ final class CourierRpcMeterBinder implements MeterBinder {
 
     /** Open client connections to providers. */
     static final String CLIENT_CONNECTIONS = "courier.rpc.client.connections";
+
+    /** Providers that outlier detection has taken out of load balancing, over all references. */
+    static final String CLIENT_EJECTED_ENDPOINTS = "courier.rpc.client.endpoints.ejected";
 
     private final ObjectProvider<RpcServer> server;
     private final ObjectProvider<RpcClient> client;
@@ -47,9 +53,18 @@ final class CourierRpcMeterBinder implements MeterBinder {
                     .description("Accepted calls waiting for a thread of the Courier server's executor")
                     .register(registry);
         });
-        client.ifAvailable(c -> Gauge.builder(CLIENT_CONNECTIONS, c, CourierRpcMeterBinder::connections)
-                .baseUnit("connections").description("Open connections of the Courier client to providers")
-                .register(registry));
+        client.ifAvailable(c -> {
+            Gauge.builder(CLIENT_CONNECTIONS, c, CourierRpcMeterBinder::connections).baseUnit("connections")
+                    .description("Open connections of the Courier client to providers").register(registry);
+            Gauge.builder(CLIENT_EJECTED_ENDPOINTS, c, CourierRpcMeterBinder::ejected).baseUnit("providers")
+                    .description("Providers that outlier detection has taken out of the Courier client's load "
+                            + "balancing").register(registry);
+        });
+    }
+
+    private static long ejected(RpcClient client) {
+        return client.endpointStatuses().values().stream().flatMap(List::stream).filter(EndpointStatus::ejected)
+                .count();
     }
 
     private static int connections(RpcClient client) {

@@ -27,6 +27,7 @@ class CourierRpcMetricsAutoConfigurationTests {
             assertThat(meters.get(CourierRpcMeterBinder.SERVER_ACTIVE_CALLS).gauge().value()).isZero();
             assertThat(meters.get(CourierRpcMeterBinder.SERVER_QUEUE_SIZE).gauge().value()).isZero();
             assertThat(meters.get(CourierRpcMeterBinder.CLIENT_CONNECTIONS).gauge().value()).isZero();
+            assertThat(meters.get(CourierRpcMeterBinder.CLIENT_EJECTED_ENDPOINTS).gauge().value()).isZero();
         });
     }
 
