@@ -2,6 +2,7 @@ package io.courier.rpc.cluster;
 
 import io.courier.rpc.RpcClient;
 import io.courier.rpc.RpcServer;
+import io.courier.rpc.config.ClientOptions;
 import io.courier.rpc.config.ReferenceConfig;
 import io.courier.rpc.config.ServerOptions;
 import io.courier.rpc.test.SilentTcpProxy;
@@ -165,5 +166,34 @@ class HalfOpenPartitionTest {
         assertThat(readmitMillis).isLessThan(2_500);
         assertThat(okDuringCut).as("the direct provider kept serving").isGreaterThan(100);
         assertThat(slowestDuringCutNanos.get() / 1_000_000).as("well inside the 2 s call timeout").isLessThan(1_500);
+    }
+
+    @Test
+    void aSilentConnectionIsDeclaredDeadWithinThreeHeartbeats() throws Exception {
+        SilentTcpProxy proxy = new SilentTcpProxy(start(new Lookup("behind-proxy")));
+        closeables.add(proxy);
+        Duration heartbeat = Duration.ofMillis(300);
+        RpcClient client = RpcClient.builder()
+                .options(ClientOptions.builder().heartbeatInterval(heartbeat).build()).build();
+        closeables.add(client);
+        LookupService lookup = client.reference(ReferenceConfig.builder(LookupService.class)
+                .address(proxy.address()).build());
+        assertThat(lookup.find("k")).isEqualTo("behind-proxy");
+        await().atMost(Duration.ofSeconds(5)).until(() -> connections(client) == 1);
+
+        long cutAt = System.nanoTime();
+        proxy.cut();
+        // No call is made after the cut: only the heartbeat can find that nothing comes back.
+        await().atMost(heartbeat.multipliedBy(3).plusSeconds(5)).pollInterval(Duration.ofMillis(10))
+                .until(() -> connections(client) == 0);
+        long deadMillis = (System.nanoTime() - cutAt) / 1_000_000;
+        log.info("Silent connection (heartbeat {} ms) closed by the consumer {} ms after the cut", heartbeat.toMillis(),
+                deadMillis);
+        // The last read came at most a heartbeat before the cut; three silent intervals close it.
+        assertThat(deadMillis).isBetween(heartbeat.toMillis(), heartbeat.multipliedBy(3).toMillis() + 500);
+    }
+
+    private static int connections(RpcClient client) {
+        return client.connectionCounts().values().stream().mapToInt(Integer::intValue).sum();
     }
 }

@@ -11,6 +11,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.channel.ChannelFuture;
@@ -139,6 +140,16 @@ final class HttpCallHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
+        if (cause instanceof PrematureChannelClosureException) {
+            // The client went away in the middle of a request: routine, and the connection is closed already.
+            log.debug("HTTP connection {} closed in the middle of a request", ctx.channel());
+            return;
+        }
+        super.exceptionCaught(ctx, cause);
     }
 
     @Override
