@@ -144,9 +144,11 @@ final class HttpCallHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
-        if (cause instanceof PrematureChannelClosureException) {
-            // The client went away in the middle of a request: routine, and the connection is closed already.
-            log.debug("HTTP connection {} closed in the middle of a request", ctx.channel());
+        if (cause instanceof PrematureChannelClosureException
+                || cause instanceof java.io.IOException && !ctx.channel().isActive()) {
+            // The client went away in the middle of a request, or before an interim answer (100
+            // Continue) could be written: routine, and the connection is closed already.
+            log.debug("HTTP connection {} closed in the middle of a request: {}", ctx.channel(), cause.toString());
             return;
         }
         super.exceptionCaught(ctx, cause);
