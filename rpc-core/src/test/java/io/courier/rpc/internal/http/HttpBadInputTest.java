@@ -135,7 +135,8 @@ class HttpBadInputTest {
             raw.send("POST " + GREET + " HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n[\"ab");
             long start = System.nanoTime();
             assertThat(raw.isClosedByServer()).isTrue();
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+            // Idle timeout 1 s; the wide bound absorbs a loaded machine (the read itself gives up at 10 s).
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(9));
         }
     }
 
