@@ -30,15 +30,15 @@ public final class CountingProviderMain {
     private CountingProviderMain() {
     }
 
-    /** Counts and names itself; thread-safe. */
-    static final class Counted implements CountedService {
+    /** Counts and names itself, reporting each {@code write} on {@code out}; thread-safe. */
+    public static class Counted implements CountedService {
 
         private final String name;
         private final PrintStream out;
         private final AtomicLong finds = new AtomicLong();
         private final AtomicLong writes = new AtomicLong();
 
-        Counted(String name, PrintStream out) {
+        public Counted(String name, PrintStream out) {
             this.name = name;
             this.out = out;
         }

@@ -32,6 +32,22 @@ final class Cells {
                 : String.format(Locale.ROOT, "%.2f", a / b);
     }
 
+    /** Formats microseconds with one decimal, e.g. {@code 23.1}; negative means unknown. */
+    static String micros(double us) {
+        return us < 0 ? NONE : String.format(Locale.ROOT, "%.1f", us);
+    }
+
+    /**
+     * Sums up a target's verdicts (each ending in {@link #mark} or {@link #NONE}): "met" when every
+     * checked one is, "missed" when one is not, "not checked" when none could be checked.
+     */
+    static String outcome(java.util.List<String> verdicts) {
+        if (verdicts.stream().allMatch(v -> v.endsWith(NONE))) {
+            return "not checked";
+        }
+        return verdicts.stream().allMatch(v -> v.endsWith(mark(true))) ? "met" : "missed";
+    }
+
     /** Returns ✅ or ❌. */
     static String mark(boolean ok) {
         return ok ? "✅" : "❌";

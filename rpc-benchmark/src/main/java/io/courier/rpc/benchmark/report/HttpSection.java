@@ -1,6 +1,5 @@
 package io.courier.rpc.benchmark.report;
 
-import io.courier.rpc.benchmark.load.Contenders;
 import io.courier.rpc.benchmark.load.RunResult;
 
 import java.util.ArrayList;
@@ -49,20 +48,14 @@ final class HttpSection {
                 .append("with a prewarm of 10 s it measured several times slower than with 30 s, so compare runs with ")
                 .append("the default durations. Ratios divide by `").append(SPRING)
                 .append("` of the same mode and callers.\n\n");
-        md.append("| Contender | What runs |\n|---|---|\n");
-        for (String name : ResultGroup.contenders(results)) {
-            md.append("| ").append(name).append(" | ").append(Contenders.byName(name).description()).append(" |\n");
-        }
-        md.append('\n');
+        ResultGroup.appendContenderTable(md, results);
         List<String> verdicts = new ArrayList<>();
         for (ResultGroup g : groups) {
             table(md, g);
             verdicts.add(verdict(g));
         }
-        boolean allMet = verdicts.stream().allMatch(v -> v.endsWith(Cells.mark(true)));
-        boolean anyChecked = verdicts.stream().anyMatch(v -> !v.endsWith(Cells.NONE));
         md.append(String.format(Locale.ROOT, "**Target (issue 16): `%s` calls/s ≥ %.0f × `%s`: %s** (%s).%n%n",
-                COURIER, MIN_RATIO, SPRING, !anyChecked ? "not checked" : allMet ? "met" : "missed",
+                COURIER, MIN_RATIO, SPRING, Cells.outcome(verdicts),
                 String.join("; ", verdicts)));
     }
 
@@ -80,8 +73,7 @@ final class HttpSection {
                     contender, r.concurrency(), r.opsPerSec(),
                     spring == null ? Cells.NONE : Cells.ratio(r.opsPerSec(), spring.opsPerSec()),
                     r.p50Us(), r.p99Us(), Cells.cores(r.clientCores()), Cells.cores(r.serverCores()),
-                    r.clientCpuUsPerCall(), r.serverCpuUsPerCall() < 0 ? Cells.NONE
-                            : String.format(Locale.ROOT, "%.1f", r.serverCpuUsPerCall()), r.errors()));
+                    r.clientCpuUsPerCall(), Cells.micros(r.serverCpuUsPerCall()), r.errors()));
         }
         md.append('\n');
     }

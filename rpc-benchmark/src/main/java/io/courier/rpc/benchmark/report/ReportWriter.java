@@ -1,6 +1,5 @@
 package io.courier.rpc.benchmark.report;
 
-import io.courier.rpc.benchmark.load.Contenders;
 import io.courier.rpc.benchmark.load.RunResult;
 
 import java.io.IOException;
@@ -168,11 +167,7 @@ public final class ReportWriter {
                 .append("the CPU idles.\n");
         md.append("- Ratios divide by the raw Netty reference of the same run, mode and concurrency.\n\n");
         if (!results.isEmpty()) {
-            md.append("| Contender | What runs |\n|---|---|\n");
-            for (String name : ResultGroup.contenders(results)) {
-                md.append("| ").append(name).append(" | ").append(Contenders.byName(name).description()).append(" |\n");
-            }
-            md.append('\n');
+            ResultGroup.appendContenderTable(md, results);
         }
         List<ResultGroup> groups = ResultGroup.of(results);
         TargetsSection.append(md, groups);
@@ -237,8 +232,7 @@ public final class ReportWriter {
                 r.p50Us(), r.p99Us(), r.p999Us(),
                 ref == null ? Cells.NONE : Cells.ratio(r.p99Us(), ref.p99Us()),
                 Cells.bytes(r.clientAllocBytesPerCall()), Cells.bytes(r.serverAllocBytesPerCall()),
-                r.clientCpuUsPerCall(), r.serverCpuUsPerCall() < 0 ? Cells.NONE
-                        : String.format(Locale.ROOT, "%.1f", r.serverCpuUsPerCall()),
+                r.clientCpuUsPerCall(), Cells.micros(r.serverCpuUsPerCall()),
                 r.errors());
     }
 

@@ -44,6 +44,15 @@ record ResultGroup(int run, String mode, int concurrency, List<RunResult> rows) 
         return methods(rows);
     }
 
+    /** Appends the table that says what each contender measured in {@code results} runs, then a blank line. */
+    static void appendContenderTable(StringBuilder md, List<RunResult> results) {
+        md.append("| Contender | What runs |\n|---|---|\n");
+        for (String name : contenders(results)) {
+            md.append("| ").append(name).append(" | ").append(Contenders.byName(name).description()).append(" |\n");
+        }
+        md.append('\n');
+    }
+
     /** Returns the contenders measured, in report order (see {@link Contenders}). */
     List<String> contenders() {
         return contenders(rows);

@@ -1,6 +1,5 @@
 package io.courier.rpc.benchmark.report;
 
-import io.courier.rpc.benchmark.load.Contenders;
 import io.courier.rpc.benchmark.load.RunResult;
 import io.courier.rpc.benchmark.load.Workload;
 
@@ -56,11 +55,7 @@ final class StreamingSection {
                 .append("has a 10 s deadline on both. CPU µs/message is ")
                 .append("client plus server process CPU per message. Ratios divide by `").append(BASELINE)
                 .append("` of the same mode and callers.\n\n");
-        md.append("| Contender | What runs |\n|---|---|\n");
-        for (String name : ResultGroup.contenders(streams)) {
-            md.append("| ").append(name).append(" | ").append(Contenders.byName(name).description()).append(" |\n");
-        }
-        md.append('\n');
+        ResultGroup.appendContenderTable(md, streams);
         Set<String> modes = new LinkedHashSet<>();
         streams.forEach(r -> modes.add(r.mode()));
         for (String mode : modes) {
@@ -75,12 +70,10 @@ final class StreamingSection {
         for (int n : callers) {
             verdicts.add(verdict(n, best(streams, SUBJECT, n), best(streams, BASELINE, n)));
         }
-        boolean allMet = verdicts.stream().allMatch(v -> v.endsWith(Cells.mark(true)));
-        boolean anyChecked = verdicts.stream().anyMatch(v -> !v.endsWith(Cells.NONE));
         md.append(String.format(Locale.ROOT, "**Target (issue 15): `%s` messages/s ≥ %.0f × `%s` and p99 time to last "
                         + "message below `%s`'s, each consumed its fastest way (the mode with more messages/s): %s** "
                         + "(%s).%n%n", SUBJECT, MIN_MESSAGES_RATIO, BASELINE, BASELINE,
-                !anyChecked ? "not checked" : allMet ? "met" : "missed", String.join("; ", verdicts)));
+                Cells.outcome(verdicts), String.join("; ", verdicts)));
     }
 
     /** Returns the contender's result with the most messages/s at this number of callers, or {@code null}. */

@@ -1,6 +1,5 @@
 package io.courier.rpc.benchmark.report;
 
-import io.courier.rpc.benchmark.load.Contenders;
 import io.courier.rpc.benchmark.load.RunResult;
 
 import java.util.ArrayList;
@@ -44,20 +43,14 @@ final class TlsSection {
                 .append("no client certificate. The client keeps one connection, so the handshake is not in the ")
                 .append("measurement: this is the cost of encrypting the calls. Ratios divide by plaintext `")
                 .append(PLAINTEXT).append("` of the same mode and callers.\n\n");
-        md.append("| Contender | What runs |\n|---|---|\n");
-        for (String name : ResultGroup.contenders(results)) {
-            md.append("| ").append(name).append(" | ").append(Contenders.byName(name).description()).append(" |\n");
-        }
-        md.append('\n');
+        ResultGroup.appendContenderTable(md, results);
         List<String> verdicts = new ArrayList<>();
         for (ResultGroup g : groups) {
             table(md, g);
             verdicts.add(verdict(g));
         }
-        boolean allMet = verdicts.stream().allMatch(v -> v.endsWith(Cells.mark(true)));
-        boolean anyChecked = verdicts.stream().anyMatch(v -> !v.endsWith(Cells.NONE));
         md.append(String.format(Locale.ROOT, "**Target (issue 14): `%s` ops/s ≥ %.1f × plaintext `%s`: %s** (%s).%n%n",
-                OPENSSL, MIN_OPENSSL_RATIO, PLAINTEXT, !anyChecked ? "not checked" : allMet ? "met" : "missed",
+                OPENSSL, MIN_OPENSSL_RATIO, PLAINTEXT, Cells.outcome(verdicts),
                 String.join("; ", verdicts)));
     }
 
@@ -74,8 +67,7 @@ final class TlsSection {
             md.append(String.format(Locale.ROOT, "| %s | %,.0f | %s | %,.0f | %,.0f | %s | %s | %.1f | %s | %s | %d |%n",
                     contender, r.opsPerSec(), plain == null ? Cells.NONE : Cells.ratio(r.opsPerSec(), plain.opsPerSec()),
                     r.p50Us(), r.p99Us(), Cells.cores(r.clientCores()), Cells.cores(r.serverCores()),
-                    r.clientCpuUsPerCall(), r.serverCpuUsPerCall() < 0 ? Cells.NONE
-                            : String.format(Locale.ROOT, "%.1f", r.serverCpuUsPerCall()),
+                    r.clientCpuUsPerCall(), Cells.micros(r.serverCpuUsPerCall()),
                     plain == null ? Cells.NONE : Cells.ratio(r.cpuUsPerCall(), plain.cpuUsPerCall()), r.errors()));
         }
         md.append('\n');

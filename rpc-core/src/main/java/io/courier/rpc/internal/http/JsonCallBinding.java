@@ -8,7 +8,9 @@ import io.courier.rpc.serialization.json.JsonSerializer;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufOutputStream;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -83,7 +85,6 @@ import java.util.concurrent.ConcurrentMap;
  */
 final class JsonCallBinding {
 
-    private static final byte[] EMPTY = new byte[0];
     /** First size of a result's buffer: a typical small object; larger results grow it. */
     private static final int RESULT_BUFFER = 512;
 
@@ -198,14 +199,11 @@ final class JsonCallBinding {
      * @throws RpcException with {@link RpcErrorCode#INTERNAL} when the value cannot be written
      */
     byte[] encodeResult(MethodMetadata method, Object value) {
-        if (returnsNothing(method)) {
-            return EMPTY;
-        }
+        ByteBuf body = encodeResult(method, value, UnpooledByteBufAllocator.DEFAULT);
         try {
-            return writer(method.valueType()).writeValueAsBytes(value);
-        } catch (JacksonException e) {
-            throw new RpcException(RpcErrorCode.INTERNAL, "Could not write the result of " + method.qualifiedName()
-                    + " as JSON: " + e.getOriginalMessage(), e);
+            return ByteBufUtil.getBytes(body);
+        } finally {
+            body.release();
         }
     }
 

@@ -3,6 +3,7 @@ package io.courier.rpc.spring.boot.autoconfigure;
 import io.courier.rpc.RpcServer;
 import io.courier.rpc.spring.RpcService;
 import io.courier.rpc.test.CountedService;
+import io.courier.rpc.test.CountingProviderMain;
 import io.courier.rpc.test.ProviderProcess;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringBootConfiguration;
@@ -14,7 +15,6 @@ import org.springframework.context.annotation.Import;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A Spring Boot provider application in a JVM of its own, started by {@link ProviderProcess} for
@@ -30,54 +30,13 @@ import java.util.concurrent.atomic.AtomicLong;
 @Import(SigtermProviderApplication.CountingService.class)
 public class SigtermProviderApplication {
 
-    /** Counts and names itself; thread-safe. */
+    /** The provider JVMs' counting service, as a Spring bean exported with {@link RpcService}. */
     @RpcService
-    static class CountingService implements CountedService {
+    static class CountingService extends CountingProviderMain.Counted {
 
-        private final String name;
         @SuppressWarnings("java:S106") // standard output is the report channel to the test JVM
-        private final PrintStream out = System.out;
-        private final AtomicLong finds = new AtomicLong();
-        private final AtomicLong writes = new AtomicLong();
-
         CountingService(@Value("${provider.name:provider}") String name) {
-            this.name = name;
-        }
-
-        @Override
-        public String find(String key) {
-            finds.incrementAndGet();
-            return name;
-        }
-
-        @Override
-        public String write(String key) {
-            long n = writes.incrementAndGet();
-            // Under the stream's lock the lines come out in counter order, so the last one is the highest.
-            synchronized (out) {
-                out.println(ProviderProcess.PREFIX + "write=" + n);
-                out.flush();
-            }
-            return name;
-        }
-
-        @Override
-        public long size(Object value) {
-            return value != null && value.getClass().isArray() ? java.lang.reflect.Array.getLength(value) : 1;
-        }
-
-        @Override
-        public byte[] blob(int id) {
-            return new byte[1 << 20];
-        }
-
-        @Override
-        public long executions(String method) {
-            return switch (method) {
-                case "find" -> finds.get();
-                case "write" -> writes.get();
-                default -> throw new IllegalArgumentException("unknown method " + method);
-            };
+            super(name, System.out);
         }
     }
 
